@@ -1,0 +1,36 @@
+"""The microblog application factory."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app import cli, errors, i18n, logs, security
+from app.auth import bp as auth_bp
+from app.email import init_mail
+from app.extensions import bootstrap, csrf, db, limiter, login, migrate
+from app.main import bp as main_bp
+from config import Config
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_mapping(overrides or {})
+    security.init_app(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login.init_app(app)
+    init_mail(app)
+    i18n.init_app(app)
+    bootstrap.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(main_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    logs.init_app(app)
+    return app

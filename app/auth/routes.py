@@ -1,0 +1,165 @@
+"""Sign up, log in and out, and set or reset a password."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.email import send_password_changed_email, send_password_reset_email
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetPasswordRequestForm,
+)
+from app.auth.tokens import user_from_reset_token
+from app.extensions import db, limiter
+from app.models import User, normalize_email, normalize_username
+
+bp = Blueprint("auth", __name__)
+
+
+def rate_limit(setting: str):
+    """Limit POSTs to the rate named by a config setting, per client address."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: `next` must never leave the site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@rate_limit("LOGIN_RATE_LIMIT")
+def login():
+    """Log in with a username or email and a password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Invalid username or password"))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember_me.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", title=_("Sign In"), form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST behind CSRF, so no link or image can log anyone out)."""
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@rate_limit("REGISTER_RATE_LIMIT")
+def register():
+    """Create an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User(
+            username=normalize_username(form.username.data),
+            email=normalize_email(form.email.data),
+        )
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Someone took the name or email between our check and the insert:
+            # validating again now puts the error on the field that clashed.
+            db.session.rollback()
+            form.validate()
+        else:
+            flash(_("Congratulations, you are now a registered user!"), "success")
+            return redirect(url_for(".login"))
+    return render_template("auth/register.html", title=_("Register"), form=form)
+
+
+@bp.route("/reset_password_request", methods=["GET", "POST"])
+@rate_limit("RESET_RATE_LIMIT")
+def reset_password_request():
+    """Ask for a password reset link by email."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = ResetPasswordRequestForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(User.by_email(form.email.data))
+        if user is not None:
+            send_password_reset_email(user)
+        # The same answer either way, so the form does not reveal who has an account.
+        flash(_("Check your email for the instructions to reset your password."), "info")
+        return redirect(url_for(".login"))
+    return render_template(
+        "auth/reset_password_request.html", title=_("Reset Password"), form=form
+    )
+
+
+@bp.route("/reset_password/<token>")
+def reset_password_link(token: str):
+    """Take the token out of the address bar, so it never leaks through history or Referer."""
+    session["reset_token"] = token
+    return redirect(url_for(".reset_password"))
+
+
+@bp.route("/reset_password", methods=["GET", "POST"])
+def reset_password():
+    """Choose a new password, with the token from the emailed link."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = user_from_reset_token(session.get("reset_token", ""))
+    if user is None:
+        session.pop("reset_token", None)
+        return render_template("auth/reset_invalid.html", title=_("Reset Password")), 400
+    form = ResetPasswordForm(username=user.username)
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        session.pop("reset_token", None)
+        send_password_changed_email(user)
+        flash(_("Your password has been reset. Please log in."), "success")
+        return redirect(url_for(".login"))
+    return render_template("auth/reset_password.html", title=_("Reset Password"), form=form)
+
+
+@bp.route("/change_password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password of the logged-in user, who must know the current one."""
+    form = ChangePasswordForm(username=current_user.username)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("Your current password is wrong."))
+        else:
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            # The new password ends every other session; renew this one (and its remember-me).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user._get_current_object(), remember=remembered in request.cookies)
+            send_password_changed_email(current_user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", title=_("Change Password"), form=form)

@@ -1,0 +1,48 @@
+"""Error pages: one handler per status, and a clear page when the database is unavailable."""
+
+from flask import Flask, current_app, render_template
+from flask_babel import _
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.exceptions import HTTPException
+
+from app.database import BEHIND_MESSAGE, migrations_pending
+from app.extensions import db
+
+
+def http_error(error: HTTPException):
+    """Any other HTTP error (400, 403, 405, 413…) on the site's own page."""
+    return render_template("errors/error.html", error=error), error.code
+
+
+def not_found(error: HTTPException):
+    return render_template("errors/404.html"), 404
+
+
+def too_many_requests(error: HTTPException):
+    return render_template("errors/429.html"), 429
+
+
+def internal_error(error: Exception):
+    db.session.rollback()
+    return render_template("errors/500.html"), 500
+
+
+def database_unavailable(error: Exception):
+    """A database that is down or behind its migrations gets a 503, not a stack trace."""
+    db.session.rollback()
+    current_app.logger.error("Database error: %s", error)
+    try:
+        behind = migrations_pending()
+    except OperationalError:
+        behind = False
+    message = BEHIND_MESSAGE if behind else _("The site is briefly unavailable. Please try again.")
+    return render_template("errors/503.html", message=message, behind=behind), 503
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(429, too_many_requests)
+    app.register_error_handler(500, internal_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(ProgrammingError, database_unavailable)

@@ -1,0 +1,166 @@
+"""The database models and the rules that belong to them."""
+
+import hashlib
+import hmac
+import unicodedata
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import DateTime, String, TypeDecorator, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash
+
+from app.extensions import db, login
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as naive UTC on every database and always read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+@lru_cache
+def _password_hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def password_hasher() -> PasswordHasher:
+    config = current_app.config
+    return _password_hasher(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+    )
+
+
+@lru_cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("an unguessable dummy password")
+
+
+def spend_password_check_time(password: str) -> None:
+    """Verify against a dummy hash, so an unknown user costs as much time as a wrong password."""
+    hasher = password_hasher()
+    try:
+        hasher.verify(_dummy_hash(hasher), password)
+    except VerificationError:
+        pass
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are case-insensitive: stored and looked up in NFKC lower case."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    email: Mapped[str] = mapped_column(String(120), unique=True, index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    about_me: Mapped[str | None] = mapped_column(String(140))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    @classmethod
+    def by_username(cls, username: str):
+        return select(cls).where(cls.username == normalize_username(username))
+
+    @classmethod
+    def by_login(cls, username_or_email: str):
+        """The user whose username or email is this, in any letter case."""
+        value = username_or_email.strip()
+        return select(cls).where(
+            or_(cls.username == normalize_username(value), cls.email == normalize_email(value))
+        )
+
+    @classmethod
+    def by_email(cls, email: str):
+        return select(cls).where(cls.email == normalize_email(email))
+
+    @classmethod
+    def authenticate(cls, username_or_email: str, password: str) -> "User | None":
+        """The user with these credentials, taking about the same time whether or not they exist.
+
+        A valid password stored under weaker settings is re-hashed (the caller commits).
+        """
+        user = db.session.scalar(cls.by_login(username_or_email))
+        if user is None:
+            spend_password_check_time(password)
+            return None
+        if not user.check_password(password):
+            return None
+        if user.password_needs_rehash():
+            user.set_password(password)
+        return user
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = password_hasher().hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        if not self.password_hash.startswith("$argon2"):
+            # Hashes made by the tutorial's werkzeug generate_password_hash.
+            return check_password_hash(self.password_hash, password)
+        try:
+            return password_hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def password_needs_rehash(self) -> bool:
+        if not self.password_hash or not self.password_hash.startswith("$argon2"):
+            return True
+        return password_hasher().check_needs_rehash(self.password_hash)
+
+    def password_fingerprint(self) -> str:
+        """A short keyed digest of the password hash: it changes whenever the password does."""
+        key = current_app.config["SECRET_KEY"].encode()
+        digest = hmac.new(key, (self.password_hash or "").encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
+    def get_id(self) -> str:
+        # Flask-Login's alternative id: sessions and remember-me cookies die with the password.
+        return f"{self.id}:{self.password_fingerprint()}"
+
+    def seen_now(self, every_seconds: int = 300) -> bool:
+        """Record a visit, at most once every few minutes, so pages need not write on every hit."""
+        now = utcnow()
+        if self.last_seen and (now - self.last_seen).total_seconds() < every_seconds:
+            return False
+        self.last_seen = now
+        return True
+
+
+@login.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
+        return None
+    return user

@@ -1,0 +1,75 @@
+"""Settings, read from the environment (and an optional .env file) under the tutorial's names."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+basedir = Path(__file__).resolve().parent
+load_dotenv(basedir / ".env")
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str:
+    """The SQLAlchemy URL for DATABASE_URL, accepting Heroku's old ``postgres://`` form."""
+    if not url:
+        return f"sqlite:///{basedir / 'app.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("mysql://"):
+        url = "mysql+pymysql://" + url.removeprefix("mysql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "microblog <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 10)
+    # Send mail from a background thread so a slow SMTP server never holds a page.
+    MAIL_ASYNC = env_bool("MAIL_ASYNC", True)
+    ADMINS = [a.strip() for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
+
+    LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
+    LANGUAGES = ["en", "zh_CN"]
+    POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
+    RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")
+
+    # Argon2id at OWASP's recommended floor or above (m=19 MiB, t=2, p=1 is the minimum).
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST") or 3)
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST") or 65536)
+    ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM") or 4)
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
