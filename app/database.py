@@ -41,4 +41,3 @@ def require_current_schema() -> None:
     """For CLI commands: stop with a clear message when migrations are not applied."""
     if migrations_pending():
         raise click.ClickException(BEHIND_MESSAGE)
-

@@ -29,7 +29,9 @@ def _deliver(app: Flask, message: Message) -> None:
             mail.send(message)
         except Exception:
             # Any SMTP or socket failure: log it with the recipients, never lose it silently.
-            app.logger.exception("Could not send email %r to %s", message.subject, message.recipients)
+            app.logger.exception(
+                "Could not send email %r to %s", message.subject, message.recipients
+            )
 
 
 def send_email(subject: str, recipients: list[str], template: str, **context) -> None:

@@ -1,5 +1,6 @@
 """The database models and the rules that belong to them."""
 
+import contextlib
 import hashlib
 import hmac
 import unicodedata
@@ -58,10 +59,8 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
 def spend_password_check_time(password: str) -> None:
     """Verify against a dummy hash, so an unknown user costs as much time as a wrong password."""
     hasher = password_hasher()
-    try:
+    with contextlib.suppress(VerificationError):
         hasher.verify(_dummy_hash(hasher), password)
-    except VerificationError:
-        pass
 
 
 def normalize_username(username: str) -> str:

@@ -39,7 +39,7 @@ def load_secret_key(app: Flask) -> str:
     if not (app.debug or app.testing):
         raise MissingSecretKey(
             "SECRET_KEY is not set. Set it in the environment or in .env, for example:\n"
-            '  echo "SECRET_KEY=$(python -c \'import secrets; print(secrets.token_hex(32))\')"'
+            "  echo \"SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')\""
             " >> .env\n"
             "or run once with --debug (make run) to create instance/secret_key."
         )

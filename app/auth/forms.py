@@ -75,4 +75,3 @@ class ChangePasswordForm(NewPasswordForm):
         _l("Current password"), validators=[DataRequired(), Length(max=256)]
     )
     submit = SubmitField(_l("Change Password"))
-

@@ -113,9 +113,7 @@ def reset_password_request():
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Check your email for the instructions to reset your password."), "info")
         return redirect(url_for(".login"))
-    return render_template(
-        "auth/reset_password_request.html", title=_("Reset Password"), form=form
-    )
+    return render_template("auth/reset_password_request.html", title=_("Reset Password"), form=form)
 
 
 @bp.route("/reset_password/<token>")
