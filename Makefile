@@ -1,0 +1,33 @@
+# The README's commands. `make run` starts the app; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint translations clean
+
+$(BIN)/.installed: install.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r install.txt
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $@
+
+translations: $(BIN)/.installed
+	$(BIN)/flask translate compile
+
+run: translations
+	$(BIN)/flask --debug db upgrade
+	$(BIN)/flask --debug run
+
+test: $(BIN)/.installed-test translations
+	$(BIN)/python -m pytest -n auto --cov --cov-report=term
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .coverage htmlcov

@@ -1,0 +1,87 @@
+"""Shared fixtures: the app on a fresh in-memory database, its clients, and a user factory."""
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models import User
+
+# Cheap Argon2 settings: the production cost is the point in production, not in tests.
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "MAIL_SERVER": None,
+    "MAIL_ASYNC": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+}
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def make_app():
+    """Build an app with extra settings, on a fresh in-memory database."""
+
+    def make(**overrides):
+        app = create_app({**TEST_CONFIG, **overrides})
+        with app.app_context():
+            db.create_all()
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user and return it, detached but with its columns loaded."""
+
+    def make(username="susan", email=None, password=PASSWORD, **columns):
+        with app.app_context():
+            user = User(username=username, email=email or f"{username}@example.com", **columns)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="susan", password=PASSWORD, remember=False, **kwargs):
+        data = {"username": username, "password": password}
+        if remember:
+            data["remember_me"] = "y"
+        return self._client.post("/auth/login", data=data, **kwargs)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
