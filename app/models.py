@@ -11,8 +11,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import DateTime, String, TypeDecorator, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Table,
+    TypeDecorator,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from werkzeug.security import check_password_hash
 
 from app.extensions import db, login
@@ -72,6 +84,20 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+followers = Table(
+    "followers",
+    db.metadata,
+    Column("follower_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("followed_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key serves "whom do I follow"; this serves "who follows me".
+    Index("ix_followers_followed_id", "followed_id"),
+)
+
+
+def _count_followers_where(condition) -> int:
+    return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -81,8 +107,63 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
+    following: WriteOnlyMapped["User"] = relationship(
+        secondary=followers,
+        primaryjoin=lambda: followers.c.follower_id == User.id,
+        secondaryjoin=lambda: followers.c.followed_id == User.id,
+        back_populates="followers",
+        passive_deletes=True,
+    )
+    followers: WriteOnlyMapped["User"] = relationship(
+        secondary=followers,
+        primaryjoin=lambda: followers.c.followed_id == User.id,
+        secondaryjoin=lambda: followers.c.follower_id == User.id,
+        back_populates="following",
+        passive_deletes=True,
+    )
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+    def is_following(self, user: "User") -> bool:
+        query = self.following.select().where(User.id == user.id)
+        return db.session.scalar(query) is not None
+
+    def follow(self, user: "User") -> bool:
+        """Follow `user`; False when that is not possible (yourself, or already followed)."""
+        if user.id == self.id or self.is_following(user):
+            return False
+        self.following.add(user)
+        return True
+
+    def unfollow(self, user: "User") -> bool:
+        if not self.is_following(user):
+            return False
+        self.following.remove(user)
+        return True
+
+    def followers_count(self) -> int:
+        return _count_followers_where(followers.c.followed_id == self.id)
+
+    def following_count(self) -> int:
+        return _count_followers_where(followers.c.follower_id == self.id)
+
+    def timeline(self) -> Select:
+        """The user's own posts and those of everyone they follow, newest first."""
+        followed = select(followers.c.followed_id).where(followers.c.follower_id == self.id)
+        return (
+            select(Post)
+            .where(or_(Post.user_id == self.id, Post.user_id.in_(followed)))
+            .order_by(Post.timestamp.desc(), Post.id.desc())
+        )
+
+    def posts_newest_first(self) -> Select:
+        return (
+            select(Post)
+            .where(Post.user_id == self.id)
+            .order_by(Post.timestamp.desc(), Post.id.desc())
+        )
 
     @classmethod
     def by_username(cls, username: str):
@@ -163,3 +244,25 @@ def load_user(session_id: str) -> User | None:
     if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user
+
+
+class Post(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(280))
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    language: Mapped[str | None] = mapped_column(String(5))
+
+    author: Mapped[User] = relationship(back_populates="posts")
+
+    __table_args__ = (
+        # A user's posts newest first: the profile page and each author's share of a timeline.
+        Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Post {self.body[:20]!r}>"
+
+    @staticmethod
+    def all_newest_first() -> Select:
+        return select(Post).order_by(Post.timestamp.desc(), Post.id.desc())
