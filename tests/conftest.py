@@ -1,5 +1,8 @@
 """Shared fixtures: the app on a fresh in-memory database, its clients, and a user factory."""
 
+import re
+import socket
+
 import pytest
 
 from app import create_app
@@ -85,3 +88,23 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def csrf_token():
+    """Read the CSRF token out of a page, as a browser submitting its form would."""
+
+    def extract(response):
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)
+        assert match, "the page has no CSRF token"
+        return match.group(1)
+
+    return extract
+
+
+@pytest.fixture
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,217 @@
+import statistics
+import time
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import User
+from config import Config
+
+PASSWORD = "correct horse"  # the make_user default
+
+
+def stored_hash(app, username="susan"):
+    with app.app_context():
+        return db.session.scalar(select(User.password_hash).where(User.username == username))
+
+
+def set_hash(app, password_hash, username="susan"):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.password_hash = password_hash
+        db.session.commit()
+
+
+def logged_in_as(client):
+    with client.session_transaction() as session:
+        return session.get("_user_id", "").partition(":")[0] or None
+
+
+def test_login_page(client):
+    response = client.get("/auth/login")
+    assert response.status_code == 200
+    assert 'name="remember_me"' in response.text
+
+
+@pytest.mark.parametrize(
+    "login", ["susan", "SUSAN", " Susan ", "susan@example.com", "Susan@Example.COM"]
+)
+def test_login_by_username_or_email_in_any_case(client, auth, make_user, login):
+    user = make_user()
+    response = auth.login(login)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/index"
+    assert logged_in_as(client) == str(user.id)
+    assert "Hi, susan!" in client.get("/").text
+
+
+@pytest.mark.parametrize(("login", "password"), [("susan", "wrong password"), ("nobody", PASSWORD)])
+def test_bad_credentials_give_one_message(client, auth, make_user, login, password):
+    make_user()
+    response = auth.login(login, password)
+    assert response.status_code == 200
+    assert "Invalid username or password" in response.text
+    assert logged_in_as(client) is None
+
+
+def test_logged_in_user_is_sent_home(client, auth, make_user):
+    make_user()
+    auth.login()
+    assert client.get("/auth/login").headers["Location"] == "/index"
+
+
+@pytest.mark.parametrize(("target", "location"), [("/index", "/index"), ("/?page=2", "/?page=2")])
+def test_next_to_a_local_page_is_honoured(client, make_user, target, location):
+    make_user()
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"username": "susan", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == location
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.com",
+        "///evil.com",
+        "https://evil.com",
+        "http:evil.com",
+        "https:/evil.com",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "\\/evil.com",
+        "/\t/evil.com",
+        "/\n/evil.com",
+        " //evil.com",
+        "javascript:alert(1)",
+        "evil.com",
+        "",
+    ],
+)
+def test_next_never_leaves_the_site(client, make_user, target):
+    make_user()
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"username": "susan", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/index"
+
+
+def test_remember_me_cookie_is_http_only_and_lax(auth, make_user):
+    make_user()
+    response = auth.login(remember=True)
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = [c for c in cookies if c.startswith("remember_token=")]
+    assert len(remember) == 1
+    assert "HttpOnly" in remember[0]
+    assert "SameSite=Lax" in remember[0]
+
+
+def test_no_remember_me_cookie_unless_asked(auth, make_user):
+    make_user()
+    cookies = auth.login().headers.getlist("Set-Cookie")
+    assert not [c for c in cookies if c.startswith("remember_token=")]
+
+
+def test_logout_is_post_only(client, auth, make_user):
+    make_user()
+    auth.login()
+    response = client.get("/auth/logout")
+    assert response.status_code == 405
+    assert "Method Not Allowed" in response.text
+    assert logged_in_as(client) is not None
+
+
+def test_logout_ends_session(client, auth, make_user):
+    make_user()
+    auth.login(remember=True)
+    response = auth.logout()
+    assert response.headers["Location"] == "/index"
+    assert logged_in_as(client) is None
+    assert "You have been logged out." in client.get("/auth/login").text
+    assert client.get("/").headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize("method", ["scrypt", "pbkdf2:sha256", "pbkdf2:sha256:600000"])
+def test_tutorial_hashes_are_upgraded_to_argon2id(app, auth, make_user, method):
+    make_user()
+    set_hash(app, generate_password_hash(PASSWORD, method=method))
+
+    assert auth.login(password="wrong password").status_code == 200
+    assert not stored_hash(app).startswith("$argon2")
+
+    assert auth.login().status_code == 302
+    new_hash = stored_hash(app)
+    assert new_hash.startswith("$argon2id$")
+    assert PasswordHasher().verify(new_hash, PASSWORD)
+
+
+def test_weaker_argon2_hash_is_rehashed(make_app):
+    app = make_app(ARGON2_TIME_COST=2, ARGON2_MEMORY_COST=16)
+    client = app.test_client()
+    with app.app_context():
+        weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+        db.session.add(User(username="susan", email="susan@example.com", password_hash=weak))
+        db.session.commit()
+
+    response = client.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    assert response.status_code == 302
+    new_hash = stored_hash(app)
+    assert new_hash != weak
+    assert "$m=16,t=2,p=1$" in new_hash
+
+
+def test_current_argon2_hash_is_kept(app, auth, make_user):
+    make_user()
+    before = stored_hash(app)
+    auth.login()
+    assert stored_hash(app) == before
+
+
+def test_user_without_password_cannot_log_in(app, auth, make_user):
+    make_user()
+    set_hash(app, None)
+    assert "Invalid username or password" in auth.login().text
+
+
+def test_corrupt_argon2_hash_fails_closed(app, auth, make_user):
+    make_user()
+    set_hash(app, "$argon2id$garbage")
+    assert "Invalid username or password" in auth.login().text
+
+
+def test_unknown_user_takes_as_long_as_wrong_password(make_app):
+    """Response time must not tell whether an account exists (production Argon2 settings)."""
+    app = make_app(
+        ARGON2_TIME_COST=Config.ARGON2_TIME_COST,
+        ARGON2_MEMORY_COST=Config.ARGON2_MEMORY_COST,
+        ARGON2_PARALLELISM=Config.ARGON2_PARALLELISM,
+    )
+    client = app.test_client()
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+
+    def median_seconds(login):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            response = client.post("/auth/login", data={"username": login, "password": "wrong!!!"})
+            times.append(time.perf_counter() - start)
+            assert "Invalid username or password" in response.text
+        return statistics.median(times)
+
+    median_seconds("nobody")  # warm up: the dummy hash is made once per process
+    wrong_password = median_seconds("susan")
+    unknown_user = median_seconds("nobody")
+    assert wrong_password > 0.01, "Argon2 at production settings should take a while"
+    assert unknown_user > wrong_password / 3
