@@ -72,4 +72,6 @@ class Config:
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # "identicon" (drawn by the app, no third-party request) or "gravatar".
+    AVATAR_PROVIDER = os.environ.get("AVATAR_PROVIDER", "identicon")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,7 +1,30 @@
 """Forms of the main blueprint."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.auth.forms import check_username
 
 
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state (logout, follow)."""
+
+
+class PostForm(FlaskForm):
+    post = TextAreaField(_l("Say something"), validators=[DataRequired(), Length(max=280)])
+    submit = SubmitField(_l("Submit"))
+
+
+class EditProfileForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    about_me = TextAreaField(_l("About me"), validators=[Length(max=140)])
+    submit = SubmitField(_l("Submit"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_username(self, field) -> None:
+        check_username(field.data.strip(), current=self.user)

@@ -1,11 +1,19 @@
-"""The pages of the microblog itself."""
+"""The pages of the microblog itself: timelines, profiles, following."""
 
-from flask import Blueprint, render_template
-from flask_babel import _
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import _, format_datetime, format_timedelta
 from flask_login import current_user, login_required
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.main.forms import EmptyForm
+from app.main.avatars import avatar_url, identicon_svg
+from app.main.forms import EditProfileForm, EmptyForm, PostForm
+from app.main.text import detect_language, linkify
+from app.models import Post, User, normalize_username, utcnow
+from app.pagination import paginate, requested_page
 
 bp = Blueprint("main", __name__)
 
@@ -15,15 +23,142 @@ def inject_button_form() -> dict:
     return {"logout_form": EmptyForm()}
 
 
+bp.add_app_template_global(avatar_url)
+
+
+@bp.app_template_filter("linkify")
+def linkify_filter(text: str):
+    return linkify(text)
+
+
+@bp.app_template_global()
+def relative_time(moment: datetime) -> str:
+    return format_timedelta(moment - utcnow(), add_direction=True)
+
+
+@bp.app_template_global()
+def exact_time(moment: datetime) -> str:
+    return format_datetime(moment, "medium", rebase=False) + " UTC"
+
+
 @bp.before_app_request
 def record_last_seen() -> None:
     if current_user.is_authenticated and current_user.seen_now():
         db.session.commit()
 
 
-@bp.route("/")
-@bp.route("/index")
+def get_user_or_404(username: str) -> User:
+    return db.first_or_404(User.by_username(username))
+
+
+def post_page(query: Select):
+    """One page of posts, with their authors loaded in the same query."""
+    query = query.options(joinedload(Post.author))
+    return paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
+
+
+@bp.route("/", methods=["GET", "POST"])
+@bp.route("/index", methods=["GET", "POST"])
 @login_required
 def index():
-    """The home page of a logged-in user."""
-    return render_template("main/index.html", title=_("Home"))
+    """Write a post, and read your own and the people you follow."""
+    form = PostForm()
+    if form.validate_on_submit():
+        body = form.post.data.strip()
+        db.session.add(Post(body=body, author=current_user, language=detect_language(body)))
+        db.session.commit()
+        flash(_("Your post is now live!"), "success")
+        return redirect(url_for(".index"))
+    page = post_page(current_user.timeline())
+    return render_template("main/index.html", title=_("Home"), form=form, page=page)
+
+
+@bp.route("/explore")
+@login_required
+def explore():
+    """Read everyone's posts."""
+    page = post_page(Post.all_newest_first())
+    return render_template("main/index.html", title=_("Explore"), page=page)
+
+
+@bp.route("/user/<username>")
+@login_required
+def user(username: str):
+    """A profile: who they are, whom they follow, and their posts."""
+    user = get_user_or_404(username)
+    page = post_page(user.posts_newest_first())
+    return render_template(
+        "main/user.html",
+        title=user.username,
+        user=user,
+        page=page,
+        form=EmptyForm(),
+        is_following=user.id != current_user.id and current_user.is_following(user),
+    )
+
+
+@bp.route("/user/<username>/popup")
+@login_required
+def user_popup(username: str):
+    """The small card shown when hovering an author's name."""
+    user = get_user_or_404(username)
+    return render_template("main/user_popup.html", user=user)
+
+
+@bp.route("/edit_profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change your username and about me."""
+    form = EditProfileForm(current_user)
+    if form.validate_on_submit():
+        current_user.username = normalize_username(form.username.data)
+        current_user.about_me = form.about_me.data.strip() or None
+        db.session.commit()
+        flash(_("Your changes have been saved."), "success")
+        return redirect(url_for(".user", username=current_user.username))
+    if request.method == "GET":
+        form.username.data = current_user.username
+        form.about_me.data = current_user.about_me
+    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+
+
+def _change_following(username: str, follow: bool):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".index"))
+    user = get_user_or_404(username)
+    if user.id == current_user.id:
+        flash(_("You cannot follow yourself!"), "warning")
+    elif follow:
+        current_user.follow(user)
+        flash(_("You are following %(username)s!", username=user.username), "success")
+    else:
+        current_user.unfollow(user)
+        flash(_("You are not following %(username)s.", username=user.username), "info")
+    db.session.commit()
+    return redirect(url_for(".user", username=user.username))
+
+
+@bp.route("/follow/<username>", methods=["POST"])
+@login_required
+def follow(username: str):
+    """Follow someone."""
+    return _change_following(username, follow=True)
+
+
+@bp.route("/unfollow/<username>", methods=["POST"])
+@login_required
+def unfollow(username: str):
+    """Stop following someone."""
+    return _change_following(username, follow=False)
+
+
+@bp.route("/avatar/<seed>.svg")
+def identicon(seed: str):
+    """A user's identicon; the same seed always draws the same picture, so it caches forever."""
+    if len(seed) != 16 or any(c not in "0123456789abcdef" for c in seed):
+        abort(404)
+    response = current_app.response_class(identicon_svg(seed), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 31536000
+    return response

@@ -1,0 +1,38 @@
+"""Avatars: identicons drawn here by default, Gravatar only when AVATAR_PROVIDER says so."""
+
+import hashlib
+from functools import lru_cache
+
+from flask import current_app, url_for
+
+GRID = 5
+
+
+def avatar_url(username: str, email: str, size: int) -> str:
+    if current_app.config["AVATAR_PROVIDER"] == "gravatar":
+        digest = hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()
+        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+    return url_for("main.identicon", seed=identicon_seed(username))
+
+
+def identicon_seed(username: str) -> str:
+    return hashlib.sha256(username.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=4096)
+def identicon_svg(seed: str) -> str:
+    """A symmetric 5x5 pattern in one colour, both taken from the seed's bits."""
+    bits = int(seed, 16)
+    hue = bits % 360
+    cells = []
+    for row in range(GRID):
+        for column in range((GRID + 1) // 2):
+            bits >>= 1
+            if bits & 1:
+                for x in {column, GRID - 1 - column}:
+                    cells.append(f'<rect x="{x}" y="{row}" width="1" height="1"/>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 {GRID + 1} {GRID + 1}">'
+        f'<rect x="-0.5" y="-0.5" width="{GRID + 1}" height="{GRID + 1}" fill="#f0f0f0"/>'
+        f'<g fill="hsl({hue},55%,50%)">{"".join(cells)}</g></svg>'
+    )

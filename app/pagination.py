@@ -1,0 +1,44 @@
+"""Pagination that never counts the whole result: it fetches one row more than it shows."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, request
+from sqlalchemy import Select
+
+from app.extensions import db
+
+# Deeper pages would make OFFSET arithmetic overflow the database's integers.
+MAX_PAGE = 100_000
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_num(self) -> int:
+        return self.number + 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.number - 1
+
+
+def requested_page() -> int:
+    """The ?page= number; a page that cannot exist (0, negative, absurd) is a 404."""
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= MAX_PAGE:
+        abort(404)
+    return number
+
+
+def paginate(query: Select, number: int, per_page: int) -> Page:
+    rows = db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    return Page(items=list(rows[:per_page]), number=number, has_next=len(rows) > per_page)

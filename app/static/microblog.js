@@ -1,0 +1,69 @@
+// Progressive enhancements; every page works without them.
+"use strict";
+
+// Show exact times in the reader's own time zone and language (the page carries UTC).
+function localiseTimes(root) {
+  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  for (const element of root.querySelectorAll("time[datetime]")) {
+    const moment = new Date(element.getAttribute("datetime"));
+    if (!Number.isNaN(moment.getTime())) {
+      element.title = format.format(moment);
+    }
+  }
+}
+
+// A card about the author, fetched when the pointer rests on their name.
+function setUpUserPopups() {
+  let popup = null;
+  let timer = null;
+  const cache = new Map();
+
+  function hide() {
+    clearTimeout(timer);
+    if (popup) {
+      popup.remove();
+      popup = null;
+    }
+  }
+
+  async function show(link) {
+    const url = link.dataset.popup;
+    if (!cache.has(url)) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) return;
+      cache.set(url, await response.text());
+    }
+    hide();
+    popup = document.createElement("div");
+    popup.className = "user-popup-card card card-body shadow";
+    popup.setAttribute("role", "tooltip");
+    popup.innerHTML = cache.get(url);
+    localiseTimes(popup);
+    document.body.appendChild(popup);
+    const box = link.getBoundingClientRect();
+    popup.style.left = `${window.scrollX + box.left}px`;
+    popup.style.top = `${window.scrollY + box.bottom + 4}px`;
+    popup.addEventListener("mouseleave", hide);
+  }
+
+  document.addEventListener("mouseover", (event) => {
+    const link = event.target.closest("a.user-popup");
+    if (!link) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => show(link), 300);
+    link.addEventListener("mouseleave", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (popup && !popup.matches(":hover")) hide();
+      }, 300);
+    }, { once: true });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  localiseTimes(document);
+  setUpUserPopups();
+});
