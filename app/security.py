@@ -3,7 +3,7 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,6 +50,15 @@ def load_secret_key(app: Flask) -> str:
     return key
 
 
+def reject_nul_characters() -> None:
+    """No database column can hold a NUL character (PostgreSQL refuses it): turn it away early."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST":
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -72,4 +81,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+    app.before_request(reject_nul_characters)
     app.after_request(add_security_headers)
