@@ -12,7 +12,7 @@ from app.models import User
 # Cheap Argon2 settings: the production cost is the point in production, not in tests.
 TEST_CONFIG = {
     "TESTING": True,
-    "SECRET_KEY": "test-secret-key",
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,

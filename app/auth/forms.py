@@ -13,12 +13,17 @@ from app.models import User
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
 
 
+def strip(value: str | None) -> str | None:
+    # Pasted addresses often carry a stray space, which the email validator would reject.
+    return value.strip() if isinstance(value, str) else value
+
+
 def check_username(username: str, current: User | None = None) -> None:
     """Raise ValidationError unless this is a valid username that nobody else has."""
     if not USERNAME_PATTERN.fullmatch(username):
         raise ValidationError(_l("Use only letters, digits, '_', '.' and '-'."))
     other = db.session.scalar(User.by_username(username))
-    if other is not None and other is not current:
+    if other is not None and (current is None or other.id != current.id):
         raise ValidationError(_l("Please use a different username."))
 
 
@@ -50,7 +55,9 @@ class LoginForm(FlaskForm):
 
 class RegistrationForm(NewPasswordForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
-    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=120), Email()])
+    email = StringField(
+        _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
+    )
     submit = SubmitField(_l("Register"))
 
     def validate_username(self, field) -> None:
@@ -62,7 +69,9 @@ class RegistrationForm(NewPasswordForm):
 
 
 class ResetPasswordRequestForm(FlaskForm):
-    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=120), Email()])
+    email = StringField(
+        _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
+    )
     submit = SubmitField(_l("Request Password Reset"))
 
 

@@ -1,0 +1,212 @@
+import re
+
+import pytest
+
+from app.extensions import db, mail
+from app.models import User
+
+PASSWORD = "correct horse"  # the make_user default
+NEW_PASSWORD = "battery staple"
+LINK = re.compile(r"http://localhost/auth/reset_password/([\w.-]+)")
+
+
+def request_reset(client, email):
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset_password_request", data={"email": email})
+    return response, outbox
+
+
+def reset_token(client, email="susan@example.com"):
+    response, outbox = request_reset(client, email)
+    assert len(outbox) == 1
+    return LINK.search(outbox[0].body).group(1)
+
+
+def open_link(client, token):
+    return client.get(f"/auth/reset_password/{token}")
+
+
+def set_password(client, password=NEW_PASSWORD):
+    with mail.record_messages() as outbox:
+        response = client.post(
+            "/auth/reset_password", data={"password": password, "password2": password}
+        )
+    return response, outbox
+
+
+def can_log_in(app, password, login="susan"):
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": login, "password": password})
+    return response.status_code == 302
+
+
+def test_request_page(client):
+    assert client.get("/auth/reset_password_request").status_code == 200
+
+
+@pytest.mark.parametrize("email", ["susan@example.com", "SUSAN@Example.com", " susan@example.com"])
+def test_request_sends_one_mail_with_absolute_link(client, make_user, email):
+    make_user()
+    response, outbox = request_reset(client, email)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    assert len(outbox) == 1
+    message = outbox[0]
+    assert message.recipients == ["susan@example.com"]
+    assert "Reset Your Password" in message.subject
+    token = LINK.search(message.body).group(1)
+    assert f'href="http://localhost/auth/reset_password/{token}"' in message.html
+
+
+def test_unknown_email_gets_the_same_answer_and_no_mail(make_user, app):
+    make_user()
+    known, unknown = app.test_client(), app.test_client()
+    known_response, known_outbox = request_reset(known, "susan@example.com")
+    unknown_response, unknown_outbox = request_reset(unknown, "nobody@example.com")
+
+    assert unknown_outbox == []
+    assert unknown_response.status_code == known_response.status_code == 302
+    assert unknown_response.headers["Location"] == known_response.headers["Location"]
+    unknown_page = unknown.get("/auth/login").text
+    assert "Check your email for the instructions" in unknown_page
+    assert unknown_page == known.get("/auth/login").text
+
+
+def test_request_form_validates_email(client, make_user):
+    make_user()
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset_password_request", data={"email": "susan"})
+    assert response.status_code == 200
+    assert "Invalid email address." in response.text
+    assert outbox == []
+
+
+def test_link_moves_token_into_session(client, make_user):
+    make_user()
+    token = reset_token(client)
+    response = open_link(client, token)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/reset_password"
+    with client.session_transaction() as session:
+        assert session["reset_token"] == token
+    page = client.get("/auth/reset_password")
+    assert page.status_code == 200
+    assert token not in page.text
+    assert 'name="password2"' in page.text
+
+
+def test_reset_sets_new_password(app, client, make_user):
+    make_user()
+    open_link(client, reset_token(client))
+    response, outbox = set_password(client)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    assert "Your password has been reset" in client.get("/auth/login").text
+    assert [m.subject for m in outbox] == ["[Microblog] Your password was changed"]
+    assert outbox[0].recipients == ["susan@example.com"]
+    # Resetting does not log anyone in: the user signs in with the new password.
+    assert client.get("/").headers["Location"].startswith("/auth/login")
+    with client.session_transaction() as session:
+        assert "reset_token" not in session
+    assert not can_log_in(app, PASSWORD)
+    assert can_log_in(app, NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "password2", "error"),
+    [
+        ("short", "short", "between 8 and 256 characters"),
+        ("susan", "susan", "between 8 and 256 characters"),
+        ("SusanSusan", "SusanSusan", "must not be your username"),
+        (NEW_PASSWORD, "something else", "Passwords must match."),
+    ],
+)
+def test_reset_validates_new_password(app, make_user, password, password2, error):
+    make_user("susansusan", email="susan@example.com")
+    client = app.test_client()
+    open_link(client, reset_token(client))
+    response = client.post(
+        "/auth/reset_password", data={"password": password, "password2": password2}
+    )
+    assert response.status_code == 200
+    assert error in response.text
+    assert can_log_in(app, PASSWORD, login="susansusan")
+
+
+def test_link_works_only_once(app, client, make_user):
+    make_user()
+    token = reset_token(client)
+    open_link(client, token)
+    set_password(client)
+
+    again = app.test_client()
+    open_link(again, token)
+    response, outbox = set_password(again, "a third password")
+    assert response.status_code == 400
+    assert "Invalid or expired link" in response.text
+    assert outbox == []
+    assert can_log_in(app, NEW_PASSWORD)
+
+
+def test_link_dies_when_password_changes_meanwhile(app, client, auth, make_user):
+    make_user()
+    token = reset_token(client)
+    auth.login()
+    client.post(
+        "/auth/change_password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    auth.logout()
+
+    open_link(client, token)
+    response = client.get("/auth/reset_password")
+    assert response.status_code == 400
+    assert "Invalid or expired link" in response.text
+    with client.session_transaction() as session:
+        assert "reset_token" not in session
+
+
+def test_reset_page_without_token_is_invalid(client):
+    response = client.get("/auth/reset_password")
+    assert response.status_code == 400
+    assert "Request a new link" in response.text
+
+
+def test_logged_in_user_is_sent_home(client, auth, make_user):
+    make_user()
+    auth.login()
+    assert client.get("/auth/reset_password_request").headers["Location"] == "/index"
+    assert client.get("/auth/reset_password").headers["Location"] == "/index"
+
+
+def test_reset_ends_other_sessions(app, make_user):
+    make_user()
+    elsewhere = app.test_client()
+    elsewhere.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    remembered = app.test_client()
+    remembered.post(
+        "/auth/login", data={"username": "susan", "password": PASSWORD, "remember_me": "y"}
+    )
+    remembered.delete_cookie("session")
+    # The remember-me cookie alone logs in, until the password changes.
+    assert remembered.get("/").status_code == 200
+    remembered.delete_cookie("session")
+    assert elsewhere.get("/").status_code == 200
+
+    client = app.test_client()
+    open_link(client, reset_token(client))
+    set_password(client)
+
+    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
+    assert remembered.get("/").headers["Location"].startswith("/auth/login")
+
+
+def test_reset_for_deleted_user_is_refused(app, client, make_user):
+    make_user()
+    token = reset_token(client)
+    with app.app_context():
+        db.session.delete(db.session.get(User, 1))
+        db.session.commit()
+    open_link(client, token)
+    assert client.get("/auth/reset_password").status_code == 400
