@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, abort, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -59,6 +60,17 @@ def reject_nul_characters() -> None:
         abort(400)
 
 
+class HttpsSessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure on HTTPS requests.
+
+    The session is saved after every after_request hook has run, so add_security_headers
+    never sees its cookie; the interface has to set the flag itself.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -66,7 +78,7 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        # Session and remember-me cookies alike are only ever sent back over HTTPS.
+        # Cookies set by views and extensions (remember-me) are only ever sent back over HTTPS.
         cookies = response.headers.getlist("Set-Cookie")
         response.headers.setlist(
             "Set-Cookie", [c if "; Secure" in c else f"{c}; Secure" for c in cookies]
@@ -82,4 +94,5 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
     app.before_request(reject_nul_characters)
+    app.session_interface = HttpsSessionInterface()
     app.after_request(add_security_headers)
