@@ -132,7 +132,7 @@ class User(UserMixin, db.Model):
 
     def follow(self, user: "User") -> bool:
         """Follow `user`; False when that is not possible (yourself, or already followed)."""
-        if user.id == self.id or self.is_following(user):
+        if user is self or self.is_following(user):
             return False
         self.following.add(user)
         return True

@@ -1,0 +1,48 @@
+"""Each page sends the same small number of queries whatever its size: no N+1."""
+
+import pytest
+
+from app.extensions import db
+from app.models import Post, User
+
+AUTHORS = 30
+BUDGET = 6
+
+
+def fill(app):
+    """susan follows 30 authors; everyone has written 26 posts."""
+    with app.app_context():
+        susan = User(username="susan", email="susan@example.com")
+        susan.set_password("correct horse")
+        authors = [
+            User(username=f"author{i:02d}", email=f"a{i}@example.com") for i in range(AUTHORS)
+        ]
+        db.session.add_all([susan, *authors])
+        db.session.flush()
+        for author in [susan, *authors]:
+            db.session.add_all(Post(body=f"post {n}", author=author) for n in range(26))
+        for author in authors:
+            susan.follow(author)
+        db.session.commit()
+
+
+def queries_for(make_app, count_queries, per_page, path):
+    app = make_app(POSTS_PER_PAGE=per_page)
+    fill(app)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    client.get(path)  # the first visit may record last_seen
+
+    with count_queries(app) as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.text.count('class="post-body') == per_page
+    return counter.count
+
+
+@pytest.mark.parametrize("path", ["/index", "/explore", "/user/author03", "/user/susan"])
+def test_query_count_does_not_grow_with_page_size(make_app, count_queries, path):
+    small = queries_for(make_app, count_queries, 5, path)
+    large = queries_for(make_app, count_queries, 25, path)
+    assert small == large
+    assert large <= BUDGET, large
