@@ -1,12 +1,12 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import _
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
 from app.database import BEHIND_MESSAGE, migrations_pending
-from app.extensions import db
+from app.extensions import db, login
 
 
 def http_error(error: HTTPException):
@@ -30,6 +30,9 @@ def internal_error(error: Exception):
 def database_unavailable(error: Exception):
     """A database that is down or behind its migrations gets a 503, not a stack trace."""
     db.session.rollback()
+    # Render as a visitor: Flask-Login's template context would load the user again from
+    # the database that just failed, raising inside this handler.
+    g._login_user = login.anonymous_user()
     current_app.logger.error("Database error: %s", error)
     try:
         behind = migrations_pending()
