@@ -1,0 +1,354 @@
+"""End-to-end fixtures: the app under gunicorn on a fresh SQLite file, a real SMTP server
+(aiosmtpd) that collects what the app sends, and a real headless Chromium driven by Playwright.
+
+One server, one SMTP server and one browser per xdist worker; one browser context per test.
+"""
+
+import email
+import email.policy
+import fcntl
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the whole suite skips, with the reason, in the browser fixture
+    sync_playwright = None
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:
+    Controller = None
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery"
+LOCAL_HOST = "127.0.0.1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        default=False,
+        help="save a screenshot of every e2e page into test-artifacts/screenshots/",
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    # Keep each phase's report on the item, so the page fixture knows whether the test failed.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def missing_requirement() -> str | None:
+    if sync_playwright is None:
+        return "playwright is not installed (pip install -r requirements-test.txt)"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    if Controller is None:
+        return "aiosmtpd is not installed (pip install -r requirements-test.txt)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOCAL_HOST, 0))
+        return sock.getsockname()[1]
+
+
+def unique_name(prefix: str = "u") -> str:
+    """A username nobody else on this worker's database has."""
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message and lets tests wait for one."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, to: str, subject: str, timeout: float = 15) -> EmailMessage:
+        """The first message to `to` whose subject contains `subject`; the app sends
+        from a background thread, so it may arrive a moment after the page answers."""
+
+        def find() -> EmailMessage | None:
+            for message in self.messages:
+                if to in str(message["To"]) and subject in str(message["Subject"]):
+                    return message
+            return None
+
+        with self._arrived:
+            found = self._arrived.wait_for(find, timeout=timeout)
+        if found is None:
+            seen = [(str(m["To"]), str(m["Subject"])) for m in self.messages]
+            raise AssertionError(f"no mail to {to!r} about {subject!r} in {timeout}s; got {seen}")
+        return found
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    reason = missing_requirement()
+    if reason:
+        pytest.skip(reason)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname=LOCAL_HOST, port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def compile_translations(lock_dir: Path) -> None:
+    # xdist workers each start a server: let one compile the catalogs at a time,
+    # so no server reads a .mo file that another worker is half-way through writing.
+    with open(lock_dir / "e2e-translations.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [BIN / "flask", "translate", "compile"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "FLASK_APP": "microblog.py", "SECRET_KEY": "compile-only"},
+        )
+
+
+def wait_until_answering(process: subprocess.Popen, url: str, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(smtp, tmp_path_factory):
+    """The app, not in testing mode, under gunicorn on a fresh SQLite file."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    env = {
+        **os.environ,
+        "FLASK_APP": "microblog.py",
+        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
+        "SECRET_KEY": uuid.uuid4().hex,
+        "MAIL_SERVER": LOCAL_HOST,
+        "MAIL_PORT": str(smtp.port),
+        "RATELIMIT_ENABLED": "0",
+        "POSTS_PER_PAGE": "3",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "8192",
+        "ARGON2_PARALLELISM": "1",
+        "LOG_TO_STDOUT": "1",
+    }
+    env.pop("FLASK_DEBUG", None)
+    compile_translations(tmp_path_factory.getbasetemp().parent)
+    subprocess.run(
+        [BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+    log = workdir / "gunicorn.log"
+    # Another worker may take the free port before gunicorn binds it: try a few.
+    for _attempt in range(3):
+        port = free_port()
+        url = f"http://{LOCAL_HOST}:{port}"
+        with open(log, "ab") as output:
+            process = subprocess.Popen(
+                [BIN / "gunicorn", "-w", "2", "-b", f"{LOCAL_HOST}:{port}", "microblog:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        if wait_until_answering(process, f"{url}/auth/login"):
+            break
+        stop(process)
+    else:
+        pytest.fail(f"gunicorn did not start:\n{Server(url, log).log_tail()}")
+    yield Server(url=url, log=log)
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = missing_requirement()
+    if reason:
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def locale() -> str:
+    """The browser's language; parametrize a test with another to change it."""
+    return "en-US"
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname == LOCAL_HOST
+
+
+@pytest.fixture
+def page(browser, server, locale, request):
+    """A fresh browser context and page; fails the test on any request leaving 127.0.0.1,
+    on an uncaught script error, or on a Content Security Policy violation."""
+    context = browser.new_context(base_url=server.url, locale=locale)
+    context.set_default_timeout(10_000)
+    offsite: list[str] = []
+    problems: list[str] = []
+
+    def guard(route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            offsite.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def watch(new_page) -> None:
+        new_page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        new_page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    context.route("**/*", guard)
+    context.on("page", watch)
+    page = context.new_page()
+    yield page
+
+    node = request.node
+    failed = any(
+        getattr(node, f"rep_{when}", None) and getattr(node, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
+    if failed or request.config.getoption("--screenshots", default=False):
+        save_screenshots(context, node, request.config.rootpath)
+    context.close()
+    assert offsite == [], f"requests left {LOCAL_HOST}: {offsite}"
+    assert problems == [], "\n".join(problems)
+
+
+def save_screenshots(context, node: pytest.Item, rootpath: Path) -> None:
+    folder = rootpath / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", node.nodeid)
+    for number, open_page in enumerate(context.pages):
+        open_page.screenshot(path=folder / f"{stem}-{number}.png", full_page=True)
+
+
+@dataclass
+class Account:
+    username: str
+    email: str
+    password: str = PASSWORD
+
+
+class Site:
+    """The journeys every test starts from, done as a person does them: through the pages."""
+
+    def __init__(self, page, inbox: Inbox) -> None:
+        self.page = page
+        self.inbox = inbox
+
+    def register(self, username: str | None = None, email: str | None = None) -> Account:
+        username = username or unique_name()
+        account = Account(username, email or f"{username}@example.com")
+        page = self.page
+        page.goto("/auth/register")
+        page.get_by_label("Username", exact=True).fill(account.username)
+        page.get_by_label("Email", exact=True).fill(account.email)
+        page.get_by_label("Password", exact=True).fill(account.password)
+        page.get_by_label("Repeat Password", exact=True).fill(account.password)
+        page.get_by_role("button", name="Register").click()
+        page.wait_for_url("**/auth/login")
+        return account
+
+    def login(self, username: str, password: str = PASSWORD) -> None:
+        page = self.page
+        page.goto("/auth/login")
+        page.get_by_label("Username or email", exact=True).fill(username)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_load_state()
+
+    def logout(self) -> None:
+        self.page.get_by_role("button", name="Logout").click()
+        self.page.wait_for_url("**/auth/login**")
+
+    def sign_up_and_login(self) -> Account:
+        account = self.register()
+        self.login(account.username, account.password)
+        return account
+
+
+@pytest.fixture
+def site(page, smtp) -> Site:
+    return Site(page, smtp)
