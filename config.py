@@ -50,8 +50,12 @@ class Config:
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # If Redis goes away, count in this process's memory (with a logged warning) and keep serving.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")

@@ -1,9 +1,13 @@
 import logging
+import os
+import time
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
-from sqlalchemy import TypeDecorator
+from sqlalchemy import TypeDecorator, text
+from sqlalchemy.exc import OperationalError
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -45,6 +49,47 @@ def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+@contextmanager
+def wait_for_database(engine):
+    """Connect, retrying while the database is still starting (DATABASE_WAIT_SECONDS, 30 s)."""
+    deadline = time.monotonic() + float(os.environ.get("DATABASE_WAIT_SECONDS", "30"))
+    while True:
+        try:
+            connection = engine.connect()
+            break
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            logger.info("Waiting for the database...")
+            time.sleep(1)
+    with connection:
+        yield connection
+
+
+@contextmanager
+def migration_lock(connection):
+    """Let one instance migrate at a time; the others wait, then find nothing left to do."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        lock, unlock = "SELECT pg_advisory_lock(72707)", "SELECT pg_advisory_unlock(72707)"
+    elif dialect in {"mysql", "mariadb"}:
+        lock = "SELECT GET_LOCK('microblog_migrations', 600)"
+        unlock = "SELECT RELEASE_LOCK('microblog_migrations')"
+    else:
+        # SQLite serialises writers itself, and DDL runs in a transaction there.
+        yield
+        return
+    connection.execute(text(lock))
+    # The lock belongs to the session, so end the implicit transaction and let Alembic
+    # begin its own.
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.execute(text(unlock))
+        connection.commit()
 
 
 def render_item(type_, obj, autogen_context):
@@ -108,7 +153,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with wait_for_database(connectable) as connection, migration_lock(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
