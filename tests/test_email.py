@@ -1,0 +1,127 @@
+import logging
+import socket
+import time
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.extensions import mail
+
+LINK = "http://localhost/auth/reset_password/"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(free_port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
+    controller.start()
+    yield inbox, free_port
+    controller.stop()
+
+
+def smtp_app(make_app, port, **settings):
+    # TESTING apps suppress sending unless told otherwise.
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False, **settings)
+
+
+def add_user(app):
+    from app.extensions import db
+    from app.models import User
+
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+
+
+def request_reset(app):
+    return app.test_client().post(
+        "/auth/reset_password_request", data={"email": "susan@example.com"}
+    )
+
+
+def body_text(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_without_mail_server_the_mail_goes_to_the_console(app, make_user, capsys):
+    make_user()
+    with mail.record_messages() as outbox:
+        response = request_reset(app)
+    assert response.status_code == 302
+    assert len(outbox) == 1
+    out = capsys.readouterr().out
+    assert "MAIL_SERVER is not set" in out
+    assert "To: susan@example.com" in out
+    assert LINK in out
+
+
+def test_mail_is_delivered_over_smtp(make_app, smtp_server, capsys):
+    inbox, port = smtp_server
+    app = smtp_app(make_app, port)
+    add_user(app)
+    assert request_reset(app).status_code == 302
+
+    assert len(inbox.messages) == 1
+    recipients, message = inbox.messages[0]
+    assert recipients == ["susan@example.com"]
+    assert "Reset Your Password" in message["Subject"]
+    assert message["From"] == "microblog <no-reply@localhost>"
+    assert LINK in body_text(message)
+    assert LINK in message.get_body(preferencelist=("html",)).get_content()
+    assert "MAIL_SERVER is not set" not in capsys.readouterr().out
+
+
+def test_async_mail_is_delivered_from_the_executor(make_app, smtp_server):
+    inbox, port = smtp_server
+    app = smtp_app(make_app, port, MAIL_ASYNC=True)
+    add_user(app)
+    assert request_reset(app).status_code == 302
+    app.extensions["mail_executor"].shutdown(wait=True)
+
+    assert len(inbox.messages) == 1
+    assert LINK in body_text(inbox.messages[0][1])
+
+
+def test_dead_mail_server_is_logged_and_the_page_still_answers(make_app, free_port, caplog):
+    app = smtp_app(make_app, free_port, MAIL_TIMEOUT=2)
+    add_user(app)
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        response = request_reset(app)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    [record] = [r for r in caplog.records if "Could not send email" in r.getMessage()]
+    assert record.levelno == logging.ERROR
+    assert isinstance(record.exc_info[1], OSError)
+    assert "susan@example.com" in record.getMessage()
+
+
+def test_silent_mail_server_times_out(make_app, free_port, caplog):
+    """A server that accepts the connection but never speaks must not hold the request."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", free_port))
+        listener.listen()
+        app = smtp_app(make_app, free_port, MAIL_TIMEOUT=0.5)
+        add_user(app)
+        start = time.monotonic()
+        with caplog.at_level(logging.ERROR, logger=app.logger.name):
+            response = request_reset(app)
+        elapsed = time.monotonic() - start
+    assert response.status_code == 302
+    assert elapsed < 5
+    assert any("Could not send email" in r.getMessage() for r in caplog.records)
