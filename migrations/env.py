@@ -1,3 +1,4 @@
+import fcntl
 import logging
 import os
 import time
@@ -78,8 +79,14 @@ def migration_lock(connection):
         lock = "SELECT GET_LOCK('microblog_migrations', 600)"
         unlock = "SELECT RELEASE_LOCK('microblog_migrations')"
     else:
-        # SQLite serialises writers itself, and DDL runs in a transaction there.
-        yield
+        # SQLite has no named locks: lock a file beside the database file instead.
+        database = connection.engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.migrate-lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield
         return
     connection.execute(text(lock))
     # The lock belongs to the session, so end the implicit transaction and let Alembic
