@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.seed import seed
+
 APP_DIR = Path(__file__).resolve().parent
 TRANSLATIONS = APP_DIR / "translations"
 POT_FILE = APP_DIR.parent / "messages.pot"
@@ -51,3 +53,4 @@ def init(lang: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
+    app.cli.add_command(seed)

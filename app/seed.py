@@ -1,0 +1,150 @@
+"""`flask seed`: fill the database with many users, posts and follows, for benchmarks and demos."""
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import delete, func, insert, select
+
+from app.database import require_current_schema
+from app.extensions import db
+from app.models import Post, User, followers, password_hasher
+
+CHUNK = 10_000
+SPREAD = timedelta(days=365)
+
+VOCABULARY = (
+    "the a my our this that every some flask python database query index page post "
+    "timeline follow friend coffee morning evening today tomorrow weekend release "
+    "bug fix test deploy server request response cache template form login quick "
+    "slow new old small large happy tired busy reading writing thinking about with "
+    "from and but so because really quite very just again still never always"
+)
+WORDS = VOCABULARY.split()
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def chunks(rows: Iterator[dict], size: int = CHUNK) -> Iterator[list[dict]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def insert_rows(table, rows: Iterator[dict], total: int, label: str) -> None:
+    """Insert in chunks, so memory stays flat and the progress line moves."""
+    done = 0
+    for batch in chunks(rows):
+        db.session.execute(insert(table), batch)
+        done += len(batch)
+        progress(f"  {label}: {done}/{total}")
+
+
+def post_body(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(4, 30))
+    return " ".join(words).capitalize()[:280]
+
+
+def followed_ids(rng: random.Random, user_ids: Sequence[int], index: int, count: int) -> list[int]:
+    """`count` distinct users other than user_ids[index], chosen at random."""
+    picks = rng.sample(range(len(user_ids) - 1), count)
+    # Skip over the follower itself: positions at or after it shift up by one.
+    return [user_ids[p + 1 if p >= index else p] for p in picks]
+
+
+@click.command("seed")
+@click.option("--users", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--posts", default=1000, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--follows",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many others each user follows.",
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    help="The password of every seeded user.",
+)
+@click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
+@click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
+@with_appcontext
+def seed(
+    users: int, posts: int, follows: int, password: str, seed_value: int | None, force: bool
+) -> None:
+    """Fill the database with users user00001…, random posts and random follows."""
+    require_current_schema()
+    existing = db.session.scalar(select(func.count()).select_from(User)) or 0
+    if existing and not force:
+        raise click.ClickException(
+            f"The database already has {existing} users: pass --force to delete them first."
+        )
+    if follows >= users:
+        raise click.ClickException(f"--follows must be less than --users ({users}).")
+
+    started = time.perf_counter()
+    rng = random.Random(seed_value)
+    now = datetime.now(UTC)
+    if existing:
+        progress(f"Deleting {existing} users with their posts and follows…")
+        db.session.execute(delete(followers))
+        db.session.execute(delete(Post))
+        db.session.execute(delete(User))
+
+    # One hash for everybody: Argon2 is slow by design, and 10,000 hashes would take minutes.
+    password_hash = password_hasher().hash(password)
+    width = max(5, len(str(users)))
+    names = [f"user{n:0{width}d}" for n in range(1, users + 1)]
+    progress(f"Seeding {users} users, {posts} posts, {follows} follows each…")
+    insert_rows(
+        User,
+        (
+            {
+                "username": name,
+                "email": f"{name}@example.com",
+                "password_hash": password_hash,
+                "created_at": now - SPREAD,
+                "last_seen": now,
+            }
+            for name in names
+        ),
+        users,
+        "users",
+    )
+    by_name = dict(db.session.execute(select(User.username, User.id)).all())
+    user_ids = [by_name[name] for name in names]
+
+    seconds = SPREAD.total_seconds()
+    insert_rows(
+        Post,
+        (
+            {
+                "body": post_body(rng),
+                "timestamp": now - timedelta(seconds=rng.random() * seconds),
+                "user_id": rng.choice(user_ids),
+                "language": "en",
+            }
+            for _ in range(posts)
+        ),
+        posts,
+        "posts",
+    )
+    insert_rows(
+        followers,
+        (
+            {"follower_id": follower, "followed_id": followed}
+            for index, follower in enumerate(user_ids)
+            for followed in followed_ids(rng, user_ids, index, follows)
+        ),
+        users * follows,
+        "follows",
+    )
+    db.session.commit()
+    progress(f"Seeded in {time.perf_counter() - started:.1f} s.")

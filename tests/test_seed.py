@@ -1,0 +1,136 @@
+"""`flask seed`: many users, posts and follows, on a migrated database."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import flask_migrate
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db
+from app.models import Post, User, followers
+from tests.conftest import TEST_CONFIG
+from tests.migrations.conftest import ROOT
+
+PASSWORD = "seeded password"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The app on a fresh SQLite file brought to the head revision by the migrations."""
+    monkeypatch.chdir(ROOT)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+def seed(runner, *extra, users=12, posts=150, follows=4):
+    args = ["seed", f"--users={users}", f"--posts={posts}", f"--follows={follows}"]
+    return runner.invoke(args=[*args, f"--password={PASSWORD}", "--seed=7", *extra])
+
+
+def count(table) -> int:
+    return db.session.scalar(select(func.count()).select_from(table))
+
+
+def test_seed_fills_the_database(app, runner):
+    started = datetime.now(UTC)
+    result = seed(runner)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = db.session.scalars(select(User.username).order_by(User.username)).all()
+        assert names == [f"user{n:05d}" for n in range(1, 13)]
+        assert db.session.scalar(User.by_username("user00012")).email == "user00012@example.com"
+        assert count(Post) == 150
+        follows = Counter(db.session.scalars(select(followers.c.follower_id)))
+        assert len(follows) == 12
+        assert set(follows.values()) == {4}
+        assert not db.session.scalar(
+            select(func.count())
+            .select_from(followers)
+            .where(followers.c.follower_id == followers.c.followed_id)
+        )
+        oldest, newest = db.session.execute(
+            select(func.min(Post.timestamp), func.max(Post.timestamp))
+        ).one()
+        assert (
+            started - timedelta(days=366)
+            < oldest.replace(tzinfo=UTC)
+            <= newest.replace(tzinfo=UTC)
+            <= datetime.now(UTC)
+        )
+        # Posts are spread over the year, not bunched at one end.
+        assert newest - oldest > timedelta(days=200)
+
+
+def test_every_user_logs_in_with_the_password(app, runner):
+    assert seed(runner).exit_code == 0
+    with app.app_context():
+        assert User.authenticate("user00001", PASSWORD) is not None
+        assert User.authenticate("user00012@example.com", PASSWORD) is not None
+        assert User.authenticate("user00005", "wrong password") is None
+        # Hashed once: Argon2 per user would make a large seed take minutes.
+        assert len(set(db.session.scalars(select(User.password_hash)))) == 1
+
+
+def test_timeline_holds_the_followed_posts(app, runner):
+    assert seed(runner).exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(User.by_username("user00003"))
+        authors = {user.id, *db.session.scalars(user.following.select().with_only_columns(User.id))}
+        expected = count(select(Post).where(Post.user_id.in_(authors)).subquery())
+        timeline = db.session.scalars(user.timeline()).all()
+        assert len(timeline) == expected
+        assert {post.user_id for post in timeline} <= authors
+        keys = [(post.timestamp, post.id) for post in timeline]
+        assert keys == sorted(keys, reverse=True)
+
+
+def test_refuses_a_database_that_has_users(app, runner):
+    assert seed(runner).exit_code == 0
+    result = seed(runner, users=5)
+    assert result.exit_code != 0
+    assert "already has 12 users" in result.output
+    assert "--force" in result.output
+    with app.app_context():
+        assert count(User) == 12
+
+
+def test_force_replaces_everything(app, runner):
+    assert seed(runner).exit_code == 0
+    result = seed(runner, "--force", users=5, posts=20, follows=2)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert count(User) == 5
+        assert count(Post) == 20
+        assert count(followers) == 10
+
+
+def test_same_seed_same_data(runner):
+    def authors_and_follows(app):
+        with app.app_context():
+            posts = db.session.execute(select(Post.user_id, Post.body).order_by(Post.id)).all()
+            follows = db.session.execute(select(followers).order_by(*followers.c)).all()
+            return posts, follows
+
+    assert seed(runner).exit_code == 0
+    first = authors_and_follows(runner.app)
+    assert seed(runner, "--force").exit_code == 0
+    assert authors_and_follows(runner.app) == first
+
+
+def test_refuses_when_migrations_are_not_applied(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    uri = f"sqlite:///{tmp_path / 'empty.db'}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
+    result = seed(app.test_cli_runner())
+    assert result.exit_code != 0
+    assert "flask db upgrade" in result.output
+
+
+def test_follows_must_leave_someone_to_follow(runner):
+    result = seed(runner, users=3, follows=3)
+    assert result.exit_code != 0
+    assert "--follows" in result.output
