@@ -1,0 +1,19 @@
+"""gunicorn settings: `gunicorn microblog:app` reads this file from the working directory."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+# Kill a worker stuck on one request; recycle workers now and then to cap slow leaks.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 20
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Behind nginx on the same machine, trust its X-Forwarded-* headers (the app's ProxyFix
+# also needs TRUSTED_PROXIES=1).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
