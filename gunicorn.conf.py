@@ -11,7 +11,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Access logs cost time on every request; nginx keeps its own. Set to "-" for stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind nginx on the same machine, trust its X-Forwarded-* headers (the app's ProxyFix
