@@ -8,7 +8,7 @@ from markupsafe import escape
 import app as app_package
 from app.extensions import babel
 
-PO_FILE = Path(app_package.__file__).parent / "translations/zh_CN/LC_MESSAGES/messages.po"
+PO_FILE = Path(app_package.__file__).parent / "translations/zh_Hans_CN/LC_MESSAGES/messages.po"
 LOGIN_PAGE_STRINGS = ["Sign In", "Login", "Register", "Remember Me", "New User?"]
 
 
@@ -21,7 +21,7 @@ def catalog():
 @pytest.fixture
 def zh_app(make_app, catalog, tmp_path):
     """The app with the catalog compiled fresh, so the test never sees a stale .mo file."""
-    mo_dir = tmp_path / "zh_CN" / "LC_MESSAGES"
+    mo_dir = tmp_path / "zh_Hans_CN" / "LC_MESSAGES"
     mo_dir.mkdir(parents=True)
     with (mo_dir / "messages.mo").open("wb") as mo:
         write_mo(mo, catalog)
