@@ -125,3 +125,85 @@ def test_silent_mail_server_times_out(make_app, free_port, caplog):
     assert response.status_code == 302
     assert elapsed < 5
     assert any("Could not send email" in r.getMessage() for r in caplog.records)
+
+
+def test_mail_server_login(make_app, free_port):
+    from aiosmtpd.smtp import AuthResult
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port,
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        app = smtp_app(make_app, free_port, MAIL_USERNAME="microblog", MAIL_PASSWORD="s3cret")
+        add_user(app)
+        request_reset(app)
+    finally:
+        controller.stop()
+    assert logins == [(b"microblog", b"s3cret")]
+    assert len(inbox.messages) == 1
+
+
+def test_production_errors_are_logged_and_mailed_to_admins(smtp_server, tmp_path, monkeypatch):
+    from app import create_app
+
+    inbox, port = smtp_server
+    monkeypatch.chdir(tmp_path)
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "ADMINS": ["admin@example.com"],
+        }
+    )
+    added = list(app.logger.handlers)
+
+    @app.route("/fail")
+    def fail():
+        raise RuntimeError("something broke")
+
+    try:
+        assert app.test_client().get("/fail").status_code == 500
+    finally:
+        for handler in added:
+            app.logger.removeHandler(handler)
+            handler.close()
+
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["admin@example.com"]
+    assert message["Subject"] == "Microblog failure"
+    assert "something broke" in message.get_content()
+    log = (tmp_path / "logs" / "microblog.log").read_text()
+    assert "Microblog startup" in log
+    assert "RuntimeError: something broke" in log
+
+
+def test_log_to_stdout(tmp_path, monkeypatch, capsys):
+    from app import create_app
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "LOG_TO_STDOUT": True,
+        }
+    )
+    for handler in list(app.logger.handlers):
+        app.logger.removeHandler(handler)
+        handler.close()
+    assert "Microblog startup" in capsys.readouterr().err
+    assert not (tmp_path / "logs").exists()
