@@ -99,6 +99,32 @@ def migration_lock(connection):
         connection.commit()
 
 
+@contextmanager
+def sqlite_foreign_keys_paused(connection):
+    """Batch mode rebuilds a SQLite table by copying it and dropping the original; with
+    foreign keys enforced, that DROP would cascade to (or be refused for) every row that
+    references the table. Pause enforcement, then check the references by hand."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # A no-op inside a transaction, so set it before Alembic begins one.
+    connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()
+
+
+def check_sqlite_foreign_keys(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows with broken foreign keys: {broken[:5]}")
+
+
 def render_item(type_, obj, autogen_context):
     """Write the app's column types (like UTCDateTime) as the plain SQLAlchemy type they store."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
@@ -160,11 +186,16 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with wait_for_database(connectable) as connection, migration_lock(connection):
+    with (
+        wait_for_database(connectable) as connection,
+        migration_lock(connection),
+        sqlite_foreign_keys_paused(connection),
+    ):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            check_sqlite_foreign_keys(connection)
 
 
 if context.is_offline_mode():
