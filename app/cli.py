@@ -10,36 +10,37 @@ from flask.cli import AppGroup
 
 from app.seed import seed
 
-APP_DIR = Path(__file__).resolve().parent
-TRANSLATIONS = APP_DIR / "translations"
-POT_FILE = APP_DIR.parent / "messages.pot"
-BABEL_CFG = APP_DIR.parent / "babel.cfg"
+# pybabel runs from the project folder with relative paths, so the .po files record
+# "app/templates/…" locations rather than one developer's absolute paths.
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = "app/translations"
+POT_FILE = "messages.pot"
 
 translate = AppGroup("translate", help="Translation and localization commands.")
 
 
 def pybabel(*args: str) -> None:
     command = [sys.executable, "-m", "babel.messages.frontend", *args]
-    if subprocess.run(command, check=False).returncode != 0:
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
         raise click.ClickException(f"pybabel {args[0]} failed")
 
 
 def extract() -> None:
-    pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "-o", str(POT_FILE), str(APP_DIR))
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT_FILE, "app")
 
 
 @translate.command()
 def update() -> None:
     """Update all languages from the source code."""
     extract()
-    pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS))
-    POT_FILE.unlink()
+    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS)
+    (ROOT / POT_FILE).unlink()
 
 
 @translate.command()
 def compile() -> None:
     """Compile all languages."""
-    pybabel("compile", "-d", str(TRANSLATIONS))
+    pybabel("compile", "-d", TRANSLATIONS)
 
 
 @translate.command()
@@ -47,8 +48,8 @@ def compile() -> None:
 def init(lang: str) -> None:
     """Initialize a new language."""
     extract()
-    pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", lang)
-    POT_FILE.unlink()
+    pybabel("init", "-i", POT_FILE, "-d", TRANSLATIONS, "-l", lang)
+    (ROOT / POT_FILE).unlink()
 
 
 def init_app(app: Flask) -> None:
