@@ -7,7 +7,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
+from app import create_app, models
 from app.extensions import db
 from app.models import Post, User, followers
 from tests.conftest import TEST_CONFIG
@@ -85,6 +85,26 @@ def test_timeline_holds_the_followed_posts(app, runner):
         assert len(timeline) == expected
         assert {post.user_id for post in timeline} <= authors
         keys = [(post.timestamp, post.id) for post in timeline]
+        assert keys == sorted(keys, reverse=True)
+
+
+@pytest.mark.parametrize("merge_max_authors", [models.TIMELINE_MERGE_MAX_AUTHORS, 2])
+def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, merge_max_authors):
+    # Both plans: the per-author merge, and the plain IN query used past the merge limit.
+    monkeypatch.setattr(models, "TIMELINE_MERGE_MAX_AUTHORS", merge_max_authors)
+    assert seed(runner, posts=400).exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(User.by_username("user00004"))
+        moment = db.session.scalar(select(Post.timestamp).where(Post.user_id == user.id).limit(1))
+        # Equal timestamps must still come out in one order, newest id first.
+        db.session.add_all(Post(body=f"tie {n}", author=user, timestamp=moment) for n in range(3))
+        db.session.commit()
+        everything = db.session.scalars(user.timeline()).all()
+        paged = []
+        for number in range(0, len(everything) + 7, 7):
+            paged += db.session.scalars(user.timeline().limit(7).offset(number)).all()
+        assert [post.id for post in paged] == [post.id for post in everything]
+        keys = [(post.timestamp, post.id) for post in everything]
         assert keys == sorted(keys, reverse=True)
 
 

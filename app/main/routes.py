@@ -53,7 +53,9 @@ def get_user_or_404(username: str) -> User:
 
 def post_page(query: Select):
     """One page of posts, with their authors loaded in the same query."""
-    query = query.options(joinedload(Post.author))
+    # The root entity is Post or, for a timeline, an alias of Post over a UNION.
+    post = query.column_descriptions[0]["entity"]
+    query = query.options(joinedload(post.author))
     return paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
 
 
