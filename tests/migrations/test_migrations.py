@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from app import create_app
 from app.extensions import db
+from tests.conftest import TEST_CONFIG
 
 
 def _is_stub(function: ast.FunctionDef) -> bool:
@@ -258,3 +260,15 @@ def test_user_indexes_are_unique(app, column):
     index = indexes[f"ix_user_{column}"]
     assert index["unique"]
     assert index["column_names"] == [column]
+
+
+def test_sqlite_foreign_keys_are_enforced_again_after_upgrading(tmp_path):
+    """Migrations pause SQLite's foreign keys; the pooled connection must not keep them off."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        db.engine.dispose()
+    assert enforced == 1
