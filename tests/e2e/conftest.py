@@ -147,13 +147,16 @@ def compile_translations(lock_dir: Path) -> None:
     # so no server reads a .mo file that another worker is half-way through writing.
     with open(lock_dir / "e2e-translations.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        subprocess.run(
-            [BIN / "flask", "translate", "compile"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            env={**os.environ, "FLASK_APP": "microblog.py", "SECRET_KEY": "compile-only"},
+        run_flask(
+            ["translate", "compile"],
+            {**os.environ, "FLASK_APP": "microblog.py", "SECRET_KEY": "compile-only"},
         )
+
+
+def run_flask(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run([BIN / "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
 def wait_until_answering(process: subprocess.Popen, url: str, timeout: float = 30) -> bool:
@@ -200,9 +203,7 @@ def server(smtp, tmp_path_factory):
     }
     env.pop("FLASK_DEBUG", None)
     compile_translations(tmp_path_factory.getbasetemp().parent)
-    subprocess.run(
-        [BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    run_flask(["db", "upgrade"], env)
 
     log = workdir / "gunicorn.log"
     # Another worker may take the free port before gunicorn binds it: try a few.
@@ -289,7 +290,8 @@ def page(browser, server, locale, request):
         getattr(node, f"rep_{when}", None) and getattr(node, f"rep_{when}").failed
         for when in ("setup", "call")
     )
-    if failed or request.config.getoption("--screenshots", default=False):
+    wanted = request.config.getoption("--screenshots", default=False)
+    if failed or offsite or problems or wanted:
         save_screenshots(context, node, request.config.rootpath)
     context.close()
     assert offsite == [], f"requests left {LOCAL_HOST}: {offsite}"

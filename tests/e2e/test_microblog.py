@@ -1,0 +1,131 @@
+"""The microblog itself in a real browser: posting, following, profiles, popups, pages."""
+
+import re
+import uuid
+
+import pytest
+
+expect = pytest.importorskip(
+    "playwright.sync_api",
+    reason="playwright is not installed (pip install -r requirements-test.txt)",
+).expect
+
+pytestmark = pytest.mark.e2e
+
+
+def write_post(page, body: str) -> None:
+    page.goto("/index")
+    page.get_by_label("Say something").fill(body)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your post is now live!")
+
+
+def posts(page):
+    return page.locator("article.post .post-body")
+
+
+def unique_text(label: str) -> str:
+    return f"{label} {uuid.uuid4().hex[:8]}"
+
+
+def test_post_shows_on_home_and_profile(page, site):
+    account = site.sign_up_and_login()
+    body = unique_text("My first post")
+    write_post(page, body)
+    # Posting redirects, so reloading the page does not post again.
+    expect(page).to_have_url(re.compile(r"/index$"))
+    expect(posts(page).first).to_have_text(body)
+    page.reload()
+    expect(posts(page).filter(has_text=body)).to_have_count(1)
+
+    page.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"User: {account.username}")
+    expect(posts(page).first).to_have_text(body)
+
+
+def test_follow_shows_their_posts_and_unfollow_hides_them(page, site):
+    author = site.sign_up_and_login()
+    body = unique_text("Worth following")
+    write_post(page, body)
+    site.logout()
+
+    reader = site.sign_up_and_login()
+    expect(posts(page).filter(has_text=body)).to_have_count(0)
+
+    page.goto(f"/user/{author.username}")
+    expect(page.get_by_text("0 followers")).to_be_visible()
+    page.get_by_role("button", name="Follow", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(f"You are following {author.username}!")
+    expect(page.get_by_text("1 followers")).to_be_visible()
+
+    page.goto("/index")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {reader.username}!")
+    expect(posts(page).filter(has_text=body)).to_have_count(1)
+
+    page.goto(f"/user/{author.username}")
+    page.get_by_role("button", name="Unfollow").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"You are not following {author.username}.")
+    expect(page.get_by_role("button", name="Follow", exact=True)).to_be_visible()
+    page.goto("/index")
+    expect(posts(page).filter(has_text=body)).to_have_count(0)
+
+
+def test_edit_profile(page, site):
+    account = site.sign_up_and_login()
+    page.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    page.get_by_role("link", name="Edit your profile").click()
+    expect(page.get_by_label("Username", exact=True)).to_have_value(account.username)
+    about = unique_text("I write end-to-end tests")
+    page.get_by_label("About me").fill(about)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your changes have been saved.")
+
+    page.goto(f"/user/{account.username}")
+    expect(page.get_by_text(about)).to_be_visible()
+
+
+def test_user_popup_appears_on_hover(page, site):
+    author = site.sign_up_and_login()
+    page.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    page.get_by_role("link", name="Edit your profile").click()
+    page.get_by_label("About me").fill("Hover over my name")
+    page.get_by_role("button", name="Submit").click()
+    write_post(page, unique_text("Hover here"))
+
+    # The popup script listens from DOMContentLoaded on: a hover before then finds no one.
+    page.wait_for_load_state("load")
+    name = page.locator("article.post a.user-popup", has_text=author.username).first
+    with page.expect_response(f"**/user/{author.username}/popup") as popup_response:
+        name.hover()
+    assert popup_response.value.status == 200
+    popup = page.get_by_role("tooltip")
+    expect(popup).to_be_visible()
+    expect(popup).to_contain_text(author.username)
+    expect(popup).to_contain_text("Hover over my name")
+    expect(popup).to_contain_text("0 followers")
+
+    page.mouse.move(0, 0)
+    expect(popup).to_have_count(0)
+
+
+def test_pagination_newer_and_older(page, site):
+    site.sign_up_and_login()
+    # Four posts with POSTS_PER_PAGE=3: the oldest is alone on the second page.
+    bodies = [unique_text(f"Post number {number}") for number in range(1, 5)]
+    for body in bodies:
+        write_post(page, body)
+
+    page.goto("/index")
+    expect(posts(page)).to_have_text(list(reversed(bodies[1:])))
+    newer = page.get_by_role("link", name=re.compile("Newer posts"))
+    older = page.get_by_role("link", name=re.compile("Older posts"))
+    expect(page.locator(".page-item", has=newer)).to_have_class(re.compile(r"\bdisabled\b"))
+
+    older.click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2\b"))
+    expect(posts(page)).to_have_text([bodies[0]])
+    expect(page.locator(".page-item", has=older)).to_have_class(re.compile(r"\bdisabled\b"))
+
+    newer.click()
+    expect(page).to_have_url(re.compile(r"[?&]page=1\b"))
+    expect(posts(page)).to_have_text(list(reversed(bodies[1:])))
