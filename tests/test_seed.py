@@ -7,9 +7,10 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app, models
+from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers
+from app.models import user as user_models
 from tests.conftest import TEST_CONFIG
 from tests.migrations.conftest import ROOT
 
@@ -88,10 +89,10 @@ def test_timeline_holds_the_followed_posts(app, runner):
         assert keys == sorted(keys, reverse=True)
 
 
-@pytest.mark.parametrize("merge_max_authors", [models.TIMELINE_MERGE_MAX_AUTHORS, 2])
+@pytest.mark.parametrize("merge_max_authors", [user_models.TIMELINE_MERGE_MAX_AUTHORS, 2])
 def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, merge_max_authors):
     # Both plans: the per-author merge, and the plain IN query used past the merge limit.
-    monkeypatch.setattr(models, "TIMELINE_MERGE_MAX_AUTHORS", merge_max_authors)
+    monkeypatch.setattr(user_models, "TIMELINE_MERGE_MAX_AUTHORS", merge_max_authors)
     assert seed(runner, posts=400).exit_code == 0
     with app.app_context():
         user = db.session.scalar(User.by_username("user00004"))

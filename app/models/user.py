@@ -1,10 +1,10 @@
-"""The database models and the rules that belong to them."""
+"""Users: accounts, passwords, sessions and who follows whom."""
 
 import contextlib
 import hashlib
 import hmac
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -13,14 +13,12 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     Select,
     String,
     Table,
-    TypeDecorator,
     bindparam,
     func,
     or_,
@@ -31,27 +29,8 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, rela
 from werkzeug.security import check_password_hash
 
 from app.extensions import db, login
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A datetime stored as naive UTC on every database and always read back timezone-aware."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
+from app.models.post import Post
+from app.models.types import UTCDateTime, utcnow
 
 
 @lru_cache
@@ -170,10 +149,10 @@ class User(UserMixin, db.Model):
         # a page costs about (authors + page depth) index steps however many posts exist,
         # where "user_id IN (...) ORDER BY timestamp" reads and sorts every post of every author.
         # Written as text because building 100 select() objects costs more than running them.
+        columns = ", ".join(column.name for column in Post.__table__.c)
         ranges = text(
             " UNION ALL ".join(
-                f"SELECT id, body, timestamp, user_id, language FROM post WHERE user_id = :a{n}"
-                for n in range(len(authors))
+                f"SELECT {columns} FROM post WHERE user_id = :a{n}" for n in range(len(authors))
             )
         )
         ranges = ranges.bindparams(
@@ -268,25 +247,3 @@ def load_user(session_id: str) -> User | None:
     if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user
-
-
-class Post(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body: Mapped[str] = mapped_column(String(280))
-    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    language: Mapped[str | None] = mapped_column(String(5))
-
-    author: Mapped[User] = relationship(back_populates="posts")
-
-    __table_args__ = (
-        # A user's posts newest first: the profile page and each author's share of a timeline.
-        Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
-    )
-
-    def __repr__(self) -> str:
-        return f"<Post {self.body[:20]!r}>"
-
-    @staticmethod
-    def all_newest_first() -> Select:
-        return select(Post).order_by(Post.timestamp.desc(), Post.id.desc())

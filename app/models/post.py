@@ -1,0 +1,35 @@
+"""Posts."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Select, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class Post(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(280))
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    language: Mapped[str | None] = mapped_column(String(5))
+
+    author: Mapped["User"] = relationship(back_populates="posts")
+
+    __table_args__ = (
+        # A user's posts newest first: the profile page and each author's share of a timeline.
+        Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Post {self.body[:20]!r}>"
+
+    @staticmethod
+    def all_newest_first() -> Select:
+        return select(Post).order_by(Post.timestamp.desc(), Post.id.desc())
