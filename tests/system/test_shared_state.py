@@ -1,0 +1,76 @@
+"""State two instances must share: reset tokens (through the database) and rate limit
+counts (through Redis), with clients told apart by nginx's X-Forwarded-For."""
+
+import re
+import uuid
+
+import pytest
+
+from tests.system.harness import PASSWORD, Client
+
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
+
+LOGIN_LIMIT = 5
+
+
+def new_account(stack) -> str:
+    username = "s" + uuid.uuid4().hex[:12]
+    client = Client(stack.url)
+    assert client.register(username).status_code == 302
+    client.close()
+    return username
+
+
+def test_reset_link_issued_by_one_instance_works_once_through_the_other(stack):
+    a, b = (instance.url for instance in stack.instances)
+    username = new_account(stack)
+    asking = Client(a)
+    response = asking.post("/auth/reset_password_request", {"email": f"{username}@example.com"})
+    assert response.status_code == 302
+
+    message = stack.inbox.wait_for(f"{username}@example.com", "Reset")
+    path = re.search(
+        r"https?://[^/\s]+(/auth/reset_password/[\w.-]+)",
+        message.get_body(("plain",)).get_content(),
+    ).group(1)
+
+    using = Client(b, source=asking.source)
+    assert using.get(path).headers["Location"].endswith("/auth/reset_password")
+    new_password = "a brand new passphrase"
+    response = using.post(
+        "/auth/reset_password", {"password": new_password, "password2": new_password}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+
+    for base in (a, b):
+        again = Client(base)
+        assert again.get(path).status_code == 302
+        refused = again.get("/auth/reset_password")
+        assert refused.status_code == 400
+        again.close()
+    assert Client(stack.url).login(username, PASSWORD).status_code == 200
+    assert Client(stack.url).login(username, new_password).status_code == 302
+
+
+@pytest.mark.parametrize("route", ["a", "b", "alternate", "nginx", "mixed"])
+def test_login_rate_limit_counts_across_instances(stack, route):
+    a, b = (instance.url for instance in stack.instances)
+    bases = {
+        "a": [a],
+        "b": [b],
+        "alternate": [a, b],
+        "nginx": [stack.url],
+        "mixed": [a, stack.url, b],
+    }[route]
+    client = Client(stack.url)
+    statuses = [
+        client.login("nobody-" + route, "wrong password", base=bases[n % len(bases)]).status_code
+        for n in range(LOGIN_LIMIT + 2)
+    ]
+    assert statuses == [200] * LOGIN_LIMIT + [429, 429]
+    for base in (a, b, stack.url):
+        assert client.login("nobody", "wrong password", base=base).status_code == 429
+
+    # Another machine behind the same nginx has its own count.
+    other = Client(stack.url)
+    assert other.login("nobody", "wrong password").status_code == 200
