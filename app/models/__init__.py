@@ -1,6 +1,10 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
+from app.models.api_token import ApiToken
+from app.models.message import Message
+from app.models.notification import Notification
 from app.models.post import Post
+from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import (
     User,
@@ -13,6 +17,10 @@ from app.models.user import (
 )
 
 __all__ = [
+    "ApiToken",
+    "Message",
+    "Notification",
+    "Task",
     "Post",
     "User",
     "UTCDateTime",

@@ -24,7 +24,8 @@ class Post(db.Model):
 
     __table_args__ = (
         # A user's posts newest first: the profile page and each author's share of a timeline.
-        Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+        # With id, the index alone yields (timestamp, id) order, which PostgreSQL can merge.
+        Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),
     )
 
     def __repr__(self) -> str:

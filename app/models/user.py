@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    TextClause,
     bindparam,
     func,
     or_,
@@ -80,6 +81,14 @@ followers = Table(
 TIMELINE_MERGE_MAX_AUTHORS = 400
 
 
+def _union_by_author(arm: str, authors: list[int]) -> TextClause:
+    """The UNION ALL of `arm` once per author, its :a{n} parameter bound to that author."""
+    sql = " UNION ALL ".join(arm.format(n) for n in range(len(authors)))
+    return text(sql).bindparams(
+        *(bindparam(f"a{n}", author, Integer) for n, author in enumerate(authors))
+    )
+
+
 def _count_followers_where(condition) -> int:
     return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
 
@@ -92,6 +101,7 @@ class User(UserMixin, db.Model):
     about_me: Mapped[str | None] = mapped_column(String(140))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
     following: WriteOnlyMapped["User"] = relationship(
@@ -148,18 +158,26 @@ class User(UserMixin, db.Model):
         # One newest-first index range per author, merged by the database under the LIMIT:
         # a page costs about (authors + page depth) index steps however many posts exist,
         # where "user_id IN (...) ORDER BY timestamp" reads and sorts every post of every author.
-        # Written as text because building 100 select() objects costs more than running them.
-        columns = ", ".join(column.name for column in Post.__table__.c)
-        ranges = text(
-            " UNION ALL ".join(
-                f"SELECT {columns} FROM post WHERE user_id = :a{n}" for n in range(len(authors))
-            )
+        # The UNION is text because building 100 select() objects costs more than running them.
+        if db.session.get_bind().dialect.name == "sqlite":
+            # SQLite merges whole rows lazily (MERGE (UNION ALL)) once it flattens the UNION
+            # into the outer query, which it does for a plain SELECT from it, not for a join.
+            columns = ", ".join(column.name for column in Post.__table__.c)
+            arm = f"SELECT {columns} FROM post WHERE user_id = :a{{}}"
+            rows = _union_by_author(arm, authors).columns(*Post.__table__.c)
+            newest = aliased(Post, rows.subquery("timeline"))
+            return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
+        # PostgreSQL merges ordered arms (Merge Append) of index-only scans on
+        # ix_post_user_id_timestamp_id, then fetches only the page's rows by primary key.
+        arm = (
+            "(SELECT id, timestamp FROM post WHERE user_id = :a{} ORDER BY timestamp DESC, id DESC)"
         )
-        ranges = ranges.bindparams(
-            *(bindparam(f"a{n}", author, Integer) for n, author in enumerate(authors))
+        keys = _union_by_author(arm, authors).columns(Post.id, Post.timestamp).subquery("timeline")
+        return (
+            select(Post)
+            .join(keys, Post.id == keys.c.id)
+            .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         )
-        newest = aliased(Post, ranges.columns(*Post.__table__.c).subquery("timeline"))
-        return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
 
     def posts_newest_first(self) -> Select:
         return (

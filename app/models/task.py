@@ -1,0 +1,28 @@
+"""Background tasks a user started (exports), tracked while they run."""
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, ForeignKey, Select, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class Task(db.Model):
+    # The job's id in the queue (RQ's job id, or a uuid for the in-process runner).
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    description: Mapped[str | None] = mapped_column(String(128))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped["User"] = relationship()
+
+    @staticmethod
+    def in_progress(user: "User", name: str | None = None) -> Select:
+        query = select(Task).where(Task.user_id == user.id, Task.complete.is_(False))
+        return query if name is None else query.where(Task.name == name)
