@@ -50,11 +50,13 @@ def upgrade():
     )
     with op.batch_alter_table("post") as batch_op:
         batch_op.create_index(batch_op.f("ix_post_timestamp"), ["timestamp"], unique=False)
-        batch_op.create_index("ix_post_user_id_timestamp", ["user_id", "timestamp"], unique=False)
+        batch_op.create_index(
+            "ix_post_user_id_timestamp_id", ["user_id", "timestamp", "id"], unique=False
+        )
 
 
 def downgrade():
     # Dropping a table drops its indexes; dropping them first fails on MariaDB, where
-    # ix_post_user_id_timestamp is the index behind the user_id foreign key.
+    # ix_post_user_id_timestamp_id is the index behind the user_id foreign key.
     op.drop_table("post")
     op.drop_table("followers")
