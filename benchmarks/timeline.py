@@ -11,12 +11,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, or_, select  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Post, User  # noqa: E402
+from app.models import Post, User, followers  # noqa: E402
+
+
+def in_query(user):
+    """The query this replaced: every post of every author, sorted, then cut to a page."""
+    followed = select(followers.c.followed_id).where(followers.c.follower_id == user.id)
+    return (
+        select(Post)
+        .where(or_(Post.user_id == user.id, Post.user_id.in_(followed)))
+        .order_by(Post.timestamp.desc(), Post.id.desc())
+    )
 
 
 def with_author(query):
@@ -42,6 +52,7 @@ def main() -> None:
     parser.add_argument("--per-page", type=int, default=25)
     parser.add_argument("--pages", default="1,2,10,100")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--in-query", action="store_true", help="time the old IN query instead")
     parser.add_argument("--plan", action="store_true", help="print the query plan of page 1")
     args = parser.parse_args()
 
@@ -50,24 +61,28 @@ def main() -> None:
         posts = db.session.scalar(select(func.count()).select_from(Post))
         user = db.session.scalar(User.by_username(args.user))
         print(f"{db.engine.dialect.name}: {posts} posts; timeline of {user.username}")
+        timeline = in_query if args.in_query else User.timeline
         for number in (int(page) for page in args.pages.split(",")):
             query = (
-                with_author(user.timeline())
+                with_author(timeline(user))
                 .limit(args.per_page + 1)
                 .offset((number - 1) * args.per_page)
             )
             if args.plan and number == 1:
                 print(explain(query))
+            # SQLite runs in this process, so CPU time is immune to the other load on the
+            # machine; a server database's time is only visible on the wall clock.
+            clock = time.process_time if db.engine.dialect.name == "sqlite" else time.perf_counter
             times = []
             for _ in range(args.repeat):
-                started = time.process_time()
+                started = clock()
                 # timeline() itself runs inside the timing: it may query the database.
                 rows = db.session.scalars(
-                    with_author(user.timeline())
+                    with_author(timeline(user))
                     .limit(args.per_page + 1)
                     .offset((number - 1) * args.per_page)
                 ).all()
-                times.append((time.process_time() - started) * 1000)
+                times.append((clock() - started) * 1000)
                 db.session.expunge_all()
                 user = db.session.merge(user, load=False)
             print(

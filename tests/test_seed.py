@@ -1,6 +1,7 @@
 """`flask seed`: many users, posts and follows, on a migrated database."""
 
 from collections import Counter
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
 import flask_migrate
@@ -12,19 +13,36 @@ from app.extensions import db
 from app.models import Post, User, followers
 from app.models import user as user_models
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT
+from tests.migrations.conftest import ROOT, server_database
 
 PASSWORD = "seeded password"
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The app on a fresh SQLite file brought to the head revision by the migrations."""
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
+    ]
+)
+def app(request, tmp_path, monkeypatch):
+    """The app on a fresh database of each kind, brought to the head revision by the migrations.
+
+    The timeline query differs between SQLite and the servers, so both run these tests.
+    """
     monkeypatch.chdir(ROOT)
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
-    with app.app_context():
-        flask_migrate.upgrade()
-    return app
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'a.db'}"
+        else:
+            url = stack.enter_context(server_database(request.param))
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade()
+        yield app
+        with app.app_context():
+            # Pooled connections would hold the server database open past the DROP.
+            db.engine.dispose()
 
 
 def seed(runner, *extra, users=12, posts=150, follows=4):
@@ -131,10 +149,15 @@ def test_force_replaces_everything(app, runner):
 
 def test_same_seed_same_data(runner):
     def authors_and_follows(app):
+        # By name: --force deletes the users, and a server's id sequence does not restart.
         with app.app_context():
+            names = dict(db.session.execute(select(User.id, User.username)).all())
             posts = db.session.execute(select(Post.user_id, Post.body).order_by(Post.id)).all()
-            follows = db.session.execute(select(followers).order_by(*followers.c)).all()
-            return posts, follows
+            follows = db.session.execute(select(followers)).all()
+            return (
+                [(names[author], body) for author, body in posts],
+                sorted((names[a], names[b]) for a, b in follows),
+            )
 
     assert seed(runner).exit_code == 0
     first = authors_and_follows(runner.app)
