@@ -69,7 +69,8 @@ def logout():
     """Log out (a POST behind CSRF, so no link or image can log anyone out)."""
     logout_user()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("main.index"))
+    # Straight to the login page: the home page would only bounce there with a second message.
+    return redirect(url_for(".login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

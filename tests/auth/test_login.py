@@ -133,9 +133,11 @@ def test_logout_ends_session(client, auth, make_user):
     make_user()
     auth.login(remember=True)
     response = auth.logout()
-    assert response.headers["Location"] == "/index"
+    assert response.headers["Location"] == "/auth/login"
     assert logged_in_as(client) is None
-    assert "You have been logged out." in client.get("/auth/login").text
+    page = client.get("/auth/login").text
+    assert "You have been logged out." in page
+    assert "Please log in to access this page." not in page
     assert client.get("/").headers["Location"].startswith("/auth/login")
 
 
