@@ -218,9 +218,12 @@ def load(wrk: str, url: str, cookie: str | None, args) -> dict[str, float]:
     return parse_wrk(output)
 
 
-def print_table(results: dict[str, dict[str, float]], floor: dict[str, float]) -> None:
+def print_table(results: dict[str, dict[str, float] | None], floor: dict[str, float]) -> None:
     print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of floor':>10}")
     for page, r in [*results.items(), ("hello (floor)", floor)]:
+        if r is None:
+            print(f"{page:<18}{'failed: not a 200, see the log above':>45}")
+            continue
         ratio = r["rps"] / floor["rps"]
         print(
             f"{page:<18}{r['rps']:>9.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
@@ -254,7 +257,12 @@ def main() -> None:
             cookie = log_in(base)
             for path, logged_in in PAGES:
                 url = base + path
-                check_page(url, cookie if logged_in else None)
+                try:
+                    check_page(url, cookie if logged_in else None)
+                except urllib.error.HTTPError as error:
+                    log(f"  {path} answered {error.code}: not loaded")
+                    results[path] = None
+                    continue
                 results[path] = load(wrk, url, cookie if logged_in else None, args)
         with gunicorn("benchmarks.hello_app:app", env) as base:
             floor = load(wrk, base + "/", None, args)
