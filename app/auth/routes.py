@@ -97,7 +97,7 @@ def register():
         else:
             flash(_("Congratulations, you are now a registered user!"), "success")
             return redirect(url_for(".login"))
-    return render_template("auth/register.html", title=_("Register"), form=form)
+    return render_template("form_page.html", title=_("Register"), form=form)
 
 
 @bp.route("/reset_password_request", methods=["GET", "POST"])
@@ -114,7 +114,7 @@ def reset_password_request():
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Check your email for the instructions to reset your password."), "info")
         return redirect(url_for(".login"))
-    return render_template("auth/reset_password_request.html", title=_("Reset Password"), form=form)
+    return render_template("form_page.html", title=_("Reset Password"), form=form)
 
 
 @bp.route("/reset_password/<token>")
@@ -141,7 +141,7 @@ def reset_password():
         send_password_changed_email(user)
         flash(_("Your password has been reset. Please log in."), "success")
         return redirect(url_for(".login"))
-    return render_template("auth/reset_password.html", title=_("Reset Password"), form=form)
+    return render_template("form_page.html", title=_("Reset Password"), form=form)
 
 
 @bp.route("/change_password", methods=["GET", "POST"])
@@ -161,4 +161,4 @@ def change_password():
             send_password_changed_email(current_user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", title=_("Change Password"), form=form)
+    return render_template("form_page.html", title=_("Change Password"), form=form)
