@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import _, format_datetime, format_timedelta
 from flask_login import current_user, login_required
 from sqlalchemy import Select
@@ -20,7 +30,8 @@ bp = Blueprint("main", __name__)
 
 @bp.app_context_processor
 def inject_button_form() -> dict:
-    return {"logout_form": EmptyForm()}
+    # Emails rendered by background jobs have no request, hence no session for a CSRF token.
+    return {"logout_form": EmptyForm()} if has_request_context() else {}
 
 
 bp.add_app_template_global(avatar_url)
