@@ -1,6 +1,7 @@
 """Sending mail: over SMTP from a background thread, or to the console when no server is set."""
 
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app, render_template
@@ -34,16 +35,29 @@ def _deliver(app: Flask, message: Message) -> None:
             )
 
 
-def send_email(subject: str, recipients: list[str], template: str, **context) -> None:
-    """Send the email rendered from email/<template>.txt and .html."""
+def send_email(
+    subject: str,
+    recipients: list[str],
+    template: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+    sync: bool = False,
+    **context,
+) -> None:
+    """Send the email rendered from email/<template>.txt and .html.
+
+    attachments are (filename, mimetype, data); sync sends before returning, for background
+    jobs whose process may end as soon as the job does.
+    """
     message = Message(
         subject,
         recipients=recipients,
         body=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
     )
+    for filename, mimetype, data in attachments:
+        message.attach(filename, mimetype, data)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["MAIL_ASYNC"]:
+    if app.config["MAIL_ASYNC"] and not sync:
         app.extensions["mail_executor"].submit(_deliver, app, message)
     else:
         _deliver(app, message)
