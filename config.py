@@ -79,3 +79,14 @@ class Config:
     # "identicon" (drawn by the app, no third-party request) or "gravatar".
     AVATAR_PROVIDER = os.environ.get("AVATAR_PROVIDER", "identicon")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # "" (no Translate links), "microsoft" or "deepl". The URLs are settable for tests.
+    TRANSLATOR = os.environ.get("TRANSLATOR", "").strip().lower()
+    MS_TRANSLATOR_KEY = os.environ.get("MS_TRANSLATOR_KEY")
+    MS_TRANSLATOR_REGION = os.environ.get("MS_TRANSLATOR_REGION")
+    MS_TRANSLATOR_URL = os.environ.get(
+        "MS_TRANSLATOR_URL", "https://api.cognitive.microsofttranslator.com"
+    )
+    DEEPL_API_KEY = os.environ.get("DEEPL_API_KEY")
+    DEEPL_API_URL = os.environ.get("DEEPL_API_URL", "https://api-free.deepl.com")
+    TRANSLATOR_TIMEOUT = float(os.environ.get("TRANSLATOR_TIMEOUT") or 5)

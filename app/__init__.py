@@ -10,6 +10,7 @@ from app.auth import bp as auth_bp
 from app.email import init_mail
 from app.extensions import bootstrap, csrf, db, limiter, login, migrate
 from app.main import bp as main_bp
+from app.translate import bp as translate_bp
 from config import Config
 
 
@@ -30,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(main_bp)
+    app.register_blueprint(translate_bp)
     errors.init_app(app)
     cli.init_app(app)
     logs.init_app(app)

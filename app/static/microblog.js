@@ -63,7 +63,52 @@ function setUpUserPopups() {
   });
 }
 
+// A post's Translate button asks the server for the text in the reader's language.
+function setUpTranslations() {
+  const token = document.querySelector('meta[name="csrf-token"]');
+
+  async function translate(button) {
+    const box = button.parentElement;
+    const text = button.closest(".post").querySelector(".post-body").textContent;
+    const { url, sourceLanguage, destLanguage, translating, failed } = button.dataset;
+    box.textContent = translating;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": token ? token.content : "",
+        },
+        body: JSON.stringify({
+          text,
+          source_language: sourceLanguage,
+          dest_language: destLanguage,
+        }),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (response.ok && typeof answer.text === "string") {
+        box.lang = destLanguage;
+        box.textContent = answer.text;
+      } else {
+        box.classList.add("text-danger");
+        box.textContent = answer.error || failed;
+      }
+    } catch {
+      box.classList.add("text-danger");
+      box.textContent = failed;
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.translate-post");
+    if (button) translate(button);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes(document);
   setUpUserPopups();
+  setUpTranslations();
 });
