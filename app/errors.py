@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, g, render_template
 from flask_babel import _
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
 from app.database import BEHIND_MESSAGE, migrations_pending
@@ -42,6 +42,18 @@ def database_unavailable(error: Exception):
     return render_template("errors/503.html", message=message, behind=behind), 503
 
 
+def end_session(error: BaseException | None) -> None:
+    """Close the request's session even when the database dropped the connection meanwhile
+    (a restart cuts it between the last query and the closing ROLLBACK): the page has been
+    answered, so that ROLLBACK failing must not turn it into a 500."""
+    try:
+        db.session.remove()
+    except DBAPIError as failure:
+        current_app.logger.warning("Discarding a database connection that broke: %s", failure)
+        db.session().invalidate()
+        db.session.remove()
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(404, not_found)
@@ -49,3 +61,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, internal_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(ProgrammingError, database_unavailable)
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown.
+    app.teardown_appcontext(end_session)

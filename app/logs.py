@@ -6,10 +6,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.extensions import limiter
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s [in %(pathname)s:%(lineno)d]"
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Limiter's own logger has no handler, so its warning that Redis is down and
+    # limits now count in memory would reach no log: send it where the app's messages go.
+    limiter.logger = app.logger
     if app.debug or app.testing:
         return
     if app.config["MAIL_SERVER"] and app.config["ADMINS"]:
