@@ -49,6 +49,7 @@ class Config:
     LANGUAGES = ["en", "zh_CN"]
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
+    API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"

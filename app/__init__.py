@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 
 from app import cli, errors, i18n, logs, security
+from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
 from app.extensions import bootstrap, csrf, db, limiter, login, migrate
@@ -30,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(translate_bp)
     errors.init_app(app)

@@ -5,24 +5,33 @@ from flask_babel import _
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import error_response, is_api_request
 from app.database import BEHIND_MESSAGE, migrations_pending
 from app.extensions import db, login
 
 
 def http_error(error: HTTPException):
     """Any other HTTP error (400, 403, 405, 413…) on the site's own page."""
+    if is_api_request():
+        return error_response(error)
     return render_template("errors/error.html", error=error), error.code
 
 
 def not_found(error: HTTPException):
+    if is_api_request():
+        return error_response(error)
     return render_template("errors/404.html"), 404
 
 
 def too_many_requests(error: HTTPException):
+    if is_api_request():
+        return error_response(error)
     return render_template("errors/429.html"), 429
 
 
 def internal_error(error: Exception):
+    if is_api_request():
+        return error_response(error)
     db.session.rollback()
     return render_template("errors/500.html"), 500
 

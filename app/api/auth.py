@@ -1,0 +1,78 @@
+"""Who is calling: HTTP Basic to get a token, then the token as a bearer on every request."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import NoReturn
+
+from flask import g, request
+from flask_babel import _
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
+
+from app.api.blueprint import bp
+from app.api.inputs import usable_text
+from app.extensions import db
+from app.models import ApiToken, User
+
+REALM = "microblog API"
+
+
+def unauthorized(scheme: str, message: str, **parameters: str) -> NoReturn:
+    challenge = WWWAuthenticate(scheme, {"realm": REALM, **parameters})
+    raise Unauthorized(description=message, www_authenticate=challenge)
+
+
+def basic_auth_user() -> User:
+    """The user named by HTTP Basic credentials (username or email, and password), else 401."""
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        unauthorized("Basic", _("Send your username or email and password with HTTP Basic."))
+    username, password = credentials.username or "", credentials.password or ""
+    user = None
+    if username and password and usable_text(username) and usable_text(password):
+        user = User.authenticate(username, password)
+    if user is None:
+        unauthorized("Basic", _("Invalid username or password"))
+    return user
+
+
+def bearer_token() -> ApiToken | None:
+    """The record of the request's bearer token; None without one; 401 if it is not valid."""
+    credentials = request.authorization
+    # Other schemes (Basic, for POST /api/tokens) are not bearer tokens: left to their views.
+    if credentials is None or credentials.type != "bearer":
+        return None
+    if not credentials.token:
+        unauthorized("Bearer", _("Send a token as Authorization: Bearer <token>."))
+    record = ApiToken.find(credentials.token)
+    if record is None:
+        unauthorized("Bearer", _("The token is invalid or has expired."), error="invalid_token")
+    return record
+
+
+def current_api_user() -> User | None:
+    """The user behind the bearer token, if the request carries one (401 if it is not valid)."""
+    if "api_token" not in g:
+        g.api_token = bearer_token()
+        user = g.api_token.user if g.api_token else None
+        if user is not None and user.seen_now():
+            db.session.commit()
+    return g.api_token.user if g.api_token else None
+
+
+def token_required(view: Callable) -> Callable:
+    """Refuse the request with 401 unless it carries a valid bearer token."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_api_user() is None:
+            unauthorized("Bearer", _("This needs a token: POST /api/tokens to get one."))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.before_request
+def identify_caller() -> None:
+    """Check any bearer token first, so a bad one gets a 401 before anything else happens."""
+    current_api_user()

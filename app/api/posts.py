@@ -1,0 +1,86 @@
+"""Posts: read anyone's, write your own, and read your timeline."""
+
+from flask import url_for
+from flask_babel import _
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
+
+from app.api.auth import current_api_user, token_required
+from app.api.blueprint import bp
+from app.api.errors import fail
+from app.api.inputs import json_object, text_fields
+from app.api.paging import collection
+from app.api.users import MAX_ID, get_user_or_404, iso
+from app.extensions import db
+from app.main.text import detect_language
+from app.models import Post
+
+MAX_BODY = 280
+
+
+def post_to_dict(post: Post) -> dict:
+    return {
+        "id": post.id,
+        "body": post.body,
+        "timestamp": iso(post.timestamp),
+        "language": post.language,
+        "author": {
+            "id": post.author.id,
+            "username": post.author.username,
+            "_links": {"self": url_for("api.get_user", id=post.author.id)},
+        },
+        "_links": {"self": url_for("api.get_post", id=post.id)},
+    }
+
+
+def post_collection(query: Select, endpoint: str, **view_args) -> dict:
+    """A page of posts, with their authors loaded in the same query."""
+    # The root entity is Post or, for a timeline, an alias of Post over a UNION.
+    post = query.column_descriptions[0]["entity"]
+    query = query.options(joinedload(post.author))
+    return collection(query, post_to_dict, endpoint, **view_args)
+
+
+@bp.get(f"/posts/<int(max={MAX_ID}):id>")
+def get_post(id: int):
+    """One post."""
+    post = db.session.get(Post, id)
+    if post is None:
+        fail(404, _("There is no post with this id."))
+    return post_to_dict(post)
+
+
+@bp.get("/posts")
+def get_posts():
+    """Everyone's posts, newest first."""
+    return post_collection(Post.all_newest_first(), "api.get_posts")
+
+
+@bp.get(f"/users/<int(max={MAX_ID}):id>/posts")
+def get_user_posts(id: int):
+    """One user's posts, newest first."""
+    user = get_user_or_404(id)
+    return post_collection(user.posts_newest_first(), "api.get_user_posts", id=id)
+
+
+@bp.get("/timeline")
+@token_required
+def get_timeline():
+    """Your own posts and those of the people you follow, newest first."""
+    return post_collection(current_api_user().timeline(), "api.get_timeline")
+
+
+@bp.post("/posts")
+@token_required
+def create_post():
+    """Write a post."""
+    body = (text_fields(json_object(), required=("body",))["body"] or "").strip()
+    if not body:
+        fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
+    if len(body) > MAX_BODY:
+        message = _("At most %(count)d characters.", count=MAX_BODY)
+        fail(400, _("The request has invalid fields."), {"body": [message]})
+    post = Post(body=body, author=current_api_user(), language=detect_language(body))
+    db.session.add(post)
+    db.session.commit()
+    return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

@@ -1,0 +1,34 @@
+"""Tokens: trade a username and password for a bearer token, and revoke it."""
+
+from datetime import timedelta
+
+from flask import current_app, g
+
+from app.api.auth import basic_auth_user, token_required
+from app.api.blueprint import bp
+from app.api.users import iso
+from app.auth.routes import rate_limit
+from app.extensions import db
+from app.models import ApiToken
+
+
+@bp.post("/tokens")
+@rate_limit("LOGIN_RATE_LIMIT")
+def create_token():
+    """Get a bearer token with HTTP Basic credentials."""
+    user = basic_auth_user()
+    lifetime = timedelta(seconds=current_app.config["API_TOKEN_TTL"])
+    token = ApiToken.issue(user, lifetime)
+    # The new record, taken before the commit: with a short lifetime, find() may already refuse it.
+    record = next(item for item in db.session.new if isinstance(item, ApiToken))
+    db.session.commit()
+    return {"token": token, "expires_at": iso(record.expires_at)}, 201
+
+
+@bp.delete("/tokens")
+@token_required
+def revoke_token():
+    """Revoke the bearer token of this request."""
+    db.session.delete(g.api_token)
+    db.session.commit()
+    return "", 204
