@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.search.routes import search_cli
 from app.seed import seed
 
 # pybabel runs from the project folder with relative paths, so the .po files record
@@ -55,3 +56,4 @@ def init(lang: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(seed)
+    app.cli.add_command(search_cli)

@@ -10,6 +10,8 @@ from flask import current_app
 from sqlalchemy import TypeDecorator, text
 from sqlalchemy.exc import OperationalError
 
+from app.search.schema import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -152,6 +154,7 @@ def run_migrations_offline():
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
 
     with context.begin_transaction():
@@ -181,6 +184,8 @@ def run_migrations_online():
     conf_args["render_as_batch"] = True
     conf_args["compare_type"] = True
     conf_args["render_item"] = render_item
+    # The search index is built per database by migration 0004, outside the models.
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

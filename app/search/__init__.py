@@ -1,0 +1,3 @@
+from app.search.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,37 @@
+"""Search: find posts by the words in them."""
+
+import click
+from flask import Blueprint, current_app, render_template, request
+from flask.cli import AppGroup
+from flask_babel import _
+from flask_login import login_required
+from sqlalchemy.orm import joinedload
+
+from app.database import require_current_schema
+from app.models import Post
+from app.pagination import paginate, requested_page
+from app.search.backends import posts_matching, rebuild_index
+from app.search.forms import SearchForm
+
+bp = Blueprint("search", __name__)
+
+search_cli = AppGroup("search", help="Full-text search commands.")
+
+
+@bp.route("/search")
+@login_required
+def search():
+    """Find the posts that contain every term you typed, newest first."""
+    form = SearchForm(request.args)
+    page = None
+    if "q" in request.args and form.validate():
+        query = posts_matching(form.q.data).options(joinedload(Post.author))
+        page = paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("search/search.html", title=_("Search"), form=form, page=page)
+
+
+@search_cli.command()
+def reindex() -> None:
+    """Rebuild the search index from the posts."""
+    require_current_schema()
+    click.echo(rebuild_index())
