@@ -52,6 +52,8 @@ class Config:
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     REDIS_URL = os.environ.get("REDIS_URL")
+    # With REDIS_URL, background tasks go to this RQ queue; without, to a thread of the app.
+    TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "microblog-tasks")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # If Redis goes away, count in this process's memory (with a logged warning) and keep serving.

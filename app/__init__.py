@@ -11,7 +11,10 @@ from app.auth import bp as auth_bp
 from app.email import init_mail
 from app.extensions import bootstrap, csrf, db, limiter, login, migrate
 from app.main import bp as main_bp
+from app.messages import bp as messages_bp
 from app.search import bp as search_bp
+from app.tasks import bp as tasks_bp
+from app.tasks import init_app as init_tasks
 from app.translate import bp as translate_bp
 from config import Config
 
@@ -30,12 +33,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_tasks(app)
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(translate_bp)
+    app.register_blueprint(messages_bp)
+    app.register_blueprint(tasks_bp)
     errors.init_app(app)
     cli.init_app(app)
     logs.init_app(app)

@@ -1,0 +1,3 @@
+from app.messages.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,85 @@
+"""Private messages between users, and the notifications the page polls for."""
+
+import math
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.messages.forms import MessageForm
+from app.models import Message, Notification, User, utcnow
+from app.pagination import paginate, requested_page
+
+bp = Blueprint("messages", __name__)
+
+
+@bp.app_template_global()
+def unread_message_count() -> int:
+    return Message.unread_count(current_user)
+
+
+@bp.route("/send_message/<recipient>", methods=["GET", "POST"])
+@login_required
+def send_message(recipient: str):
+    """Write a private message to someone."""
+    user = db.first_or_404(User.by_username(recipient))
+    if user.id == current_user.id:
+        flash(_("You cannot send a private message to yourself."), "warning")
+        return redirect(url_for("main.user", username=user.username))
+    form = MessageForm()
+    if form.validate_on_submit():
+        body = form.message.data.strip()
+        db.session.add(Message(sender_id=current_user.id, recipient_id=user.id, body=body))
+        Notification.replace(user, "unread_message_count", Message.unread_count(user))
+        db.session.commit()
+        flash(_("Your message has been sent."), "success")
+        return redirect(url_for("main.user", username=user.username))
+    return render_template(
+        "messages/send_message.html", title=_("Send Message"), form=form, recipient=user
+    )
+
+
+@bp.route("/messages")
+@login_required
+def messages():
+    """Read the private messages you received, newest first."""
+    number = requested_page()
+    current_user.last_message_read_time = utcnow()
+    Notification.replace(current_user, "unread_message_count", 0)
+    db.session.commit()
+    query = Message.received_by(current_user).options(joinedload(Message.author))
+    page = paginate(query, number, current_app.config["POSTS_PER_PAGE"])
+    return render_template("messages/messages.html", title=_("Messages"), page=page)
+
+
+def parse_since(value: str | None) -> float | None:
+    """The ?since= time: 0 when absent or not a number, None when it is not a finite one."""
+    try:
+        since = float(value or 0)
+    except ValueError:
+        return 0.0
+    return since if math.isfinite(since) else None
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """What changed for you since ?since= (seconds since the epoch), as JSON."""
+    since = parse_since(request.args.get("since"))
+    if since is None:
+        return jsonify(error=_("since must be a finite number of seconds.")), 400
+    found = db.session.scalars(Notification.since(current_user, since))
+    return jsonify(
+        [{"name": n.name, "data": n.get_data(), "timestamp": n.timestamp} for n in found]
+    )

@@ -1,0 +1,84 @@
+"""The export job: a user's posts as JSON, emailed to them, with progress along the way."""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, has_app_context
+from flask_babel import _, force_locale
+from sqlalchemy import func, select
+
+from app.email import send_email
+from app.extensions import db
+from app.models import Notification, Post, Task
+
+# Progress is written (one commit) at most this many times, however many posts there are.
+PROGRESS_STEPS = 20
+
+
+@contextmanager
+def _app_context() -> Iterator[None]:
+    if has_app_context():
+        # The in-process runner already pushed this app's context.
+        yield
+        return
+    # In an RQ worker: build the app from the same environment the web app reads.
+    from app import create_app
+
+    with create_app().app_context():
+        yield
+
+
+def _set_progress(task: Task, progress: int) -> None:
+    task.progress = progress
+    Notification.replace(
+        task.user,
+        "task_progress",
+        {"task_id": task.id, "description": task.description, "progress": progress},
+    )
+    db.session.commit()
+
+
+def _posts_as_json(task: Task) -> bytes:
+    user = task.user
+    total = db.session.scalar(select(func.count()).where(Post.user_id == user.id)) or 0
+    query = (
+        select(Post.body, Post.timestamp)
+        .where(Post.user_id == user.id)
+        .order_by(Post.timestamp.asc(), Post.id.asc())
+    )
+    posts = []
+    every = max(1, total // PROGRESS_STEPS)
+    for done, (body, timestamp) in enumerate(db.session.execute(query), start=1):
+        posts.append({"body": body, "timestamp": timestamp.isoformat()})
+        if done % every == 0 and done < total:
+            _set_progress(task, 100 * done // total)
+    return json.dumps({"posts": posts}, ensure_ascii=False, indent=2).encode()
+
+
+def export_posts(task_id: str) -> None:
+    """Email the task's user a JSON file of all their posts; mark the task complete."""
+    with _app_context():
+        task = db.session.get(Task, task_id)
+        if task is None:
+            current_app.logger.error("Export task %s does not exist", task_id)
+            return
+        try:
+            _set_progress(task, 0)
+            data = _posts_as_json(task)
+            user = task.user
+            with force_locale(current_app.config["LANGUAGES"][0]):
+                send_email(
+                    _("[Microblog] Your blog posts"),
+                    recipients=[user.email],
+                    template="export_posts",
+                    attachments=[("posts.json", "application/json", data)],
+                    sync=True,
+                    user=user,
+                )
+        except Exception:
+            current_app.logger.exception("Export task %s failed", task_id)
+            db.session.rollback()
+        finally:
+            task.complete = True
+            _set_progress(task, 100)

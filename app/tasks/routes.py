@@ -1,0 +1,30 @@
+"""Starting background tasks from the pages."""
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import _
+from flask_login import current_user, login_required
+
+from app.main.forms import EmptyForm
+from app.tasks.export import export_posts as export_posts_job
+from app.tasks.runner import TaskNotStarted, launch_task
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.route("/export_posts", methods=["POST"])
+@login_required
+def export_posts():
+    """Start emailing you a JSON file of all your posts."""
+    if EmptyForm().validate_on_submit():
+        try:
+            task = launch_task(
+                current_user, "export_posts", _("Exporting posts…"), export_posts_job
+            )
+        except TaskNotStarted:
+            flash(_("The export could not be started. Please try again later."), "danger")
+        else:
+            if task is None:
+                flash(_("An export task is currently in progress"), "warning")
+            else:
+                flash(_("Your posts are being exported; they will arrive by email."), "info")
+    return redirect(url_for("main.user", username=current_user.username))

@@ -1,0 +1,80 @@
+"""Where background jobs run: an RQ queue when REDIS_URL is set, else a thread of this app."""
+
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.models import Task, User
+
+# A job that has not finished in this many seconds is killed by the RQ worker.
+JOB_TIMEOUT = 600
+
+
+class TaskNotStarted(Exception):
+    """The queue refused the job (Redis is down, say)."""
+
+
+class ThreadRunner:
+    """Runs jobs on a small pool of this process: the embedded default, no Redis needed."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.executor = ThreadPoolExecutor(2, thread_name_prefix="tasks")
+
+    def submit(self, job_id: str, function: Callable[..., Any], *args: Any) -> None:
+        future = self.executor.submit(self._run, function, *args)
+        if self.app.testing:
+            # Tests see the job's outcome as soon as the request returns: nothing races.
+            future.result()
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> None:
+        with self.app.app_context():
+            try:
+                function(*args)
+            except Exception:
+                # The job records its own failures; this catches one it could not record.
+                self.app.logger.exception("Background job %s%r failed", function.__name__, args)
+
+
+class RQRunner:
+    """Enqueues jobs for `rq worker <TASKS_QUEUE>`, which runs them in its own process."""
+
+    def __init__(self, app: Flask) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        connection = Redis.from_url(app.config["REDIS_URL"])
+        self.queue = Queue(app.config["TASKS_QUEUE"], connection=connection)
+
+    def submit(self, job_id: str, function: Callable[..., Any], *args: Any) -> None:
+        self.queue.enqueue(function, *args, job_id=job_id, job_timeout=JOB_TIMEOUT)
+
+
+def init_app(app: Flask) -> None:
+    runner = RQRunner(app) if app.config["REDIS_URL"] else ThreadRunner(app)
+    app.extensions["tasks"] = runner
+
+
+def launch_task(
+    user: User, name: str, description: str, function: Callable[[str], Any]
+) -> Task | None:
+    """Start function(task_id) for the user, unless a task of that name is still running."""
+    if db.session.scalar(Task.in_progress(user, name)) is not None:
+        return None
+    task = Task(id=str(uuid.uuid4()), name=name, description=description, user_id=user.id)
+    db.session.add(task)
+    # Committed first: the job, in another thread or process, must find its task.
+    db.session.commit()
+    try:
+        current_app.extensions["tasks"].submit(task.id, function, task.id)
+    except Exception as error:
+        # Redis unreachable, say: a task that never started must not block the next one.
+        current_app.logger.exception("Could not start task %s (%s)", task.id, name)
+        task.complete = True
+        db.session.commit()
+        raise TaskNotStarted(name) from error
+    return task
