@@ -1,6 +1,7 @@
 """The export job: a user's posts as JSON, emailed to them, with progress along the way."""
 
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -48,7 +49,7 @@ def _posts_as_json(task: Task) -> bytes:
         .order_by(Post.timestamp.asc(), Post.id.asc())
     )
     posts = []
-    every = max(1, total // PROGRESS_STEPS)
+    every = max(1, math.ceil(total / PROGRESS_STEPS))
     for done, (body, timestamp) in enumerate(db.session.execute(query), start=1):
         posts.append({"body": body, "timestamp": timestamp.isoformat()})
         if done % every == 0 and done < total:

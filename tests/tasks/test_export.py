@@ -1,0 +1,179 @@
+import json
+import logging
+
+from sqlalchemy import event, select
+
+from app.extensions import db, mail
+from app.models import Notification, Task, User
+from app.tasks.export import export_posts
+
+
+def tasks_of(app, username):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return [
+            (t.name, t.progress, t.complete)
+            for t in db.session.scalars(select(Task))
+            if t.user_id == user.id
+        ]
+
+
+def progress_notifications(app, username):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return [
+            n.get_data()
+            for n in db.session.scalars(Notification.since(user, 0))
+            if n.name == "task_progress"
+        ]
+
+
+def attachment(message):
+    (item,) = message.attachments
+    assert item.filename == "posts.json"
+    assert item.content_type == "application/json"
+    return json.loads(item.data)
+
+
+def test_export_emails_the_posts_as_json(app, client, make_user, auth, add_posts):
+    make_user("susan")
+    make_user("john")
+    expected = add_posts(app, "susan", ["first", "second ✓", 'with "quotes"'])
+    add_posts(app, "john", ["not susan's"])
+    auth.login("susan")
+
+    with mail.record_messages() as outbox:
+        response = client.post("/export_posts")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/user/susan"
+    assert "they will arrive by email" in client.get("/user/susan").text
+
+    (message,) = outbox
+    assert message.recipients == ["susan@example.com"]
+    assert message.subject == "[Microblog] Your blog posts"
+    assert "archive of your posts" in message.body
+    assert attachment(message) == {"posts": expected}
+    assert tasks_of(app, "susan") == [("export_posts", 100, True)]
+    (progress,) = progress_notifications(app, "susan")
+    assert progress["progress"] == 100
+    assert progress["description"] == "Exporting posts…"
+    assert len(progress["task_id"]) == 36
+
+
+def test_export_of_many_posts_reports_progress_and_finishes(
+    app, client, make_user, auth, add_posts
+):
+    make_user("susan")
+    expected = add_posts(app, "susan", [f"post {n}" for n in range(45)])
+    auth.login("susan")
+    seen = []
+
+    def record(mapper, connection, notification):
+        if notification.name == "task_progress":
+            seen.append(notification.get_data()["progress"])
+
+    event.listen(Notification, "before_insert", record)
+    try:
+        with mail.record_messages() as outbox:
+            client.post("/export_posts")
+    finally:
+        event.remove(Notification, "before_insert", record)
+    assert attachment(outbox[0]) == {"posts": expected}
+    assert tasks_of(app, "susan") == [("export_posts", 100, True)]
+    assert seen[0] == 0 and seen[-1] == 100
+    assert seen == sorted(seen)
+    assert 10 < len(seen) <= 22
+
+
+def test_export_with_no_posts(app, client, make_user, auth):
+    make_user("susan")
+    auth.login("susan")
+    with mail.record_messages() as outbox:
+        client.post("/export_posts")
+    assert attachment(outbox[0]) == {"posts": []}
+
+
+def test_one_export_at_a_time(app, client, make_user, auth):
+    susan = make_user("susan")
+    with app.app_context():
+        db.session.add(Task(id="running-export", name="export_posts", user_id=susan.id))
+        db.session.commit()
+    auth.login("susan")
+
+    with mail.record_messages() as outbox:
+        response = client.post("/export_posts", follow_redirects=True)
+    assert "An export task is currently in progress" in response.text
+    assert outbox == []
+    assert tasks_of(app, "susan") == [("export_posts", 0, False)]
+
+
+def test_a_finished_export_does_not_block_the_next(app, client, make_user, auth):
+    make_user("susan")
+    auth.login("susan")
+    with mail.record_messages() as outbox:
+        client.post("/export_posts")
+        client.post("/export_posts")
+    assert len(outbox) == 2
+    assert tasks_of(app, "susan") == [("export_posts", 100, True)] * 2
+    # Only the newest progress is kept.
+    assert len(progress_notifications(app, "susan")) == 1
+
+
+def test_export_is_a_post_behind_csrf(make_app, make_user, csrf_token):
+    app = make_app(REDIS_URL=None, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login"))
+    client.post(
+        "/auth/login",
+        data={"username": "susan", "password": "correct horse", "csrf_token": token},
+    )
+    assert client.get("/export_posts").status_code == 405
+    with mail.record_messages() as outbox:
+        assert client.post("/export_posts").status_code == 400
+        assert tasks_of(app, "susan") == []
+        profile = client.get("/user/susan")
+        client.post("/export_posts", data={"csrf_token": csrf_token(profile)})
+    assert len(outbox) == 1
+
+
+def test_export_needs_a_login(client):
+    response = client.post("/export_posts")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_a_mail_failure_is_logged_and_the_task_completes(make_app, free_port, caplog):
+    # Nothing listens on free_port: the SMTP connection is refused.
+    app = make_app(
+        REDIS_URL=None, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port, MAIL_SUPPRESS_SEND=False
+    )
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        assert client.post("/export_posts").status_code == 302
+    assert "Could not send email '[Microblog] Your blog posts'" in caplog.text
+    assert tasks_of(app, "susan") == [("export_posts", 100, True)]
+
+
+def test_a_missing_task_is_logged(app, caplog):
+    with app.app_context(), caplog.at_level(logging.ERROR, logger=app.logger.name):
+        export_posts("no-such-task")
+    assert "Export task no-such-task does not exist" in caplog.text
+
+
+def test_progress_area_is_on_the_page_for_the_poller(client, make_user, auth):
+    make_user("susan")
+    auth.login("susan")
+    page = client.get("/index").text
+    assert 'id="task-progress"' in page
+    assert 'data-notifications="/notifications"' in page
