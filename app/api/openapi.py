@@ -5,10 +5,9 @@ tests/api/test_schema.py checks every response of the running API against it.
 
 from typing import Any
 
-from app.api.blueprint import bp
+from app.api.blueprint import MAX_ID, bp
 from app.api.inputs import MAX_PER_PAGE
 from app.api.posts import MAX_BODY
-from app.api.users import MAX_ID
 from app.pagination import MAX_PAGE
 
 

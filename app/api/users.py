@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.api.auth import current_api_user, token_required
-from app.api.blueprint import bp
+from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
@@ -18,8 +18,6 @@ from app.main.avatars import avatar_url
 from app.main.forms import EditProfileForm
 from app.models import Post, User, normalize_email, normalize_username
 
-# The id columns are 32-bit integers on PostgreSQL and MariaDB; larger ids cannot exist.
-MAX_ID = 2**31 - 1
 AVATAR_SIZE = 128
 
 
@@ -54,7 +52,7 @@ def user_to_dict(user: User, own: bool = False) -> dict:
 
 
 def get_user_or_404(id: int) -> User:
-    user = db.session.get(User, id)
+    user = db.session.get(User, id) if id <= MAX_ID else None
     if user is None:
         fail(404, _("There is no user with this id."))
     return user
@@ -64,7 +62,7 @@ def field_errors(form) -> dict[str, list[str]]:
     return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
-@bp.get(f"/users/<int(max={MAX_ID}):id>")
+@bp.get("/users/<id:id>")
 def get_user(id: int):
     """One user's profile."""
     return user_to_dict(get_user_or_404(id))
@@ -76,7 +74,7 @@ def get_users():
     return collection(select(User).order_by(User.id), user_to_dict, "api.get_users")
 
 
-@bp.get(f"/users/<int(max={MAX_ID}):id>/followers")
+@bp.get("/users/<id:id>/followers")
 def get_followers(id: int):
     """The users who follow this user."""
     user = get_user_or_404(id)
@@ -84,7 +82,7 @@ def get_followers(id: int):
     return collection(query, user_to_dict, "api.get_followers", id=id)
 
 
-@bp.get(f"/users/<int(max={MAX_ID}):id>/following")
+@bp.get("/users/<id:id>/following")
 def get_following(id: int):
     """The users this user follows."""
     user = get_user_or_404(id)
@@ -117,7 +115,7 @@ def create_user():
     return user_to_dict(user, own=True), 201, headers
 
 
-@bp.put(f"/users/<int(max={MAX_ID}):id>")
+@bp.put("/users/<id:id>")
 @token_required
 def update_user(id: int):
     """Change your own username and about me."""
