@@ -177,3 +177,22 @@ def test_progress_area_is_on_the_page_for_the_poller(client, make_user, auth):
     page = client.get("/index").text
     assert 'id="task-progress"' in page
     assert 'data-notifications="/notifications"' in page
+
+
+def test_when_redis_is_down_the_export_is_refused_cleanly(make_app, free_port, caplog):
+    # Nothing listens on free_port: enqueueing fails with a connection error.
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port}/0")
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        response = client.post("/export_posts", follow_redirects=True)
+    assert response.status_code == 200
+    assert "The export could not be started" in response.text
+    assert "Could not start task" in caplog.text
+    # The task that never started does not block the next attempt.
+    assert tasks_of(app, "susan") == [("export_posts", 0, True)]

@@ -1,0 +1,143 @@
+"""The export through Redis: the app enqueues, a real `rq worker` process runs the job."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models import Post, Task, User
+from tests.conftest import TEST_CONFIG
+
+pytestmark = pytest.mark.redis
+
+ROOT = Path(__file__).resolve().parents[2]
+RQ = Path(sys.executable).with_name("rq")
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set: no Redis server for the RQ queue")
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(url, socket_connect_timeout=3).ping()
+    except RedisError as error:
+        pytest.skip(f"Redis at {url} is unreachable: {error}")
+    return url
+
+
+@pytest.fixture
+def smtp_inbox(free_port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
+    controller.start()
+    yield inbox, free_port
+    controller.stop()
+
+
+@pytest.fixture
+def queue_name(redis_url):
+    """A queue of this test's own, so parallel runs never take each other's jobs."""
+    from redis import Redis
+    from rq import Queue
+
+    name = f"microblog-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    connection = Redis.from_url(redis_url)
+    Queue(name, connection=connection).delete(delete_jobs=True)
+    connection.close()
+
+
+def test_export_runs_in_a_real_rq_worker(tmp_path, monkeypatch, redis_url, smtp_inbox, queue_name):
+    inbox, smtp_port = smtp_inbox
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database,
+        "REDIS_URL": redis_url,
+        "TASKS_QUEUE": queue_name,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+    }
+    app = create_app({**TEST_CONFIG, **settings})
+    # Flask-Migrate finds migrations/ from the working directory, as `flask db` does.
+    monkeypatch.chdir(ROOT)
+    with app.app_context():
+        flask_migrate.upgrade()
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add_all(Post(body=f"post {n}", author=user) for n in range(3))
+        db.session.commit()
+
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    response = client.post("/export_posts", follow_redirects=True)
+    assert "they will arrive by email" in response.text
+    with app.app_context():
+        (task,) = db.session.scalars(select(Task)).all()
+        assert not task.complete, "the job must wait for the worker"
+        task_id = task.id
+    # A second request while the first waits in the queue is refused.
+    again = client.post("/export_posts", follow_redirects=True)
+    assert "An export task is currently in progress" in again.text
+
+    # The worker builds its own app from the environment, as in production.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "LOG_TO_STDOUT": "1",
+    }
+    worker = subprocess.run(
+        [str(RQ), "worker", queue_name, "--url", redis_url, "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    assert "Job OK" in worker.stdout + worker.stderr, worker.stdout + worker.stderr
+
+    (message,) = inbox.messages
+    assert message["To"] == "susan@example.com"
+    assert message["Subject"] == "[Microblog] Your blog posts"
+    (part,) = message.iter_attachments()
+    assert part.get_filename() == "posts.json"
+    assert part.get_content_type() == "application/json"
+    exported = json.loads(part.get_content())
+    assert [post["body"] for post in exported["posts"]] == ["post 0", "post 1", "post 2"]
+    assert all(post["timestamp"].endswith("+00:00") for post in exported["posts"])
+
+    with app.app_context():
+        task = db.session.get(Task, task_id)
+        assert (task.progress, task.complete) == (100, True)
+        db.engine.dispose()
