@@ -107,8 +107,77 @@ function setUpTranslations() {
   });
 }
 
+// While a logged-in page is open, ask every few seconds what changed: the unread-messages
+// badge and the progress of background tasks. Without JavaScript the page shows the count
+// as it was when loaded.
+function setUpNotifications() {
+  const badge = document.getElementById("message-count");
+  if (!badge || !badge.dataset.notifications) return;
+  const url = badge.dataset.notifications;
+  const progressArea = document.getElementById("task-progress");
+  let since = 0;
+  let firstPoll = true;
+
+  function setUnreadCount(count) {
+    const number = Number(count) || 0;
+    badge.textContent = String(number);
+    badge.classList.toggle("d-none", number === 0);
+  }
+
+  function setTaskProgress(data) {
+    if (!progressArea || typeof data !== "object" || data === null) return;
+    const progress = Number(data.progress) || 0;
+    let alert = null;
+    for (const element of progressArea.children) {
+      if (element.dataset.taskId === String(data.task_id)) alert = element;
+    }
+    if (!alert) {
+      // A task that had already finished before this page loaded is old news.
+      if (firstPoll && progress >= 100) return;
+      alert = document.createElement("div");
+      alert.className = "alert alert-info";
+      alert.setAttribute("role", "status");
+      alert.dataset.taskId = String(data.task_id);
+      progressArea.appendChild(alert);
+    }
+    alert.textContent = `${data.description} ${progress}%`;
+    if (progress >= 100) alert.classList.replace("alert-info", "alert-success");
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch(`${url}?since=${since}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      // Redirected to the login page: the session ended, so stop asking.
+      if (response.redirected) return false;
+      if (response.ok) {
+        for (const notification of await response.json()) {
+          since = Math.max(since, notification.timestamp);
+          if (notification.name === "unread_message_count") {
+            setUnreadCount(notification.data);
+          } else if (notification.name === "task_progress") {
+            setTaskProgress(notification.data);
+          }
+        }
+        firstPoll = false;
+      }
+    } catch {
+      // The network or the server hiccuped: the next poll tries again.
+    }
+    return true;
+  }
+
+  async function loop() {
+    if (await poll()) setTimeout(loop, 10000);
+  }
+  loop();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes(document);
   setUpUserPopups();
   setUpTranslations();
+  setUpNotifications();
 });
