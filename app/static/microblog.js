@@ -124,7 +124,7 @@ function setUpNotifications() {
     badge.classList.toggle("d-none", number === 0);
   }
 
-  function setTaskProgress(data) {
+  function setTaskProgress(data, timestamp) {
     if (!progressArea || typeof data !== "object" || data === null) return;
     const progress = Number(data.progress) || 0;
     let alert = null;
@@ -132,8 +132,8 @@ function setUpNotifications() {
       if (element.dataset.taskId === String(data.task_id)) alert = element;
     }
     if (!alert) {
-      // A task that had already finished before this page loaded is old news.
-      if (firstPoll && progress >= 100) return;
+      // A task that finished well before this page loaded is old news.
+      if (firstPoll && progress >= 100 && Date.now() / 1000 - timestamp > 60) return;
       alert = document.createElement("div");
       alert.className = "alert alert-info";
       alert.setAttribute("role", "status");
@@ -158,7 +158,7 @@ function setUpNotifications() {
           if (notification.name === "unread_message_count") {
             setUnreadCount(notification.data);
           } else if (notification.name === "task_progress") {
-            setTaskProgress(notification.data);
+            setTaskProgress(notification.data, notification.timestamp);
           }
         }
         firstPoll = false;

@@ -1,0 +1,62 @@
+"""Private messages and the posts export in a real browser, with the notifications poller."""
+
+import json
+import uuid
+
+import pytest
+
+expect = pytest.importorskip(
+    "playwright.sync_api",
+    reason="playwright is not installed (pip install -r requirements-test.txt)",
+).expect
+
+pytestmark = pytest.mark.e2e
+
+
+def badge(page):
+    return page.locator("#message-count")
+
+
+def test_the_unread_badge_updates_without_a_reload(page, site, browser, server):
+    reader = site.sign_up_and_login()
+    page.goto("/index")
+    expect(badge(page)).to_be_hidden()
+
+    # Someone else, in another browser, writes to the reader.
+    other = browser.new_context(base_url=server.url)
+    try:
+        writer_page = other.new_page()
+        writer = type(site)(writer_page, site.inbox)
+        writer.sign_up_and_login()
+        writer_page.goto(f"/user/{reader.username}")
+        writer_page.get_by_role("link", name="Send private message").click()
+        body = f"hello {uuid.uuid4().hex[:8]}"
+        writer_page.get_by_label("Message").fill(body)
+        writer_page.get_by_role("button", name="Send").click()
+        expect(writer_page.get_by_role("alert")).to_contain_text("Your message has been sent.")
+    finally:
+        other.close()
+
+    # The poller asks every 10 seconds.
+    expect(badge(page)).to_have_text("1", timeout=15_000)
+    expect(badge(page)).to_be_visible()
+    page.get_by_role("link", name="Messages").click()
+    expect(page.locator(".message-body")).to_have_text([body])
+    expect(badge(page)).to_be_hidden()
+
+
+def test_export_shows_progress_and_mails_the_posts(page, site):
+    account = site.sign_up_and_login()
+    body = f"exported {uuid.uuid4().hex[:8]}"
+    page.get_by_label("Say something").fill(body)
+    page.get_by_role("button", name="Submit").click()
+
+    page.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    page.get_by_role("button", name="Export your posts").click()
+    expect(page.get_by_role("alert")).to_contain_text("they will arrive by email")
+    expect(page.locator("#task-progress [role=status]")).to_have_text("Exporting posts… 100%")
+
+    message = site.inbox.wait_for(account.email, "Your blog posts")
+    (part,) = message.iter_attachments()
+    assert part.get_filename() == "posts.json"
+    assert [post["body"] for post in json.loads(part.get_content())["posts"]] == [body]
