@@ -55,6 +55,7 @@ def new_token(app) -> str:
 @schema.parametrize()
 @settings(
     max_examples=15,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
