@@ -2,8 +2,10 @@
 
 from typing import NoReturn
 
-from flask import Response, jsonify, request
-from werkzeug.exceptions import HTTPException, default_exceptions
+from flask import Response, current_app, jsonify, request
+from flask_babel import _
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
 
 from app.api.blueprint import bp
 from app.extensions import db
@@ -43,3 +45,12 @@ def error_response(error: HTTPException) -> Response:
 @bp.errorhandler(HTTPException)
 def api_http_error(error: HTTPException):
     return error_response(error)
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(ProgrammingError)
+def api_database_unavailable(error: Exception):
+    """A database that is down or behind its migrations: a JSON 503, as the site's pages get."""
+    current_app.logger.error("Database error: %s", error)
+    message = _("The service is briefly unavailable. Please try again.")
+    return error_response(ServiceUnavailable(description=message))

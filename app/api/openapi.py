@@ -122,6 +122,7 @@ ERROR_DESCRIPTIONS = {
     409: "The username or email address is already in use.",
     415: "The body is not JSON.",
     429: "Too many attempts from this address; try again later.",
+    503: "The database is unavailable.",
 }
 CHALLENGE = {"WWW-Authenticate": {"schema": STRING, "description": "The scheme to use."}}
 LOCATION = {"Location": {"schema": STRING, "description": "The new resource."}}
@@ -157,7 +158,7 @@ def operation(
     result: dict[str, Any] = {
         "summary": summary,
         "security": [{security: []}] if security else [{}, {"bearer": []}],
-        "responses": {str(status): success} | {str(code): error(code) for code in errors},
+        "responses": {str(status): success} | {str(code): error(code) for code in (*errors, 503)},
     }
     if parameters:
         result["parameters"] = list(parameters)
