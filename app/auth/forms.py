@@ -8,9 +8,12 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.extensions import db
-from app.models import User
+from app.models import User, normalize_email, normalize_username
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
+# The widths of the user table's columns.
+USERNAME_MAX = 64
+EMAIL_MAX = 120
 
 
 def strip(value: str | None) -> str | None:
@@ -22,6 +25,9 @@ def check_username(username: str, current: User | None = None) -> None:
     """Raise ValidationError unless this is a valid username that nobody else has."""
     if not USERNAME_PATTERN.fullmatch(username):
         raise ValidationError(_l("Use only letters, digits, '_', '.' and '-'."))
+    # NFKC can expand one character into many (U+FDFA is 18): measure what will be stored.
+    if len(normalize_username(username)) > USERNAME_MAX:
+        raise ValidationError(_l("Please use a different username."))
     other = db.session.scalar(User.by_username(username))
     if other is not None and (current is None or other.id != current.id):
         raise ValidationError(_l("Please use a different username."))
@@ -64,6 +70,9 @@ class RegistrationForm(NewPasswordForm):
         check_username(field.data.strip())
 
     def validate_email(self, field) -> None:
+        # Lower-casing can lengthen an address ("İ" becomes two characters).
+        if len(normalize_email(field.data)) > EMAIL_MAX:
+            raise ValidationError(_l("Please use a different email address."))
         if db.session.scalar(User.by_email(field.data)) is not None:
             raise ValidationError(_l("Please use a different email address."))
 
