@@ -44,7 +44,7 @@ def test_site_pages_still_get_html_errors(client):
         ({"data": '"text"', "content_type": "application/json"}, 400),
         ({"data": b"\xff\xfe", "content_type": "application/json"}, 400),
         ({"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"}, 400),
-        ({"data": '{"body": NaN}', "content_type": "application/json"}, 400),
+        ({"data": '{"body": NaN, "username": NaN}', "content_type": "application/json"}, 400),
     ],
 )
 def test_bodies_that_are_not_json_objects(client, susan, headers, kwargs, status):
