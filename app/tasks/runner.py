@@ -31,6 +31,10 @@ class ThreadRunner:
             # Tests see the job's outcome as soon as the request returns: nothing races.
             future.result()
 
+    def is_running(self, job_id: str) -> bool:
+        # Another process (a second gunicorn worker) may be running it: assume it is.
+        return True
+
     def _run(self, function: Callable[..., Any], *args: Any) -> None:
         with self.app.app_context():
             try:
@@ -53,6 +57,20 @@ class RQRunner:
     def submit(self, job_id: str, function: Callable[..., Any], *args: Any) -> None:
         self.queue.enqueue(function, *args, job_id=job_id, job_timeout=JOB_TIMEOUT)
 
+    def is_running(self, job_id: str) -> bool:
+        """False when the job is gone or failed: its worker died before the task could finish."""
+        from redis.exceptions import RedisError
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            status = Job.fetch(job_id, connection=self.queue.connection).get_status()
+        except NoSuchJobError:
+            return False
+        except RedisError:
+            return True  # unknown; enqueueing the next job will report Redis being down
+        return status not in {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+
 
 def init_app(app: Flask) -> None:
     runner = RQRunner(app) if app.config["REDIS_URL"] else ThreadRunner(app)
@@ -63,14 +81,19 @@ def launch_task(
     user: User, name: str, description: str, function: Callable[[str], Any]
 ) -> Task | None:
     """Start function(task_id) for the user, unless a task of that name is still running."""
-    if db.session.scalar(Task.in_progress(user, name)) is not None:
-        return None
+    runner = current_app.extensions["tasks"]
+    running = db.session.scalar(Task.in_progress(user, name))
+    if running is not None:
+        if runner.is_running(running.id):
+            return None
+        current_app.logger.warning("Task %s (%s) died unfinished; starting anew", running.id, name)
+        running.complete = True
     task = Task(id=str(uuid.uuid4()), name=name, description=description, user_id=user.id)
     db.session.add(task)
     # Committed first: the job, in another thread or process, must find its task.
     db.session.commit()
     try:
-        current_app.extensions["tasks"].submit(task.id, function, task.id)
+        runner.submit(task.id, function, task.id)
     except Exception as error:
         # Redis unreachable, say: a task that never started must not block the next one.
         current_app.logger.exception("Could not start task %s (%s)", task.id, name)

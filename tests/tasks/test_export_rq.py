@@ -141,3 +141,33 @@ def test_export_runs_in_a_real_rq_worker(tmp_path, monkeypatch, redis_url, smtp_
         task = db.session.get(Task, task_id)
         assert (task.progress, task.complete) == (100, True)
         db.engine.dispose()
+
+
+def test_a_task_whose_job_vanished_does_not_block_the_next(redis_url, queue_name, make_app):
+    from redis import Redis
+    from rq import Queue
+
+    app = make_app(REDIS_URL=redis_url, TASKS_QUEUE=queue_name)
+    with app.app_context():
+        user = User(username="susan", email="susan@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.flush()
+        # Its worker was killed: Redis no longer knows the job.
+        db.session.add(Task(id=str(uuid.uuid4()), name="export_posts", user_id=user.id))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+
+    response = client.post("/export_posts", follow_redirects=True)
+    assert "they will arrive by email" in response.text
+    with app.app_context():
+        tasks = db.session.scalars(select(Task)).all()
+        assert sorted(task.complete for task in tasks) == [False, True]
+        (new,) = [task for task in tasks if not task.complete]
+    queue = Queue(queue_name, connection=Redis.from_url(redis_url))
+    assert queue.job_ids == [new.id]
+    # The new job is really queued: a second request waits for it.
+    again = client.post("/export_posts", follow_redirects=True)
+    assert "An export task is currently in progress" in again.text
+    queue.connection.close()
