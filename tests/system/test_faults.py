@@ -17,6 +17,11 @@ FRIENDLY = "The site is briefly unavailable"
 # A request already in flight when PostgreSQL stops, or a pooled connection found dead
 # just after it is back, may answer 503 a moment outside the outage itself.
 GRACE_SECONDS = 3
+# How long the load runs, and when and for how long PostgreSQL is down within it
+# (benchmarks/system.py runs longer).
+RESTART_LOAD_SECONDS = 14
+DOWN_AFTER_SECONDS = 4
+DOWN_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +47,16 @@ def test_postgres_restart_under_load_gives_brief_503s_then_recovers(fault_stack)
     outage: dict[str, float] = {}
 
     def restart() -> None:
-        time.sleep(4)
+        time.sleep(DOWN_AFTER_SECONDS)
         outage["down"] = time.monotonic()
         stack.stop_postgres()
-        time.sleep(3)
+        time.sleep(DOWN_SECONDS)
         stack.start_postgres()
         outage["up"] = time.monotonic()
 
     restarter = threading.Thread(target=restart)
     restarter.start()
-    result = run_load(stack, 14, threads=4, seed=5)
+    result = run_load(stack, RESTART_LOAD_SECONDS, threads=4, seed=5)
     restarter.join()
     print("\nload across a PostgreSQL restart:", result.summary())
 
