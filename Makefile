@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint translations clean
+.PHONY: run test system lint translations clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ run: translations
 	$(BIN)/flask --debug db upgrade
 	$(BIN)/flask --debug run
 
+# --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker.
 test: $(BIN)/.installed-test translations
-	$(BIN)/python -m pytest -n auto --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
+
+# PostgreSQL, Redis, two gunicorn instances and nginx of their own (nginx is installed when
+# missing): load, shared state, faults, fuzzing. The long run: .venv/bin/python benchmarks/system.py
+system: $(BIN)/.installed-test translations
+	$(BIN)/python -m pytest tests/system -p no:xdist -s
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
