@@ -171,7 +171,7 @@ def test_messages_are_paginated_newest_first(app, client, make_user, auth):
 
     first = client.get("/messages")
     assert bodies(first) == ["message 4", "message 3", "message 2"]
-    assert 'href="/messages?page=2"' in first.text
+    assert 'href="/messages?page=2">Older messages &rarr;</a>' in first.text
 
     second = client.get("/messages?page=2")
     assert bodies(second) == ["message 1", "message 0"]
