@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, abort, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,6 +52,17 @@ def load_secret_key(app: Flask) -> str:
     return key
 
 
+class NestingSafeJSONProvider(DefaultJSONProvider):
+    """JSON bodies nested too deeply ("[[[[…]]]]") are invalid JSON, a 400, not a crash."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as error:
+            # Python's parser recurses once per nesting level and runs out of stack.
+            raise ValueError("JSON nested too deeply") from error
+
+
 def reject_nul_characters() -> None:
     """No database column can hold a NUL character (PostgreSQL refuses it): turn it away early."""
     values = [request.path, *request.args.values()]
@@ -93,6 +105,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+    app.json = NestingSafeJSONProvider(app)
     app.before_request(reject_nul_characters)
     app.session_interface = HttpsSessionInterface()
     app.after_request(add_security_headers)

@@ -20,8 +20,7 @@ def json_object() -> dict[str, Any]:
         fail(415, _("Send a JSON body with Content-Type: application/json."))
     try:
         data = request.get_json()
-    # Python's JSON parser recurses once per nesting level: "[[[[...]]]]" exhausts the stack.
-    except (BadRequest, RecursionError):
+    except BadRequest:
         fail(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
         fail(400, _("The body must be a JSON object."))
