@@ -4,7 +4,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, ForeignKey, Index, Select, String, Text, delete, select
+from sqlalchemy import Double, ForeignKey, Index, Select, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,8 +17,9 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    # Seconds since the epoch, so a client can ask for everything after ?since=<float>.
-    timestamp: Mapped[float] = mapped_column(Float, default=time.time)
+    # Seconds since the epoch, so a client can ask for everything after ?since=<float>;
+    # a double everywhere (MariaDB's FLOAT would round it to minutes).
+    timestamp: Mapped[float] = mapped_column(Double, default=time.time)
     payload_json: Mapped[str] = mapped_column(Text)
 
     user: Mapped["User"] = relationship()

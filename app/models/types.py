@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.dialects import mysql
 
 
 def utcnow() -> datetime:
@@ -14,6 +15,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        # MariaDB/MySQL DATETIME drops fractions of a second unless asked to keep them.
+        if dialect.name in {"mysql", "mariadb"}:
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime())
 
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:

@@ -7,11 +7,15 @@ Create Date: 2026-11-27
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# Naive UTC; MariaDB/MySQL keep microseconds only when asked (DATETIME(6)).
+UTC_DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def upgrade():
@@ -22,9 +26,8 @@ def upgrade():
         sa.Column("email", sa.String(length=120), nullable=False),
         sa.Column("password_hash", sa.String(length=256), nullable=True),
         sa.Column("about_me", sa.String(length=140), nullable=True),
-        # Naive UTC on every database; the model reads it back timezone-aware.
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("last_seen", sa.DateTime(), nullable=False),
+        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        sa.Column("last_seen", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user")),
     )
     with op.batch_alter_table("user") as batch_op:

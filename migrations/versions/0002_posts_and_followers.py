@@ -7,11 +7,15 @@ Create Date: 2026-11-27
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+# Naive UTC; MariaDB/MySQL keep microseconds only when asked (DATETIME(6)).
+UTC_DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def upgrade():
@@ -40,7 +44,7 @@ def upgrade():
         "post",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("body", sa.String(length=280), nullable=False),
-        sa.Column("timestamp", sa.DateTime(), nullable=False),
+        sa.Column("timestamp", UTC_DATETIME, nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("language", sa.String(length=5), nullable=True),
         sa.ForeignKeyConstraint(

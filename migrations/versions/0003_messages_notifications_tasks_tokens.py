@@ -7,11 +7,15 @@ Create Date: 2026-11-27
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
+
+# Naive UTC; MariaDB/MySQL keep microseconds only when asked (DATETIME(6)).
+UTC_DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def user_fk(table: str, column: str = "user_id") -> sa.ForeignKeyConstraint:
@@ -26,7 +30,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", UTC_DATETIME, nullable=False),
         user_fk("api_token"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
     )
@@ -40,7 +44,7 @@ def upgrade():
         sa.Column("sender_id", sa.Integer(), nullable=False),
         sa.Column("recipient_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.String(length=280), nullable=False),
-        sa.Column("timestamp", sa.DateTime(), nullable=False),
+        sa.Column("timestamp", UTC_DATETIME, nullable=False),
         user_fk("message", "recipient_id"),
         user_fk("message", "sender_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
@@ -56,7 +60,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=128), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("timestamp", sa.Float(), nullable=False),
+        sa.Column("timestamp", sa.Double(), nullable=False),
         sa.Column("payload_json", sa.Text(), nullable=False),
         user_fk("notification"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
@@ -82,7 +86,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_task_user_id"), ["user_id"], unique=False)
 
     with op.batch_alter_table("user") as batch_op:
-        batch_op.add_column(sa.Column("last_message_read_time", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("last_message_read_time", UTC_DATETIME, nullable=True))
 
 
 def downgrade():
