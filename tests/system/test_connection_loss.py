@@ -10,7 +10,7 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import TEST_CONFIG
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.system, pytest.mark.postgres]
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 
