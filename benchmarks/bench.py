@@ -110,7 +110,7 @@ def app_environment(database: str) -> dict[str, str]:
 
 def run(command: list[str], env: dict[str, str]) -> None:
     log("$ " + " ".join(command))
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=3600)
 
 
 @contextmanager
