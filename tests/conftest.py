@@ -2,12 +2,29 @@
 
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
 from app import create_app
 from app.extensions import db
 from app.models import User
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # browser tests skip, with the reason, in the chromium fixture
+    sync_playwright = None
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Cheap Argon2 settings: the production cost is the point in production, not in tests.
 TEST_CONFIG = {
@@ -108,3 +125,19 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium, one per test process: Playwright's sync API cannot run
+    twice in one process, so every browser test shares this one."""
+    if sync_playwright is None:
+        pytest.skip("playwright is not installed (pip install -r requirements-test.txt)")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

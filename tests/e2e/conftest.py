@@ -24,10 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # the whole suite skips, with the reason, in the browser fixture
-    sync_playwright = None
+from tests.conftest import CHROMIUM, sync_playwright
 
 try:
     from aiosmtpd.controller import Controller
@@ -36,16 +33,6 @@ except ImportError:
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "correct horse battery"
 LOCAL_HOST = "127.0.0.1"
 
@@ -228,16 +215,11 @@ def server(smtp, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
     reason = missing_requirement()
     if reason:
         pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    return request.getfixturevalue("chromium")
 
 
 @pytest.fixture

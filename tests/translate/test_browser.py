@@ -2,7 +2,6 @@
 the translation, or the service's failure, in place of the button."""
 
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,41 +10,30 @@ from tests.conftest import PASSWORD
 from tests.translate.conftest import add_post, add_user, deepl_settings
 
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    sync_playwright = None
-
-CHROMIUM = Path("/usr/bin/chromium")
+    from playwright.sync_api import expect
+except ImportError:  # the chromium fixture skips with the reason
+    expect = None
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def browser_page():
-    if sync_playwright is None:
-        pytest.skip("playwright is not installed (pip install -r requirements-test.txt)")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(locale="en-US")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.problems = []
-        page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                page.problems.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        yield page
-        context.close()
-        browser.close()
+def browser_page(chromium):
+    context = chromium.new_context(locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            page.problems.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
 
 
 @pytest.fixture
