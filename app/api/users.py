@@ -12,11 +12,12 @@ from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.auth.forms import RegistrationForm
+from app.auth.registration import create_account
 from app.auth.routes import rate_limit
 from app.extensions import db
 from app.main.avatars import avatar_url
 from app.main.forms import EditProfileForm
-from app.models import Post, User, normalize_email, normalize_username
+from app.models import Post, User, normalize_username
 
 AVATAR_SIZE = 128
 
@@ -99,17 +100,8 @@ def create_user():
     form = RegistrationForm(formdata=formdata, meta={"csrf": False})
     if not form.validate():
         fail(400, _("The request has invalid fields."), field_errors(form))
-    user = User(
-        username=normalize_username(form.username.data), email=normalize_email(form.email.data)
-    )
-    user.set_password(form.password.data)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone took the name or email between the check and the insert.
-        db.session.rollback()
-        form.validate()
+    user = create_account(form)
+    if user is None:
         fail(409, _("That username or email address is already in use."), field_errors(form))
     headers = {"Location": url_for("api.get_user", id=user.id)}
     return user_to_dict(user, own=True), 201, headers

@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_babel import _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.email import send_password_changed_email, send_password_reset_email
 from app.auth.forms import (
@@ -24,9 +23,10 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetPasswordRequestForm,
 )
+from app.auth.registration import create_account
 from app.auth.tokens import user_from_reset_token
 from app.extensions import db, limiter
-from app.models import User, normalize_email, normalize_username
+from app.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -80,23 +80,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    if form.validate_on_submit():
-        user = User(
-            username=normalize_username(form.username.data),
-            email=normalize_email(form.email.data),
-        )
-        user.set_password(form.password.data)
-        db.session.add(user)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # Someone took the name or email between our check and the insert:
-            # validating again now puts the error on the field that clashed.
-            db.session.rollback()
-            form.validate()
-        else:
-            flash(_("Congratulations, you are now a registered user!"), "success")
-            return redirect(url_for(".login"))
+    if form.validate_on_submit() and create_account(form) is not None:
+        flash(_("Congratulations, you are now a registered user!"), "success")
+        return redirect(url_for(".login"))
     return render_template("form_page.html", title=_("Register"), form=form)
 
 
