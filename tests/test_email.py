@@ -1,36 +1,19 @@
 import logging
 import socket
 import time
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from app.extensions import mail
+from tests import mailbox
 
 LINK = "http://localhost/auth/reset_password/"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_server(free_port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
-    controller.start()
-    yield inbox, free_port
-    controller.stop()
+    with mailbox.smtp_server(free_port) as inbox:
+        yield inbox, free_port
 
 
 def smtp_app(make_app, port, **settings):
@@ -78,7 +61,7 @@ def test_mail_is_delivered_over_smtp(make_app, smtp_server, capsys):
     assert request_reset(app).status_code == 302
 
     assert len(inbox.messages) == 1
-    recipients, message = inbox.messages[0]
+    recipients, message = inbox.recipients[0], inbox.messages[0]
     assert recipients == ["susan@example.com"]
     assert "Reset Your Password" in message["Subject"]
     assert message["From"] == "microblog <no-reply@localhost>"
@@ -95,7 +78,7 @@ def test_async_mail_is_delivered_from_the_executor(make_app, smtp_server):
     app.extensions["mail_executor"].shutdown(wait=True)
 
     assert len(inbox.messages) == 1
-    assert LINK in body_text(inbox.messages[0][1])
+    assert LINK in body_text(inbox.messages[0])
 
 
 def test_dead_mail_server_is_logged_and_the_page_still_answers(make_app, free_port, caplog):
@@ -136,21 +119,12 @@ def test_mail_server_login(make_app, free_port):
         logins.append((auth_data.login, auth_data.password))
         return AuthResult(success=True)
 
-    inbox = Inbox()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=free_port,
-        authenticator=authenticator,
-        auth_require_tls=False,
-    )
-    controller.start()
-    try:
+    with mailbox.smtp_server(
+        free_port, authenticator=authenticator, auth_require_tls=False
+    ) as inbox:
         app = smtp_app(make_app, free_port, MAIL_USERNAME="microblog", MAIL_PASSWORD="s3cret")
         add_user(app)
         request_reset(app)
-    finally:
-        controller.stop()
     assert logins == [(b"microblog", b"s3cret")]
     assert len(inbox.messages) == 1
 
@@ -182,7 +156,7 @@ def test_production_errors_are_logged_and_mailed_to_admins(smtp_server, tmp_path
             app.logger.removeHandler(handler)
             handler.close()
 
-    [(recipients, message)] = inbox.messages
+    [recipients], [message] = inbox.recipients, inbox.messages
     assert recipients == ["admin@example.com"]
     assert message["Subject"] == "Microblog failure"
     assert "something broke" in message.get_content()

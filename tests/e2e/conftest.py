@@ -4,27 +4,24 @@
 One server, one SMTP server and one browser per xdist worker; one browser context per test.
 """
 
-import email
-import email.policy
 import fcntl
 import os
 import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import CHROMIUM, sync_playwright
+from tests.mailbox import Inbox, smtp_server
 
 try:
     from aiosmtpd.controller import Controller
@@ -75,49 +72,15 @@ def unique_name(prefix: str = "u") -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message and lets tests wait for one."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self._arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._arrived:
-            self.messages.append(message)
-            self._arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, to: str, subject: str, timeout: float = 15) -> EmailMessage:
-        """The first message to `to` whose subject contains `subject`; the app sends
-        from a background thread, so it may arrive a moment after the page answers."""
-
-        def find() -> EmailMessage | None:
-            for message in self.messages:
-                if to in str(message["To"]) and subject in str(message["Subject"]):
-                    return message
-            return None
-
-        with self._arrived:
-            found = self._arrived.wait_for(find, timeout=timeout)
-        if found is None:
-            seen = [(str(m["To"]), str(m["Subject"])) for m in self.messages]
-            raise AssertionError(f"no mail to {to!r} about {subject!r} in {timeout}s; got {seen}")
-        return found
-
-
 @pytest.fixture(scope="session")
 def smtp():
     reason = missing_requirement()
     if reason:
         pytest.skip(reason)
-    inbox = Inbox()
-    controller = Controller(inbox, hostname=LOCAL_HOST, port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
+    port = free_port()
+    with smtp_server(port, LOCAL_HOST) as inbox:
+        inbox.port = port
+        yield inbox
 
 
 @dataclass

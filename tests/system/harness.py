@@ -7,8 +7,6 @@ stopped here, each stop bounded in time.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import re
 import shutil
@@ -23,11 +21,12 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from tests.mailbox import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -114,34 +113,6 @@ def log_tail(path: Path, lines: int = 60) -> str:
     if not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message and lets callers wait for one."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self._arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._arrived:
-            self.messages.append(message)
-            self._arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, to: str, subject: str, timeout: float = 15) -> EmailMessage:
-        def find() -> EmailMessage | None:
-            for message in self.messages:
-                if to in str(message["To"]) and subject in str(message["Subject"]):
-                    return message
-            return None
-
-        with self._arrived:
-            found = self._arrived.wait_for(find, timeout=timeout)
-        if found is None:
-            raise AssertionError(f"no mail to {to!r} about {subject!r} within {timeout}s")
-        return found
 
 
 @dataclass

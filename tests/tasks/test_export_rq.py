@@ -5,33 +5,22 @@ import os
 import subprocess
 import sys
 import uuid
-from email import message_from_bytes
-from email.policy import default as default_policy
 from pathlib import Path
 
 import flask_migrate
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
 from app.models import Post, Task, User
 from tests.conftest import TEST_CONFIG
+from tests.mailbox import smtp_server
 
 pytestmark = pytest.mark.redis
 
 ROOT = Path(__file__).resolve().parents[2]
 RQ = Path(sys.executable).with_name("rq")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture
@@ -51,11 +40,8 @@ def redis_url():
 
 @pytest.fixture
 def smtp_inbox(free_port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
-    controller.start()
-    yield inbox, free_port
-    controller.stop()
+    with smtp_server(free_port) as inbox:
+        yield inbox, free_port
 
 
 @pytest.fixture
