@@ -1,4 +1,8 @@
-"""Sending mail: over SMTP from a background thread, or to the console when no server is set."""
+"""Sending mail: over SMTP in the background, or to the console when no server is set.
+
+In the background means an RQ job when REDIS_URL is set (retried while the SMTP server is
+down), else a thread of this process.
+"""
 
 import sys
 from collections.abc import Sequence
@@ -8,6 +12,7 @@ from flask import Flask, current_app, render_template
 from flask_mail import Message, email_dispatched
 
 from app.extensions import mail
+from app.jobs import job_app_context
 
 
 def print_to_console(app: Flask, message: Message) -> None:
@@ -57,7 +62,37 @@ def send_email(
     for filename, mimetype, data in attachments:
         message.attach(filename, mimetype, data)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["MAIL_ASYNC"] and not sync:
-        app.extensions["mail_executor"].submit(_deliver, app, message)
-    else:
+    if sync or not app.config["MAIL_ASYNC"]:
         _deliver(app, message)
+    elif app.config["REDIS_URL"]:
+        _queue(app, message)
+    else:
+        app.extensions["mail_executor"].submit(_deliver, app, message)
+
+
+def _queue(app: Flask, message: Message) -> None:
+    from redis.exceptions import RedisError
+    from rq import Retry
+
+    intervals = app.config["MAIL_RETRY_INTERVALS"]
+    try:
+        app.extensions["tasks"].queue.enqueue(
+            deliver_queued_email, message, retry=Retry(max=len(intervals), interval=intervals)
+        )
+    except RedisError:
+        app.logger.warning("Redis is unreachable: sending %r from this process", message.subject)
+        app.extensions["mail_executor"].submit(_deliver, app, message)
+
+
+def deliver_queued_email(message: Message) -> None:
+    """The RQ job: send, and on failure log and raise, so that RQ tries again later."""
+    with job_app_context():
+        try:
+            mail.send(message)
+        except Exception:
+            current_app.logger.exception(
+                "Could not send email %r to %s (it will be retried)",
+                message.subject,
+                message.recipients,
+            )
+            raise

@@ -1,5 +1,6 @@
 """Shared fixtures: the app on a fresh in-memory database, its clients, and a user factory."""
 
+import os
 import re
 import socket
 from pathlib import Path
@@ -141,3 +142,19 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis of TEST_REDIS_URL; the test skips, with the reason, without one."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set: no Redis server")
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(url, socket_connect_timeout=3).ping()
+    except RedisError as error:
+        pytest.skip(f"Redis at {url} is unreachable: {error}")
+    return url

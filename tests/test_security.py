@@ -1,4 +1,3 @@
-import os
 import stat
 import uuid
 
@@ -119,24 +118,11 @@ def test_limits_are_per_client_address(make_app):
     assert other.post("/auth/login", data=data).status_code == 200
 
 
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError as error:
-        pytest.skip(f"Redis at {url} is unreachable: {error}")
-    return url
-
-
 @pytest.mark.redis
-def test_limit_counter_lives_in_redis(make_app):
+def test_limit_counter_lives_in_redis(make_app, redis_url):
     import redis
 
-    url = redis_url()
+    url = redis_url
     # A client address of its own, so parallel runs do not share a counter.
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url}

@@ -2,32 +2,18 @@
 
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import _, force_locale
 from sqlalchemy import func, select
 
 from app.email import send_email
 from app.extensions import db
+from app.jobs import job_app_context
 from app.models import Notification, Post, Task
 
 # Progress is written (one commit) at most this many times, however many posts there are.
 PROGRESS_STEPS = 20
-
-
-@contextmanager
-def _app_context() -> Iterator[None]:
-    if has_app_context():
-        # The in-process runner already pushed this app's context.
-        yield
-        return
-    # In an RQ worker: build the app from the same environment the web app reads.
-    from app import create_app
-
-    with create_app().app_context():
-        yield
 
 
 def _set_progress(task: Task, progress: int) -> None:
@@ -59,7 +45,7 @@ def _posts_as_json(task: Task) -> bytes:
 
 def export_posts(task_id: str) -> None:
     """Email the task's user a JSON file of all their posts; mark the task complete."""
-    with _app_context():
+    with job_app_context():
         task = db.session.get(Task, task_id)
         if task is None:
             current_app.logger.error("Export task %s does not exist", task_id)

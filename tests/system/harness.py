@@ -163,6 +163,8 @@ class Stack:
         self.pg_process: subprocess.Popen | None = None
         self.redis_process: subprocess.Popen | None = None
         self.nginx_process: subprocess.Popen | None = None
+        self.worker_process: subprocess.Popen | None = None
+        self.worker_log = self.dir / "worker.log"
         self.smtp_controller = None
         self.inbox = Inbox()
         self.smtp_port = free_port()
@@ -199,12 +201,14 @@ class Stack:
         self.migrate()
         for instance in self.instances:
             self.start_instance(instance)
+        self.start_worker()
         self.start_nginx()
 
     def stop(self) -> None:
         stop_process(self.nginx_process, signal.SIGQUIT)
         for instance in self.instances:
             stop_process(instance.process)
+        stop_process(self.worker_process)
         self.stop_smtp()
         self.stop_redis()
         self.stop_postgres()
@@ -236,6 +240,8 @@ class Stack:
             "ARGON2_MEMORY_COST": "8192",
             "ARGON2_PARALLELISM": "1",
             "DATABASE_WAIT_SECONDS": "30",
+            # Mail the SMTP server refused is tried again soon, not minutes later.
+            "MAIL_RETRY_INTERVALS": "1,2,4",
             **self.settings,
         }
         for name in ("FLASK_DEBUG", "RATELIMIT_STORAGE_URI", "GUNICORN_BIND", "GUNICORN_WORKERS"):
@@ -364,6 +370,10 @@ class Stack:
                 stderr=subprocess.STDOUT,
             )
         wait_for_port(self.redis_port, self.redis_process)
+        if self.worker_process is not None and self.worker_process.poll() is not None:
+            # The RQ worker exits when Redis goes away; systemd's Restart=on-failure brings it
+            # back in production (deployment/microblog-worker.service), and so does this.
+            self.start_worker()
 
     def stop_redis(self) -> None:
         stop_process(self.redis_process)
@@ -423,8 +433,28 @@ class Stack:
         except RuntimeError as error:
             raise RuntimeError(f"{error}\n{log_tail(instance.log)}") from None
 
+    def start_worker(self) -> None:
+        """The RQ worker that sends mail (and runs exports), as deployment/ runs it."""
+        self.worker_log = self.dir / "worker.log"
+        with open(self.worker_log, "ab") as log:
+            self.worker_process = subprocess.Popen(
+                [
+                    str(BIN / "rq"),
+                    "worker",
+                    "--with-scheduler",
+                    "--url",
+                    f"redis://{HOST}:{self.redis_port}/0",
+                    "microblog-tasks",
+                ],
+                cwd=ROOT,
+                env=self.app_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
     def app_log(self) -> str:
-        return "\n".join(i.log.read_text(errors="replace") for i in self.instances)
+        logs = [instance.log for instance in self.instances] + [self.worker_log]
+        return "\n".join(path.read_text(errors="replace") for path in logs if path.exists())
 
     def worker_pids(self) -> list[int]:
         return [pid for instance in self.instances for pid in instance.worker_pids()]

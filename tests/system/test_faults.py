@@ -94,7 +94,7 @@ def test_site_keeps_serving_without_redis(fault_stack):
         stack.start_redis()
 
 
-def test_reset_request_answers_while_smtp_is_down(fault_stack):
+def test_reset_request_answers_while_smtp_is_down_and_the_mail_is_retried(fault_stack):
     stack = fault_stack
     username = "m" + uuid.uuid4().hex[:12]
     assert Client(stack.url).register(username).status_code == 302
@@ -111,3 +111,5 @@ def test_reset_request_answers_while_smtp_is_down(fault_stack):
         assert f"{username}@example.com" in stack.app_log()
     finally:
         stack.start_smtp()
+    # The RQ worker tries the mail again, and now it gets through.
+    stack.inbox.wait_for(f"{username}@example.com", "Reset Your Password", timeout=30)

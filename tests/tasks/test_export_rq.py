@@ -24,21 +24,6 @@ RQ = Path(sys.executable).with_name("rq")
 
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set: no Redis server for the RQ queue")
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    try:
-        Redis.from_url(url, socket_connect_timeout=3).ping()
-    except RedisError as error:
-        pytest.skip(f"Redis at {url} is unreachable: {error}")
-    return url
-
-
-@pytest.fixture
 def smtp_inbox(free_port):
     with smtp_server(free_port) as inbox:
         yield inbox, free_port
