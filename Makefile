@@ -16,7 +16,7 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	touch $@
 
 translations: $(BIN)/.installed
-	$(BIN)/flask translate compile
+	$(BIN)/pybabel compile -q -d app/translations
 
 run: translations
 	$(BIN)/flask --debug db upgrade
