@@ -15,6 +15,7 @@ def avatar_url(username: str, email: str, size: int) -> str:
     return url_for("main.identicon", seed=identicon_seed(username))
 
 
+@lru_cache(maxsize=16384)
 def identicon_seed(username: str) -> str:
     return hashlib.sha256(username.encode()).hexdigest()[:16]
 

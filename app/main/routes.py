@@ -1,7 +1,5 @@
 """The pages of the microblog itself: timelines, profiles, following."""
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -13,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import _, format_datetime, format_timedelta
+from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
@@ -21,8 +19,9 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.main.avatars import avatar_url, identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
+from app.main.rendering import exact_time, post_rows, relative_time
 from app.main.text import detect_language, linkify
-from app.models import Post, User, normalize_username, utcnow
+from app.models import Post, User, normalize_username
 from app.pagination import paginate, requested_page
 
 bp = Blueprint("main", __name__)
@@ -42,14 +41,9 @@ def linkify_filter(text: str):
     return linkify(text)
 
 
-@bp.app_template_global()
-def relative_time(moment: datetime) -> str:
-    return format_timedelta(moment - utcnow(), add_direction=True)
-
-
-@bp.app_template_global()
-def exact_time(moment: datetime) -> str:
-    return format_datetime(moment, "medium", rebase=False) + " UTC"
+bp.add_app_template_global(relative_time)
+bp.add_app_template_global(exact_time)
+bp.add_app_template_global(post_rows)
 
 
 @bp.before_app_request
