@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from flask_babel import format_datetime, format_timedelta
 
-from app.main.rendering import _timedelta_bucket, exact_time, relative_time
+from app.main.rendering import _timedelta_bucket, exact_time, relative_time, url_builder
 from app.models import utcnow
 
 # Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch
@@ -41,3 +42,12 @@ def test_exact_time_is_cached_per_language(app, language):
         expected = format_datetime(moment, "medium", rebase=False) + " UTC"
         assert exact_time(moment) == expected
         assert exact_time(moment) == expected
+
+
+@pytest.mark.parametrize("name", ["susan", "zoë", "李雷", "a b", "a/b", "50%", "q?x#y", "a&b"])
+def test_url_builder_matches_url_for(app, name):
+    with app.test_request_context("/", base_url="http://example.com/prefix"):
+        assert url_builder("main.user", "username")(name) == url_for("main.user", username=name)
+        assert url_builder("main.user_popup", "username")(name) == url_for(
+            "main.user_popup", username=name
+        )
