@@ -16,7 +16,7 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	touch $@
 
 translations: $(BIN)/.installed
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel --quiet compile -d app/translations
 
 run: translations
 	$(BIN)/flask --debug db upgrade
