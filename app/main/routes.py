@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_babel import _
 from flask_login import current_user, login_required
-from sqlalchemy import Select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -21,7 +21,7 @@ from app.main.avatars import avatar_url, identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_rows, relative_time
 from app.main.text import detect_language, linkify
-from app.models import Post, User, normalize_username
+from app.models import Post, User, followers, normalize_username
 from app.pagination import paginate, requested_page
 
 bp = Blueprint("main", __name__)
@@ -94,14 +94,39 @@ def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
     user = get_user_or_404(username)
     page = post_page(user.posts_newest_first())
+    followers_count, following_count, is_following = follow_summary(user)
     return render_template(
         "main/user.html",
         title=user.username,
         user=user,
         page=page,
         form=EmptyForm(),
-        is_following=user.id != current_user.id and current_user.is_following(user),
+        followers_count=followers_count,
+        following_count=following_count,
+        is_following=user.id != current_user.id and is_following,
     )
+
+
+def follow_summary(user: User) -> tuple[int, int, bool]:
+    """The user's follower and following counts, and whether the reader follows them.
+
+    One query instead of three: the profile is among the most visited pages.
+    """
+
+    def count(condition):
+        return select(func.count()).select_from(followers).where(condition).scalar_subquery()
+
+    reader_follows = exists().where(
+        followers.c.follower_id == current_user.id, followers.c.followed_id == user.id
+    )
+    row = db.session.execute(
+        select(
+            count(followers.c.followed_id == user.id),
+            count(followers.c.follower_id == user.id),
+            reader_follows,
+        )
+    ).one()
+    return row[0], row[1], bool(row[2])
 
 
 @bp.route("/user/<username>/popup")
