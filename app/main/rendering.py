@@ -58,8 +58,13 @@ def relative_time(moment: datetime) -> str:
     return _relative_time(moment, str(get_locale()))
 
 
-@lru_cache(maxsize=8192)
 def _exact_time(moment: datetime, locale: str) -> str:
+    # The same instant in another zone compares equal but prints differently: key on the zone.
+    return _exact_time_in_zone(moment, moment.tzinfo, locale)
+
+
+@lru_cache(maxsize=8192)
+def _exact_time_in_zone(moment: datetime, zone, locale: str) -> str:
     return format_datetime(moment, "medium", rebase=False) + " UTC"
 
 
