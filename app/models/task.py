@@ -19,8 +19,19 @@ class Task(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     progress: Mapped[int] = mapped_column(default=0)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "<user id>:<name>" while the task runs, NULL once it is complete: the unique index makes
+    # "one running task of a kind per user" hold even for two requests at the same instant.
+    running_key: Mapped[str | None] = mapped_column(String(160), unique=True)
 
     user: Mapped["User"] = relationship()
+
+    @staticmethod
+    def key_for(user: "User", name: str) -> str:
+        return f"{user.id}:{name}"
+
+    def finish(self) -> None:
+        self.complete = True
+        self.running_key = None
 
     @staticmethod
     def in_progress(user: "User", name: str | None = None) -> Select:

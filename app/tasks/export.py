@@ -67,5 +67,5 @@ def export_posts(task_id: str) -> None:
             current_app.logger.exception("Export task %s failed", task_id)
             db.session.rollback()
         finally:
-            task.complete = True
+            task.finish()
             _set_progress(task, 100)

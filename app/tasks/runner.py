@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Task, User
@@ -87,17 +88,29 @@ def launch_task(
         if runner.is_running(running.id):
             return None
         current_app.logger.warning("Task %s (%s) died unfinished; starting anew", running.id, name)
-        running.complete = True
-    task = Task(id=str(uuid.uuid4()), name=name, description=description, user_id=user.id)
+        running.finish()
+        db.session.commit()
+    task = Task(
+        id=str(uuid.uuid4()),
+        name=name,
+        description=description,
+        user_id=user.id,
+        running_key=Task.key_for(user, name),
+    )
     db.session.add(task)
     # Committed first: the job, in another thread or process, must find its task.
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request started the same task a moment ago (its running_key is taken).
+        db.session.rollback()
+        return None
     try:
         runner.submit(task.id, function, task.id)
     except Exception as error:
         # Redis unreachable, say: a task that never started must not block the next one.
         current_app.logger.exception("Could not start task %s (%s)", task.id, name)
-        task.complete = True
+        task.finish()
         db.session.commit()
         raise TaskNotStarted(name) from error
     return task

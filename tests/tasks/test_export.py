@@ -107,6 +107,41 @@ def test_one_export_at_a_time(app, client, make_user, auth):
     assert tasks_of(app, "susan") == [("export_posts", 0, False)]
 
 
+def test_a_simultaneous_second_export_is_refused_by_the_database(app, client, make_user, auth):
+    """The other request's task is committed after this one looked for running tasks: the
+    unique running_key, not the look-up, is what refuses the second export."""
+    susan = make_user("susan")
+    with app.app_context():
+        # Invisible to Task.in_progress (marked complete), but still holding the key.
+        db.session.add(
+            Task(
+                id="racing-export",
+                name="export_posts",
+                user_id=susan.id,
+                complete=True,
+                running_key=f"{susan.id}:export_posts",
+            )
+        )
+        db.session.commit()
+    auth.login("susan")
+
+    with mail.record_messages() as outbox:
+        response = client.post("/export_posts", follow_redirects=True)
+    assert response.status_code == 200
+    assert "An export task is currently in progress" in response.text
+    assert outbox == []
+    with app.app_context():
+        assert db.session.scalars(select(Task.id)).all() == ["racing-export"]
+
+
+def test_a_finished_export_releases_its_running_key(app, client, make_user, auth):
+    make_user("susan")
+    auth.login("susan")
+    client.post("/export_posts")
+    with app.app_context():
+        assert db.session.scalars(select(Task.running_key)).all() == [None]
+
+
 def test_a_finished_export_does_not_block_the_next(app, client, make_user, auth):
     make_user("susan")
     auth.login("susan")
