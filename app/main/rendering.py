@@ -150,7 +150,7 @@ class PostRow:
 
 
 def post_rows(posts: list[Post]) -> list[PostRow]:
-    """What the post list shows for each post (the markup render_post would make)."""
+    """What the post list (the post_list macro) shows for each post."""
     # As Jinja's _() does: the translation is trusted markup, the values are escaped.
     said = Markup(gettext("%(username)s said %(when)s"))
     locale = str(get_locale())
