@@ -370,9 +370,11 @@ class Stack:
                 stderr=subprocess.STDOUT,
             )
         wait_for_port(self.redis_port, self.redis_process)
-        if self.worker_process is not None and self.worker_process.poll() is not None:
-            # The RQ worker exits when Redis goes away; systemd's Restart=on-failure brings it
-            # back in production (deployment/microblog-worker.service), and so does this.
+        if self.worker_process is not None:
+            # The RQ worker exits when it finds Redis gone (sooner or later: it may still be
+            # retrying now); systemd's Restart=on-failure brings it back in production
+            # (deployment/microblog-worker.service). Here: a fresh worker at once.
+            stop_process(self.worker_process)
             self.start_worker()
 
     def stop_redis(self) -> None:

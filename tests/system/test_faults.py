@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.system.conftest import start_stack
-from tests.system.harness import Client
+from tests.system.harness import Client, log_tail
 from tests.system.load import missing_writes, run_load
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
@@ -114,4 +114,7 @@ def test_reset_request_answers_while_smtp_is_down_and_the_mail_is_retried(fault_
     finally:
         stack.start_smtp()
     # The RQ worker tries the mail again, and now it gets through.
-    stack.inbox.wait_for(f"{username}@example.com", "Reset Your Password", timeout=30)
+    try:
+        stack.inbox.wait_for(f"{username}@example.com", "Reset Your Password", timeout=30)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n--- worker log ---\n{log_tail(stack.worker_log)}") from None
