@@ -7,6 +7,7 @@ from flask_babel import _, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from app.extensions import limiter
 from app.i18n import html_lang
 from app.translate.clients import TranslationError, check_settings, make_translator, split_tag
 
@@ -55,7 +56,13 @@ def read_request() -> tuple[str, str, str] | str:
     return text, languages[0], languages[1]
 
 
+def reader_key() -> str:
+    # Per reader, not per address: every call may cost money at the translation service.
+    return f"reader:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+
+
 @bp.route("/translate", methods=["POST"])
+@limiter.limit(lambda: current_app.config["TRANSLATE_RATE_LIMIT"], key_func=reader_key)
 def translate():
     """Translate a post's text for the reader who clicked its Translate link."""
     if not current_user.is_authenticated:

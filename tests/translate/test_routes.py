@@ -203,3 +203,18 @@ def test_csrf_token_from_the_page_header_is_accepted(make_app, deepl_service, cs
 def test_app_refuses_to_start_with_unusable_translator_settings(settings, message):
     with pytest.raises(ValueError, match=message):
         create_app({**TEST_CONFIG, **settings})
+
+
+def test_translations_are_rate_limited_per_reader(make_app, deepl_service):
+    app = make_app(
+        RATELIMIT_ENABLED=True, TRANSLATE_RATE_LIMIT="2 per minute", **deepl_settings(deepl_service)
+    )
+    add_user(app)
+    add_user(app, "john")
+    susan, john = app.test_client(), app.test_client()
+    for client, name in ((susan, "susan"), (john, "john")):
+        client.post("/auth/login", data={"username": name, "password": PASSWORD})
+    assert [translate(susan).status_code for _ in range(3)] == [200, 200, 429]
+    assert translate(susan).is_json
+    # Another reader on the same address has a budget of their own.
+    assert translate(john).status_code == 200
