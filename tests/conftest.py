@@ -72,19 +72,24 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def add_user(app, username="susan", email=None, password=PASSWORD, **columns) -> User:
+    """Create a user in `app`'s database and return it, detached but with its columns loaded."""
+    with app.app_context():
+        user = User(username=username, email=email or f"{username}@example.com", **columns)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
 @pytest.fixture
 def make_user(app):
-    """Create a user and return it, detached but with its columns loaded."""
+    """add_user() for the `app` fixture."""
 
     def make(username="susan", email=None, password=PASSWORD, **columns):
-        with app.app_context():
-            user = User(username=username, email=email or f"{username}@example.com", **columns)
-            user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
+        return add_user(app, username, email, password, **columns)
 
     return make
 

@@ -6,6 +6,7 @@ import pytest
 
 from app.extensions import mail
 from tests import mailbox
+from tests.conftest import add_user
 
 LINK = "http://localhost/auth/reset_password/"
 
@@ -19,17 +20,6 @@ def smtp_server(free_port):
 def smtp_app(make_app, port, **settings):
     # TESTING apps suppress sending unless told otherwise.
     return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False, **settings)
-
-
-def add_user(app):
-    from app.extensions import db
-    from app.models import User
-
-    with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.commit()
 
 
 def request_reset(app):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User
+from tests.conftest import AuthActions, add_user
 
 
 def posts_in(response):
@@ -164,12 +165,8 @@ def test_follow_is_post_only(client, auth, make_user):
 
 def test_follow_needs_csrf(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        for name in ("susan", "john"):
-            user = User(username=name, email=f"{name}@example.com")
-            user.set_password("correct horse")
-            db.session.add(user)
-        db.session.commit()
+    for name in ("susan", "john"):
+        add_user(app, name)
     client = app.test_client()
     page = client.get("/auth/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -265,13 +262,11 @@ def test_unreadable_page_numbers_mean_page_one(client, auth, make_user, page):
 def test_pagination_links(make_app, make_user):
     app = make_app(POSTS_PER_PAGE=2)
     client = app.test_client()
+    susan = add_user(app)
     with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.add_all(Post(body=f"post {i}", author=user) for i in range(5))
+        db.session.add_all(Post(body=f"post {i}", user_id=susan.id) for i in range(5))
         db.session.commit()
-    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    AuthActions(client).login()
     first = client.get("/explore").text
     assert 'href="/explore?page=2"' in first
     assert 'rel="prev" href="#"' in first

@@ -6,6 +6,7 @@ from sqlalchemy import event, select
 from app.extensions import db, mail
 from app.models import Notification, Task, User
 from app.tasks.export import export_posts
+from tests.conftest import PASSWORD, AuthActions, add_user
 
 
 def tasks_of(app, username):
@@ -156,16 +157,12 @@ def test_a_finished_export_does_not_block_the_next(app, client, make_user, auth)
 
 def test_export_is_a_post_behind_csrf(make_app, make_user, csrf_token):
     app = make_app(REDIS_URL=None, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.commit()
+    add_user(app)
     client = app.test_client()
     token = csrf_token(client.get("/auth/login"))
     client.post(
         "/auth/login",
-        data={"username": "susan", "password": "correct horse", "csrf_token": token},
+        data={"username": "susan", "password": PASSWORD, "csrf_token": token},
     )
     assert client.get("/export_posts").status_code == 405
     with mail.record_messages() as outbox:
@@ -187,13 +184,9 @@ def test_a_mail_failure_is_logged_and_the_task_completes(make_app, free_port, ca
     app = make_app(
         REDIS_URL=None, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port, MAIL_SUPPRESS_SEND=False
     )
-    with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.commit()
+    add_user(app)
     client = app.test_client()
-    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    AuthActions(client).login()
     with caplog.at_level(logging.ERROR, logger=app.logger.name):
         assert client.post("/export_posts").status_code == 302
     assert "Could not send email '[Microblog] Your blog posts'" in caplog.text
@@ -217,13 +210,9 @@ def test_progress_area_is_on_the_page_for_the_poller(client, make_user, auth):
 def test_when_redis_is_down_the_export_is_refused_cleanly(make_app, free_port, caplog):
     # Nothing listens on free_port: enqueueing fails with a connection error.
     app = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port}/0")
-    with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.commit()
+    add_user(app)
     client = app.test_client()
-    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    AuthActions(client).login()
     with caplog.at_level(logging.ERROR, logger=app.logger.name):
         response = client.post("/export_posts", follow_redirects=True)
     assert response.status_code == 200

@@ -10,7 +10,6 @@ import pytest
 
 from app.extensions import db
 from app.models import Post, User
-from tests.conftest import PASSWORD
 
 MS_KEY = "ms-test-key"
 MS_REGION = "westeurope"
@@ -182,14 +181,6 @@ def translator_settings():
 @pytest.fixture
 def app(make_app, translator_settings):
     return make_app(**translator_settings)
-
-
-def add_user(app, username="susan", password=PASSWORD):
-    with app.app_context():
-        user = User(username=username, email=f"{username}@example.com")
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
 
 
 def add_post(app, body="Hola mundo", language="es", username="pablo"):

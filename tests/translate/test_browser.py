@@ -6,8 +6,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
-from tests.translate.conftest import add_post, add_user, deepl_settings
+from tests.conftest import PASSWORD, add_user
+from tests.translate.conftest import add_post, deepl_settings
 
 try:
     from playwright.sync_api import expect

@@ -6,8 +6,8 @@ import time
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD, TEST_CONFIG
-from tests.translate.conftest import DEEPL_KEY, MS_KEY, MS_REGION, add_user, deepl_settings
+from tests.conftest import PASSWORD, TEST_CONFIG, add_user
+from tests.translate.conftest import DEEPL_KEY, MS_KEY, MS_REGION, deepl_settings
 
 
 @pytest.fixture

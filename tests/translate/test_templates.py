@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.translate.conftest import add_post, add_user
+from tests.conftest import PASSWORD, add_user
+from tests.translate.conftest import add_post
 
 MICROSOFT = {"TRANSLATOR": "microsoft", "MS_TRANSLATOR_KEY": "key"}
 DEEPL = {"TRANSLATOR": "deepl", "DEEPL_API_KEY": "key"}
