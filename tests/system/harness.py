@@ -413,23 +413,26 @@ class Stack:
                 raise RuntimeError(f"flask db upgrade failed:\n{output}")
         self.migrate_outputs = outputs
 
-    def start_instance(self, instance: Instance) -> None:
-        with open(instance.log, "ab") as log:
-            instance.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "-w",
-                    str(self.workers),
-                    "-b",
-                    f"{HOST}:{instance.port}",
-                    *self.gunicorn_args,
-                    "microblog:app",
-                ],
-                cwd=ROOT,
-                env=self.app_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
+    def spawn_app_process(self, command: list[str], log_path: Path) -> subprocess.Popen:
+        """A process of the app (web instance or worker), with its output appended to a log."""
+        with open(log_path, "ab") as log:
+            return subprocess.Popen(
+                command, cwd=ROOT, env=self.app_env(), stdout=log, stderr=subprocess.STDOUT
             )
+
+    def start_instance(self, instance: Instance) -> None:
+        instance.process = self.spawn_app_process(
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                str(self.workers),
+                "-b",
+                f"{HOST}:{instance.port}",
+                *self.gunicorn_args,
+                "microblog:app",
+            ],
+            instance.log,
+        )
         try:
             wait_for_port(instance.port, instance.process)
         except RuntimeError as error:
@@ -437,22 +440,17 @@ class Stack:
 
     def start_worker(self) -> None:
         """The RQ worker that sends mail (and runs exports), as deployment/ runs it."""
-        self.worker_log = self.dir / "worker.log"
-        with open(self.worker_log, "ab") as log:
-            self.worker_process = subprocess.Popen(
-                [
-                    str(BIN / "rq"),
-                    "worker",
-                    "--with-scheduler",
-                    "--url",
-                    f"redis://{HOST}:{self.redis_port}/0",
-                    "microblog-tasks",
-                ],
-                cwd=ROOT,
-                env=self.app_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        self.worker_process = self.spawn_app_process(
+            [
+                str(BIN / "rq"),
+                "worker",
+                "--with-scheduler",
+                "--url",
+                f"redis://{HOST}:{self.redis_port}/0",
+                "microblog-tasks",
+            ],
+            self.worker_log,
+        )
 
     def app_log(self) -> str:
         logs = [instance.log for instance in self.instances] + [self.worker_log]
