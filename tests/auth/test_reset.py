@@ -1,9 +1,13 @@
 import re
+import socket
+import statistics
+import time
 
 import pytest
 
 from app.extensions import db, mail
 from app.models import User
+from tests.conftest import add_user
 
 PASSWORD = "correct horse"  # the make_user default
 NEW_PASSWORD = "battery staple"
@@ -210,3 +214,35 @@ def test_reset_for_deleted_user_is_refused(app, client, make_user):
         db.session.commit()
     open_link(client, token)
     assert client.get("/auth/reset_password").status_code == 400
+
+
+def test_known_and_unknown_emails_take_about_the_same_time(make_app):
+    """The mail goes out in the background: even an SMTP server that never answers does not
+    make a known address slower to request than an unknown one (no enumeration by timing)."""
+    with socket.socket() as silent:
+        # Accepts connections (the kernel's backlog) but never says a word.
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        app = make_app(
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=silent.getsockname()[1],
+            MAIL_SUPPRESS_SEND=False,
+            MAIL_ASYNC=True,
+            MAIL_TIMEOUT=1,
+        )
+        add_user(app)
+        client = app.test_client()
+
+        def median_seconds(email):
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                assert request_reset(client, email)[0].status_code == 302
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+
+        median_seconds("nobody@example.com")  # warm up templates and caches
+        known = median_seconds("susan@example.com")
+        unknown = median_seconds("nobody@example.com")
+        app.extensions["mail_executor"].shutdown(wait=True)
+    assert known < unknown + 0.05, (known, unknown)
