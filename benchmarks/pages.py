@@ -66,7 +66,7 @@ def main() -> None:
         profiler.enable()
         cpu_ms(who, args.profile, args.repeat)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
         return
     for path in PAGES:
         who = anonymous if path.startswith("/auth/") else client

@@ -12,6 +12,8 @@ from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers
 from app.models import user as user_models
+from app.models.listing import timeline_listing
+from app.pagination import Page, fetch_page
 from tests.conftest import TEST_CONFIG
 from tests.migrations.conftest import ROOT, server_database
 
@@ -125,6 +127,14 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
         assert [post.id for post in paged] == [post.id for post in everything]
         keys = [(post.timestamp, post.id) for post in everything]
         assert keys == sorted(keys, reverse=True)
+        # The home page's listing: the same posts, pages and order, with each author's name.
+        listing, params = timeline_listing(user)
+        listed, page = [], Page(items=[], number=0, has_next=True)
+        while page.has_next:
+            page = fetch_page(listing, page.number + 1, 7, params)
+            listed += page.items
+        assert [row.id for row in listed] == [post.id for post in everything]
+        assert [row.username for row in listed] == [post.author.username for post in everything]
 
 
 def test_refuses_a_database_that_has_users(app, runner):

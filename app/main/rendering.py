@@ -1,21 +1,19 @@
-"""Times, author links and post rows for the pages, computed with as little work per post as
-possible: a page of posts is the app's hot path, and Babel, url_for and Jinja macro calls
-cost more there than the database does.
+"""Times and post lists for the pages, computed with as little work per post as possible: a
+page of posts is the app's hot path, and Babel and Jinja cost more there than the database.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
 from babel.dates import TIMEDELTA_UNITS
-from flask import current_app, url_for
-from flask_babel import format_datetime, format_timedelta, get_locale, gettext
+from flask import current_app, request
+from flask_babel import format_datetime, format_timedelta, get_locale
 from markupsafe import Markup, escape
+from sqlalchemy import Row
 
-from app.main.avatars import avatar_url, identicon_seed
-from app.main.text import linkify
-from app.models import Post, User, utcnow
+from app.main.avatars import avatar_url
+from app.models import utcnow
 from app.translate.routes import translation_target
 
 # Babel's default: a unit is used once the time is at least this fraction of it.
@@ -83,89 +81,39 @@ def time_ago(moment: datetime, locale: str | None = None) -> Markup:
     )
 
 
-def url_builder(endpoint: str, argument: str) -> Callable[[str], str]:
-    """url_for(endpoint, argument=value) for many values, with the route built only once.
+# Past this many, the rendered posts are dropped and the busy ones rendered again.
+ARTICLE_CACHE_SIZE = 5000
 
-    The value goes through the same converter werkzeug uses for a plain <argument>, so the
-    result is the same string; url_for per value cost more than the rest of a post's row.
+
+def post_articles(posts: Sequence[Row]) -> list[Markup]:
+    """Each post's <article> (main/_post.html), for rows of a listing (app.models.listing).
+
+    A post looks the same to every reader with the same language until its relative time
+    changes, and the busiest pages show the same posts to everyone: each article is
+    rendered once per everything it shows, then reused. That keeps the template's markup
+    in a template while a page costs a dictionary lookup per post.
     """
-    marker = "0url0builder0"
-    prefix, _, suffix = url_for(endpoint, **{argument: marker}).partition(marker)
-    to_url = current_app.url_map.converters["default"](current_app.url_map).to_url
-    return lambda value: prefix + to_url(value) + suffix
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorLinks:
-    url: str
-    popup_url: str
-    avatar_url: str
-    link: Markup
-
-
-class AuthorLinker:
-    """Each author's links, built once per page."""
-
-    def __init__(self) -> None:
-        self.profile = url_builder("main.user", "username")
-        self.popup = url_builder("main.user_popup", "username")
-        self.identicon = (
-            None
-            if current_app.config["AVATAR_PROVIDER"] == "gravatar"
-            else url_builder("main.identicon", "seed")
-        )
-        self.authors: dict[int, AuthorLinks] = {}
-
-    def __call__(self, user: User) -> AuthorLinks:
-        links = self.authors.get(user.id)
-        if links is None:
-            links = self.authors[user.id] = self._build(user)
-        return links
-
-    def _build(self, user: User) -> AuthorLinks:
-        url = self.profile(user.username)
-        popup_url = self.popup(user.username)
-        if self.identicon is None:
-            avatar = avatar_url(user.username, user.email, AVATAR_SIZE)
-        else:
-            avatar = self.identicon(identicon_seed(user.username))
-        return AuthorLinks(
-            url=url,
-            popup_url=popup_url,
-            avatar_url=avatar,
-            link=Markup(
-                f'<a class="user-popup" href="{escape(url)}"\n'
-                f'   data-popup="{escape(popup_url)}">{escape(user.username)}</a>'
-            ),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PostRow:
-    post: Post
-    author: AuthorLinks
-    byline: Markup
-    body: Markup
-    translate_to: str | None
-
-
-def post_rows(posts: list[Post]) -> list[PostRow]:
-    """What the post list (the post_list macro) shows for each post."""
-    # As Jinja's _() does: the translation is trusted markup, the values are escaped.
-    said = Markup(gettext("%(username)s said %(when)s"))
+    articles = current_app.extensions.setdefault("microblog.post_articles", {})
+    template = None
     locale = str(get_locale())
-    links = AuthorLinker()
-    rows = []
+    script_root = request.script_root
+    html = []
     for post in posts:
-        author = links(post.author)
-        byline = said % {"username": author.link, "when": time_ago(post.timestamp, locale)}
-        rows.append(
-            PostRow(
-                post=post,
-                author=author,
-                byline=byline,
-                body=linkify(post.body),
-                translate_to=translation_target(post),
+        relative = _relative_time(post.timestamp, locale)
+        translate_to = translation_target(post)
+        key = (*post, locale, relative, translate_to, script_root)
+        article = articles.get(key)
+        if article is None:
+            if len(articles) >= ARTICLE_CACHE_SIZE:
+                articles.clear()
+            template = template or current_app.jinja_env.get_template("main/_post.html")
+            article = articles[key] = Markup(
+                template.render(
+                    post=post,
+                    avatar=avatar_url(post.username, post.email, AVATAR_SIZE),
+                    when=time_ago(post.timestamp, locale),
+                    translate_to=translate_to,
+                )
             )
-        )
-    return rows
+        html.append(article)
+    return html

@@ -14,15 +14,15 @@ from flask import (
 from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.main.avatars import avatar_url, identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
-from app.main.rendering import exact_time, post_rows, relative_time
+from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import detect_language, linkify
 from app.models import Post, User, followers, normalize_username
-from app.pagination import paginate, requested_page
+from app.models.listing import author_listing, explore_listing, timeline_listing
+from app.pagination import fetch_page, requested_page
 
 bp = Blueprint("main", __name__)
 
@@ -43,7 +43,7 @@ def linkify_filter(text: str):
 
 bp.add_app_template_global(relative_time)
 bp.add_app_template_global(exact_time)
-bp.add_app_template_global(post_rows)
+bp.add_app_template_global(post_articles)
 
 
 @bp.before_app_request
@@ -56,12 +56,9 @@ def get_user_or_404(username: str) -> User:
     return db.first_or_404(User.by_username(username))
 
 
-def post_page(query: Select):
-    """One page of posts, with their authors loaded in the same query."""
-    # The root entity is Post or, for a timeline, an alias of Post over a UNION.
-    post = query.column_descriptions[0]["entity"]
-    query = query.options(joinedload(post.author))
-    return paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
+def post_page(listing: Select, params: dict | None = None):
+    """The requested page of a listing of posts (app.models.listing)."""
+    return fetch_page(listing, requested_page(), current_app.config["POSTS_PER_PAGE"], params)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -76,7 +73,7 @@ def index():
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
-    page = post_page(current_user.timeline())
+    page = post_page(*timeline_listing(current_user))
     return render_template("main/index.html", title=_("Home"), form=form, page=page)
 
 
@@ -84,7 +81,7 @@ def index():
 @login_required
 def explore():
     """Read everyone's posts."""
-    page = post_page(Post.all_newest_first())
+    page = post_page(explore_listing())
     return render_template("main/index.html", title=_("Explore"), page=page)
 
 
@@ -93,7 +90,7 @@ def explore():
 def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
     user = get_user_or_404(username)
-    page = post_page(user.posts_newest_first())
+    page = post_page(author_listing(), {"author": user.id})
     followers_count, following_count, is_following = follow_summary(user)
     return render_template(
         "main/user.html",

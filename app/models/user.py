@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -81,12 +81,44 @@ followers = Table(
 TIMELINE_MERGE_MAX_AUTHORS = 400
 
 
-def _union_by_author(arm: str, authors: list[int]) -> TextClause:
-    """The UNION ALL of `arm` once per author, its :a{n} parameter bound to that author."""
-    sql = " UNION ALL ".join(arm.format(n) for n in range(len(authors)))
-    return text(sql).bindparams(
-        *(bindparam(f"a{n}", author, Integer) for n, author in enumerate(authors))
+@cache
+def merged_timeline(dialect: str, author_count: int) -> Select:
+    """The posts of `author_count` authors, newest first; their ids are the parameters a0, a1, ….
+
+    One newest-first index range per author, merged by the database under the LIMIT: a page
+    costs about (authors + page depth) index steps however many posts exist, where
+    "user_id IN (...) ORDER BY timestamp" reads and sorts every post of every author. Built
+    once per database and number of authors, and run with parameters: building and
+    cache-keying a hundred-arm statement on every request cost more than running it.
+    """
+    authors = [bindparam(f"a{n}", type_=Integer) for n in range(author_count)]
+
+    def union(arm: str) -> TextClause:
+        return text(" UNION ALL ".join(arm.format(n) for n in range(author_count))).bindparams(
+            *authors
+        )
+
+    if dialect == "sqlite":
+        # SQLite merges whole rows lazily (MERGE (UNION ALL)) once it flattens the UNION
+        # into the outer query, which it does for a plain SELECT from it, not for a join.
+        columns = ", ".join(column.name for column in Post.__table__.c)
+        rows = union(f"SELECT {columns} FROM post WHERE user_id = :a{{}}")
+        newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))
+        return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
+    # PostgreSQL merges ordered arms (Merge Append) of index-only scans on
+    # ix_post_user_id_timestamp_id, then fetches only the page's rows by primary key.
+    arm = "(SELECT id, timestamp FROM post WHERE user_id = :a{} ORDER BY timestamp DESC, id DESC)"
+    keys = union(arm).columns(Post.id, Post.timestamp).subquery("timeline")
+    return (
+        select(Post)
+        .join(keys, Post.id == keys.c.id)
+        .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
     )
+
+
+def author_parameters(authors: list[int]) -> dict[str, int]:
+    """merged_timeline()'s parameters for these authors."""
+    return {f"a{n}": author for n, author in enumerate(authors)}
 
 
 def _count_followers_where(condition) -> int:
@@ -145,39 +177,22 @@ class User(UserMixin, db.Model):
     def following_count(self) -> int:
         return _count_followers_where(followers.c.follower_id == self.id)
 
+    def timeline_authors(self) -> list[int]:
+        """The user and everyone they follow."""
+        followed = select(followers.c.followed_id).where(followers.c.follower_id == self.id)
+        return [self.id, *db.session.scalars(followed)]
+
     def timeline(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first."""
-        followed = select(followers.c.followed_id).where(followers.c.follower_id == self.id)
-        authors = [self.id, *db.session.scalars(followed)]
+        authors = self.timeline_authors()
         if len(authors) > TIMELINE_MERGE_MAX_AUTHORS:
             return (
                 select(Post)
                 .where(Post.user_id.in_(authors))
                 .order_by(Post.timestamp.desc(), Post.id.desc())
             )
-        # One newest-first index range per author, merged by the database under the LIMIT:
-        # a page costs about (authors + page depth) index steps however many posts exist,
-        # where "user_id IN (...) ORDER BY timestamp" reads and sorts every post of every author.
-        # The UNION is text because building 100 select() objects costs more than running them.
-        if db.session.get_bind().dialect.name == "sqlite":
-            # SQLite merges whole rows lazily (MERGE (UNION ALL)) once it flattens the UNION
-            # into the outer query, which it does for a plain SELECT from it, not for a join.
-            columns = ", ".join(column.name for column in Post.__table__.c)
-            arm = f"SELECT {columns} FROM post WHERE user_id = :a{{}}"
-            rows = _union_by_author(arm, authors).columns(*Post.__table__.c)
-            newest = aliased(Post, rows.subquery("timeline"))
-            return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
-        # PostgreSQL merges ordered arms (Merge Append) of index-only scans on
-        # ix_post_user_id_timestamp_id, then fetches only the page's rows by primary key.
-        arm = (
-            "(SELECT id, timestamp FROM post WHERE user_id = :a{} ORDER BY timestamp DESC, id DESC)"
-        )
-        keys = _union_by_author(arm, authors).columns(Post.id, Post.timestamp).subquery("timeline")
-        return (
-            select(Post)
-            .join(keys, Post.id == keys.c.id)
-            .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
-        )
+        dialect = db.session.get_bind().dialect.name
+        return merged_timeline(dialect, len(authors)).params(author_parameters(authors))
 
     def posts_newest_first(self) -> Select:
         return (

@@ -5,11 +5,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask.cli import AppGroup
 from flask_babel import _
 from flask_login import login_required
-from sqlalchemy.orm import joinedload
 
 from app.database import require_current_schema
-from app.models import Post
-from app.pagination import paginate, requested_page
+from app.models.listing import listing
+from app.pagination import fetch_page, requested_page
 from app.search.backends import posts_matching, rebuild_index
 from app.search.forms import SearchForm
 
@@ -25,8 +24,8 @@ def search():
     form = SearchForm(request.args)
     page = None
     if "q" in request.args and form.validate():
-        query = posts_matching(form.q.data).options(joinedload(Post.author))
-        page = paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
+        matches = listing(posts_matching(form.q.data))
+        page = fetch_page(matches, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template("search/search.html", title=_("Search"), form=form, page=page)
 
 

@@ -1,0 +1,77 @@
+"""Pages of posts with their authors, as the post lists show them.
+
+The pages people load most (the timeline, explore, a profile) run statements built once
+and executed with parameters: SQLAlchemy then skips building and cache-keying them, and
+plain rows cost far less to load than Post and User objects.
+"""
+
+from functools import cache
+
+from sqlalchemy import Integer, Select, bindparam, select
+
+from app.extensions import db
+from app.models import user as users
+from app.models.post import Post
+from app.models.user import User, author_parameters, merged_timeline
+
+# The LIMIT and OFFSET of every listing, given when it runs (app.pagination.fetch_page).
+PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+
+
+def listing(posts: Select) -> Select:
+    """One page of `posts` (a select of Post in order), each row with its author's username
+    and email; the page is cut before the join, which keeps SQLite's merged timeline lazy."""
+    page = posts.limit(PAGE_LIMIT).offset(PAGE_OFFSET).subquery("page")
+    return (
+        select(
+            page.c.id,
+            page.c.body,
+            page.c.timestamp,
+            page.c.language,
+            User.username,
+            User.email,
+        )
+        .join(User, User.id == page.c.user_id)
+        .order_by(page.c.timestamp.desc(), page.c.id.desc())
+    )
+
+
+@cache
+def explore_listing() -> Select:
+    """Everyone's posts."""
+    return listing(Post.all_newest_first())
+
+
+@cache
+def author_listing() -> Select:
+    """The posts of the user whose id is the parameter `author`."""
+    return listing(
+        select(Post)
+        .where(Post.user_id == bindparam("author", type_=Integer))
+        .order_by(Post.timestamp.desc(), Post.id.desc())
+    )
+
+
+@cache
+def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
+    return listing(merged_timeline(dialect, author_count))
+
+
+@cache
+def _long_timeline_listing() -> Select:
+    authors = bindparam("authors", type_=Integer, expanding=True)
+    return listing(
+        select(Post)
+        .where(Post.user_id.in_(authors))
+        .order_by(Post.timestamp.desc(), Post.id.desc())
+    )
+
+
+def timeline_listing(user: User) -> tuple[Select, dict]:
+    """User.timeline() as a listing, and the parameters to run it with."""
+    authors = user.timeline_authors()
+    if len(authors) > users.TIMELINE_MERGE_MAX_AUTHORS:
+        return _long_timeline_listing(), {"authors": authors}
+    dialect = db.session.get_bind().dialect.name
+    return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
