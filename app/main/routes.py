@@ -5,7 +5,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -25,12 +24,6 @@ from app.models.listing import author_listing, explore_listing, timeline_listing
 from app.pagination import fetch_page, requested_page
 
 bp = Blueprint("main", __name__)
-
-
-@bp.app_context_processor
-def inject_button_form() -> dict:
-    # Emails rendered by background jobs have no request, hence no session for a CSRF token.
-    return {"logout_form": EmptyForm()} if has_request_context() else {}
 
 
 bp.add_app_template_global(avatar_url)
@@ -97,7 +90,6 @@ def user(username: str):
         title=user.username,
         user=user,
         page=page,
-        form=EmptyForm(),
         followers_count=followers_count,
         following_count=following_count,
         is_following=user.id != current_user.id and is_following,

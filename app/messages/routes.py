@@ -26,7 +26,7 @@ bp = Blueprint("messages", __name__)
 
 @bp.app_template_global()
 def unread_message_count() -> int:
-    return Message.unread_count(current_user)
+    return current_user.unread_message_count
 
 
 @bp.route("/send_message/<recipient>", methods=["GET", "POST"])

@@ -26,7 +26,14 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    WriteOnlyMapped,
+    aliased,
+    mapped_column,
+    relationship,
+    undefer,
+)
 from werkzeug.security import check_password_hash
 
 from app.extensions import db, login
@@ -134,6 +141,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # unread_message_count, counted by the database: see app/models/message.py.
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
     following: WriteOnlyMapped["User"] = relationship(
@@ -276,7 +284,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Undeferred: the navbar shows it on every page (app/models/message.py).
+    user = db.session.get(User, int(user_id), options=[undefer(User.unread_message_count)])
     if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user
