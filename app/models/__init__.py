@@ -14,6 +14,7 @@ from app.models.user import (
     normalize_username,
     password_hasher,
     spend_password_check_time,
+    user_by_username,
 )
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "normalize_username",
     "password_hasher",
     "spend_password_check_time",
+    "user_by_username",
     "utcnow",
 ]

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     TextClause,
     bindparam,
+    exists,
     func,
     or_,
     select,
@@ -187,8 +188,15 @@ class User(UserMixin, db.Model):
 
     def timeline_authors(self) -> list[int]:
         """The user and everyone they follow."""
-        followed = select(followers.c.followed_id).where(followers.c.follower_id == self.id)
-        return [self.id, *db.session.scalars(followed)]
+        return [self.id, *db.session.scalars(_followed_ids(), {"user": self.id})]
+
+    def follow_summary(self, reader: "User") -> tuple[int, int, bool]:
+        """The user's follower and following counts, and whether `reader` follows them."""
+        params = {"user": self.id, "reader": reader.id}
+        followers_count, following_count, followed = db.session.execute(
+            _follow_summary(), params
+        ).one()
+        return followers_count, following_count, bool(followed) and reader.id != self.id
 
     def timeline(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first."""
@@ -279,13 +287,57 @@ class User(UserMixin, db.Model):
         return True
 
 
+# The statements of the busiest pages are built once and run with parameters: building and
+# cache-keying a statement costs SQLAlchemy more Python than running a small one.
+
+
+@cache
+def _followed_ids() -> Select:
+    return select(followers.c.followed_id).where(followers.c.follower_id == bindparam("user"))
+
+
+@cache
+def _follow_summary() -> Select:
+    """One query instead of three: the profile is among the most visited pages."""
+
+    def count(condition):
+        return select(func.count()).select_from(followers).where(condition).scalar_subquery()
+
+    user, reader = bindparam("user", type_=Integer), bindparam("reader", type_=Integer)
+    return select(
+        count(followers.c.followed_id == user),
+        count(followers.c.follower_id == user),
+        exists().where(followers.c.follower_id == reader, followers.c.followed_id == user),
+    )
+
+
+@cache
+def _signed_in_user() -> Select:
+    # With the navbar's unread count (app/models/message.py) in the same query.
+    return (
+        select(User)
+        .where(User.id == bindparam("id", type_=Integer))
+        .options(undefer(User.unread_message_count))
+    )
+
+
+@cache
+def _user_by_username() -> Select:
+    return select(User).where(User.username == bindparam("username"))
+
+
+def user_by_username(username: str) -> User | None:
+    """The user with this username, in any letter case."""
+    params = {"username": normalize_username(username)}
+    return db.session.execute(_user_by_username(), params).scalar_one_or_none()
+
+
 @login.user_loader
 def load_user(session_id: str) -> User | None:
     user_id, _, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # Undeferred: the navbar shows it on every page (app/models/message.py).
-    user = db.session.get(User, int(user_id), options=[undefer(User.unread_message_count)])
+    user = db.session.execute(_signed_in_user(), {"id": int(user_id)}).scalar_one_or_none()
     if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user
