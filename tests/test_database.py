@@ -1,7 +1,16 @@
-"""The SQLite settings that keep gunicorn workers from failing on each other's locks.
-(Surviving a restarted PostgreSQL is proven in tests/system/test_faults.py.)"""
+"""The SQLite settings that keep gunicorn workers from failing on each other's locks, and
+how a request's transaction ends. (Surviving a restarted PostgreSQL is proven in
+tests/system/test_faults.py.)"""
 
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from app import create_app
 from app.extensions import db
+from app.models import User
+from tests.conftest import TEST_CONFIG, AuthActions, add_user
+from tests.migrations.conftest import server_database
 
 
 def test_sqlite_file_databases_use_wal_and_wait_for_locks(make_app, tmp_path):
@@ -11,3 +20,86 @@ def test_sqlite_file_databases_use_wal_and_wait_for_locks(make_app, tmp_path):
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
         assert pragma("PRAGMA busy_timeout").scalar() == 5000
         assert pragma("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.fixture
+def app_with_views(make_app, tmp_path):
+    """An app on a file database with views that change a user and never commit."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'app.db'}")
+    add_user(app, about_me="before")
+
+    def susan() -> User:
+        return db.session.scalar(select(User))
+
+    @app.get("/test/read")
+    def read():
+        return susan().about_me
+
+    @app.get("/test/change")
+    def change():
+        susan().about_me = "changed"
+        return "not committed"
+
+    @app.get("/test/flush")
+    def flush():
+        susan().about_me = "flushed"
+        db.session.flush()
+        return "not committed"
+
+    @app.get("/test/update")
+    def update():
+        db.session.execute(sa.update(User).values(about_me="updated"))
+        return "not committed"
+
+    return app
+
+
+def ends(app, path: str) -> list[str]:
+    """How the database transactions of a request to `path` ended."""
+    endings = []
+    with app.app_context():
+        engine = db.engine
+    listeners = {"commit": lambda conn: endings.append("commit")}
+    listeners["rollback"] = lambda conn: endings.append("rollback")
+    for name, listener in listeners.items():
+        sa.event.listen(engine, name, listener)
+    try:
+        assert app.test_client().get(path).status_code == 200
+    finally:
+        for name, listener in listeners.items():
+            sa.event.remove(engine, name, listener)
+    return endings
+
+
+def test_a_request_that_only_read_ends_its_transaction_with_commit(app_with_views):
+    # psycopg forgets its prepared statements on ROLLBACK: reads must not end with one.
+    assert ends(app_with_views, "/test/read") == ["commit"]
+
+
+@pytest.mark.parametrize("path", ["/test/change", "/test/flush", "/test/update"])
+def test_a_request_that_wrote_without_committing_is_rolled_back(app_with_views, path):
+    assert ends(app_with_views, path) == ["rollback"]
+    with app_with_views.app_context():
+        assert db.session.scalar(select(User.about_me)) == "before"
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_a_pages_prepared_statements_between_requests(tmp_path, monkeypatch):
+    with server_database("postgres") as url:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+        add_user(app)
+        client = app.test_client()
+        AuthActions(client).login()
+        for _ in range(8):
+            assert client.get("/explore").status_code == 200
+        with app.app_context():
+            prepared = db.session.scalars(
+                sa.text("SELECT statement FROM pg_prepared_statements")
+            ).all()
+        with app.app_context():
+            db.engine.dispose()
+    # psycopg prepares a statement on its fifth run; ROLLBACK after each request would
+    # have dropped it before then.
+    assert any("FROM post" in statement for statement in prepared)

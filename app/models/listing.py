@@ -15,8 +15,8 @@ from app.models.post import Post
 from app.models.user import User, author_parameters, merged_timeline
 
 # The LIMIT and OFFSET of every listing, given when it runs (app.pagination.fetch_page).
-PAGE_LIMIT = bindparam("page_limit", type_=Integer)
-PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+PAGE_LIMIT = bindparam("page_limit", type_=Integer, literal_execute=True)
+PAGE_OFFSET = bindparam("page_offset", type_=Integer, literal_execute=True)
 
 
 def listing(posts: Select) -> Select:
