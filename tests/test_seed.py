@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.models import Post, User, followers
+from app.models import Post, User, followers, profile_by_username
 from app.models import user as user_models
 from app.models.listing import timeline_listing
 from app.pagination import Page, fetch_page
@@ -107,6 +107,25 @@ def test_timeline_holds_the_followed_posts(app, runner):
         assert {post.user_id for post in timeline} <= authors
         keys = [(post.timestamp, post.id) for post in timeline]
         assert keys == sorted(keys, reverse=True)
+
+
+def test_profile_counts_follows(app, runner):
+    assert seed(runner).exit_code == 0
+    with app.app_context():
+        reader = db.session.scalar(User.by_username("user00001"))
+        followed_id = db.session.scalars(
+            reader.following.select().with_only_columns(User.id)
+        ).first()
+        followed = db.session.get(User, followed_id)
+        profile = profile_by_username(followed.username.upper(), reader)
+        assert profile.user == followed
+        assert profile.followers_count == followed.followers_count()
+        assert profile.following_count == followed.following_count() == 4
+        assert profile.followed_by_reader
+        own = profile_by_username("user00001", reader)
+        assert own.followers_count == reader.followers_count()
+        assert not own.followed_by_reader
+        assert profile_by_username("nobody", reader) is None
 
 
 @pytest.mark.parametrize("merge_max_authors", [user_models.TIMELINE_MERGE_MAX_AUTHORS, 2])

@@ -19,7 +19,7 @@ from app.main.avatars import avatar_url, identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import detect_language, linkify
-from app.models import Post, User, normalize_username, user_by_username
+from app.models import Post, User, normalize_username, profile_by_username, user_by_username
 from app.models.listing import author_listing, explore_listing, timeline_listing
 from app.pagination import fetch_page, requested_page
 
@@ -82,17 +82,10 @@ def explore():
 @login_required
 def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
-    user = get_user_or_404(username)
-    page = post_page(author_listing(), {"author": user.id})
-    followers_count, following_count, is_following = user.follow_summary(current_user)
+    profile = profile_by_username(username, current_user) or abort(404)
+    page = post_page(author_listing(), {"author": profile.user.id})
     return render_template(
-        "main/user.html",
-        title=user.username,
-        user=user,
-        page=page,
-        followers_count=followers_count,
-        following_count=following_count,
-        is_following=is_following,
+        "main/user.html", title=profile.user.username, profile=profile, user=profile.user, page=page
     )
 
 

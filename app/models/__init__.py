@@ -13,6 +13,7 @@ from app.models.user import (
     normalize_email,
     normalize_username,
     password_hasher,
+    profile_by_username,
     spend_password_check_time,
     user_by_username,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "normalize_email",
     "normalize_username",
     "password_hasher",
+    "profile_by_username",
     "spend_password_check_time",
     "user_by_username",
     "utcnow",

@@ -7,12 +7,12 @@ plain rows cost far less to load than Post and User objects.
 
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Integer, Select, bindparam, select, true, union_all
 
 from app.extensions import db
 from app.models import user as users
 from app.models.post import Post
-from app.models.user import User, author_parameters, merged_timeline
+from app.models.user import User, author_parameters, followers, merged_timeline
 
 # The LIMIT and OFFSET of every listing, given when it runs (app.pagination.fetch_page).
 PAGE_LIMIT = bindparam("page_limit", type_=Integer, literal_execute=True)
@@ -68,10 +68,50 @@ def _long_timeline_listing() -> Select:
     )
 
 
+@cache
+def _postgresql_timeline_listing() -> Select:
+    """On PostgreSQL, one LATERAL index range per author, each cut at the page's end.
+
+    A page reads (page depth × authors) index entries at most, however many posts exist.
+    Unlike merged_timeline's hundred-arm UNION, the statement is the same for every reader,
+    so PostgreSQL plans it once per connection, and the authors come from `followers` in
+    the same query.
+    """
+    reader = bindparam("reader", type_=Integer)
+    author = union_all(
+        select(followers.c.followed_id.label("id")).where(followers.c.follower_id == reader),
+        select(reader.label("id")),
+    ).subquery("author")
+    newest = (
+        select(Post.id, Post.timestamp)
+        .where(Post.user_id == author.c.id)
+        .order_by(Post.timestamp.desc(), Post.id.desc())
+        .limit(PAGE_LIMIT + PAGE_OFFSET)
+        .lateral("newest")
+    )
+    page = (
+        select(newest.c.id, newest.c.timestamp)
+        .select_from(author)
+        .join(newest, true())
+        .order_by(newest.c.timestamp.desc(), newest.c.id.desc())
+        .limit(PAGE_LIMIT)
+        .offset(PAGE_OFFSET)
+        .subquery("page")
+    )
+    return (
+        select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
+        .join(page, Post.id == page.c.id)
+        .join(User, User.id == Post.user_id)
+        .order_by(page.c.timestamp.desc(), page.c.id.desc())
+    )
+
+
 def timeline_listing(user: User) -> tuple[Select, dict]:
     """User.timeline() as a listing, and the parameters to run it with."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return _postgresql_timeline_listing(), {"reader": user.id}
     authors = user.timeline_authors()
     if len(authors) > users.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_listing(), {"authors": authors}
-    dialect = db.session.get_bind().dialect.name
     return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)

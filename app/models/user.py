@@ -6,6 +6,7 @@ import hmac
 import unicodedata
 from datetime import datetime
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -190,14 +191,6 @@ class User(UserMixin, db.Model):
         """The user and everyone they follow."""
         return [self.id, *db.session.scalars(_followed_ids(), {"user": self.id})]
 
-    def follow_summary(self, reader: "User") -> tuple[int, int, bool]:
-        """The user's follower and following counts, and whether `reader` follows them."""
-        params = {"user": self.id, "reader": reader.id}
-        followers_count, following_count, followed = db.session.execute(
-            _follow_summary(), params
-        ).one()
-        return followers_count, following_count, bool(followed) and reader.id != self.id
-
     def timeline(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first."""
         authors = self.timeline_authors()
@@ -296,19 +289,37 @@ def _followed_ids() -> Select:
     return select(followers.c.followed_id).where(followers.c.follower_id == bindparam("user"))
 
 
+class Profile(NamedTuple):
+    user: User
+    followers_count: int
+    following_count: int
+    followed_by_reader: bool
+
+
 @cache
-def _follow_summary() -> Select:
-    """One query instead of three: the profile is among the most visited pages."""
+def _profile() -> Select:
+    """The user and their follow counts in one query: the profile is among the busiest pages."""
 
     def count(condition):
         return select(func.count()).select_from(followers).where(condition).scalar_subquery()
 
-    user, reader = bindparam("user", type_=Integer), bindparam("reader", type_=Integer)
+    reader = bindparam("reader", type_=Integer)
     return select(
-        count(followers.c.followed_id == user),
-        count(followers.c.follower_id == user),
-        exists().where(followers.c.follower_id == reader, followers.c.followed_id == user),
-    )
+        User,
+        count(followers.c.followed_id == User.id),
+        count(followers.c.follower_id == User.id),
+        exists().where(followers.c.follower_id == reader, followers.c.followed_id == User.id),
+    ).where(User.username == bindparam("username"))
+
+
+def profile_by_username(username: str, reader: User) -> Profile | None:
+    """The profile of the user with this username (in any letter case), as `reader` sees it."""
+    params = {"username": normalize_username(username), "reader": reader.id}
+    row = db.session.execute(_profile(), params).one_or_none()
+    if row is None:
+        return None
+    user, followers_count, following_count, followed = row
+    return Profile(user, followers_count, following_count, bool(followed) and user.id != reader.id)
 
 
 @cache
