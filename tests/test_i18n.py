@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 from markupsafe import escape
 
 import app as app_package
@@ -72,3 +73,15 @@ def test_english_page_is_untranslated(zh_app, catalog):
         translation = catalog.get(msgid).string
         if translation:
             assert translation not in page
+
+
+def test_templates_follow_a_locale_forced_inside_a_request(zh_app, catalog):
+    # Page templates keep their translations per request; an email forced into English
+    # from a Chinese request must still come out in English, and the page in Chinese.
+    chinese = catalog.get("Login").string
+    template = zh_app.jinja_env.from_string("{{ _('Login') }}")
+    with zh_app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert template.render() == chinese
+        with force_locale("en"):
+            assert template.render() == "Login"
+        assert template.render() == chinese
