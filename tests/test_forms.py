@@ -1,0 +1,48 @@
+"""A blank form's fields are rendered once per form class and language (app/forms.py)."""
+
+import re
+
+from app.forms import is_blank
+from app.main.forms import EditProfileForm, PostForm
+
+
+def form_of(page: str) -> str:
+    form = re.search(r"<form action=\"\" method=\"post\".*?</form>", page, re.S).group(0)
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", form)
+
+
+def test_a_blank_form_is_rendered_once_and_reused(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    first = client.get("/auth/login").text
+    assert len(app.extensions["microblog.blank_forms"]) == 1
+    second = app.test_client().get("/auth/login").text
+    assert form_of(second) == form_of(first)
+    # The CSRF token is not part of what is kept: each visitor gets their own.
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    assert token.search(first).group(1) != token.search(second).group(1)
+
+
+def test_a_blank_form_is_kept_per_language(client):
+    english = form_of(client.get("/auth/login").text)
+    chinese = form_of(client.get("/auth/login", headers={"Accept-Language": "zh-CN"}).text)
+    assert "Username" in english
+    assert "Username" not in chinese
+    assert form_of(client.get("/auth/login").text) == english
+
+
+def test_a_form_with_errors_or_data_is_rendered_afresh(app, client, auth, make_user):
+    make_user()
+    auth.login()
+    refused = client.post("/index", data={"post": "x" * 281}).text
+    assert "Field cannot be longer than 280 characters." in refused
+    assert "x" * 281 in refused
+    assert "Field cannot be longer" not in client.get("/index").text
+    assert 'value="susan"' in client.get("/edit_profile").text
+
+
+def test_is_blank(app):
+    with app.test_request_context():
+        assert is_blank(PostForm())
+        assert not is_blank(PostForm(data={"post": "hello"}))
+        assert not is_blank(EditProfileForm("susan", data={"username": "susan"}))
