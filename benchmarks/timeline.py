@@ -1,6 +1,12 @@
 """Time the home-page timeline query alone, on the DATABASE_URL database.
 
 DATABASE_URL=sqlite:////tmp/bench.db .venv/bin/python benchmarks/timeline.py [--user user00001]
+    [--orm | --in-query] [--plan]
+
+By default it times what the home page runs: the timeline listing (app/models/listing.py)
+through fetch_page, the statement built once and run with parameters. --orm times
+User.timeline() loading Post objects with their authors (the API's timeline); --in-query
+the query this replaced.
 """
 
 import argparse
@@ -17,6 +23,8 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Post, User, followers  # noqa: E402
+from app.models.listing import timeline_listing  # noqa: E402
+from app.pagination import fetch_page  # noqa: E402
 
 
 def in_query(user):
@@ -34,22 +42,27 @@ def with_author(query):
     return query.options(joinedload(post.author))
 
 
-def explain(query) -> str:
-    sql = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+def literal_sql(query, params: dict | None = None) -> str:
+    if params:
+        query = query.params(params)
+    return str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+
+
+def explain(sql: str) -> str:
     prefix = {"sqlite": "EXPLAIN QUERY PLAN ", "postgresql": "EXPLAIN ANALYZE "}.get(
         db.engine.dialect.name, "EXPLAIN "
     )
     with db.engine.connect() as connection:
-        rows = connection.exec_driver_sql(prefix + str(sql)).all()
+        rows = connection.exec_driver_sql(prefix + sql).all()
     if db.engine.dialect.name == "sqlite":
         return "\n".join(f"{row[0]:>4} {row[1]:>4} {row[3]}" for row in rows)
     return "\n".join(" | ".join(str(value) for value in row) for row in rows)
 
 
-def server_times(query, repeat: int) -> str:
+def server_times(sql: str, repeat: int) -> str:
     """PostgreSQL's own planning and execution times: the client's wall clock also counts
-    everything else that runs on a busy machine."""
-    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    everything else that runs on a busy machine. (The app plans a listing once per
+    connection: psycopg prepares it.)"""
     planning, execution = [], []
     with db.engine.connect() as connection:
         for _ in range(repeat):
@@ -68,36 +81,29 @@ def main() -> None:
     parser.add_argument("--per-page", type=int, default=25)
     parser.add_argument("--pages", default="1,2,10,100")
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--in-query", action="store_true", help="time the old IN query instead")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--orm", action="store_true", help="time User.timeline() with Post objects")
+    which.add_argument("--in-query", action="store_true", help="time the old IN query instead")
     parser.add_argument("--plan", action="store_true", help="print the query plan of page 1")
     args = parser.parse_args()
 
     app = create_app({"SECRET_KEY": "timeline-benchmark"})
     with app.app_context():
+        # SQLite runs in this process, so CPU time is immune to the other load on the
+        # machine; a server database's time is only visible on the wall clock.
+        clock = time.process_time if db.engine.dialect.name == "sqlite" else time.perf_counter
         posts = db.session.scalar(select(func.count()).select_from(Post))
         user = db.session.scalar(User.by_username(args.user))
         print(f"{db.engine.dialect.name}: {posts} posts; timeline of {user.username}")
-        timeline = in_query if args.in_query else User.timeline
         for number in (int(page) for page in args.pages.split(",")):
-            query = (
-                with_author(timeline(user))
-                .limit(args.per_page + 1)
-                .offset((number - 1) * args.per_page)
-            )
+            window = {"page_limit": args.per_page + 1, "page_offset": (number - 1) * args.per_page}
             if args.plan and number == 1:
-                print(explain(query))
-            # SQLite runs in this process, so CPU time is immune to the other load on the
-            # machine; a server database's time is only visible on the wall clock.
-            clock = time.process_time if db.engine.dialect.name == "sqlite" else time.perf_counter
+                print(explain(page_sql(args, user, window)))
             times = []
             for _ in range(args.repeat):
                 started = clock()
-                # timeline() itself runs inside the timing: it may query the database.
-                rows = db.session.scalars(
-                    with_author(timeline(user))
-                    .limit(args.per_page + 1)
-                    .offset((number - 1) * args.per_page)
-                ).all()
+                # The timeline's authors come from the database inside the timing.
+                rows = load_page(args, user, number)
                 times.append((clock() - started) * 1000)
                 db.session.expunge_all()
                 user = db.session.merge(user, load=False)
@@ -106,8 +112,29 @@ def main() -> None:
                 f" max {max(times):.2f} ms"
             )
             if db.engine.dialect.name == "postgresql":
-                line += "; " + server_times(query, args.repeat)
+                line += "; " + server_times(page_sql(args, user, window), args.repeat)
             print(line)
+
+
+def orm_page(args, user: User, window: dict):
+    timeline = in_query if args.in_query else User.timeline
+    query = with_author(timeline(user))
+    return query.limit(window["page_limit"]).offset(window["page_offset"])
+
+
+def load_page(args, user: User, number: int) -> list:
+    if args.orm or args.in_query:
+        window = {"page_limit": args.per_page + 1, "page_offset": (number - 1) * args.per_page}
+        return db.session.scalars(orm_page(args, user, window)).all()
+    listing, params = timeline_listing(user)
+    return fetch_page(listing, number, args.per_page, params).items
+
+
+def page_sql(args, user: User, window: dict) -> str:
+    if args.orm or args.in_query:
+        return literal_sql(orm_page(args, user, window))
+    listing, params = timeline_listing(user)
+    return literal_sql(listing, {**params, **window})
 
 
 if __name__ == "__main__":
