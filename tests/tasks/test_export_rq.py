@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Post, Task, User
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, forget_queue
 from tests.mailbox import smtp_server
 
 pytestmark = pytest.mark.redis
@@ -38,7 +38,7 @@ def queue_name(redis_url):
     name = f"microblog-test-{uuid.uuid4().hex[:8]}"
     yield name
     connection = Redis.from_url(redis_url)
-    Queue(name, connection=connection).delete(delete_jobs=True)
+    forget_queue(Queue(name, connection=connection))
     connection.close()
 
 

@@ -10,6 +10,7 @@ from rq import SimpleWorker
 
 from app.email import send_email
 from tests import mailbox
+from tests.conftest import forget_queue
 
 pytestmark = pytest.mark.redis
 
@@ -31,7 +32,7 @@ def queued_mail_app(make_app, redis_url, free_port):
     for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
         for job_id in registry.get_job_ids():
             registry.remove(job_id, delete_job=True)
-    queue.delete(delete_jobs=True)
+    forget_queue(queue)
 
 
 def work(app, queue, **options):
