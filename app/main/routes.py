@@ -93,8 +93,8 @@ def user(username: str):
 @login_required
 def user_popup(username: str):
     """The small card shown when hovering an author's name."""
-    user = get_user_or_404(username)
-    return render_template("main/user_popup.html", user=user)
+    profile = profile_by_username(username, current_user) or abort(404)
+    return render_template("main/user_popup.html", profile=profile, user=profile.user)
 
 
 @bp.route("/edit_profile", methods=["GET", "POST"])
