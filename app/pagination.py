@@ -39,15 +39,19 @@ def requested_page() -> int:
     return number
 
 
+def _page(rows: list, number: int, per_page: int) -> Page:
+    # `rows` holds one row more than the page when there is a next page.
+    return Page(items=list(rows[:per_page]), number=number, has_next=len(rows) > per_page)
+
+
 def paginate(query: Select, number: int, per_page: int) -> Page:
     """One page of `query`'s ORM objects."""
     rows = db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
-    return Page(items=list(rows[:per_page]), number=number, has_next=len(rows) > per_page)
+    return _page(rows, number, per_page)
 
 
 def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
     """One page of rows from a listing (app.models.listing), whose LIMIT and OFFSET are
     the parameters page_limit and page_offset."""
     window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
-    rows = db.session.execute(listing, {**(params or {}), **window}).all()
-    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    return _page(db.session.execute(listing, {**(params or {}), **window}).all(), number, per_page)

@@ -30,11 +30,7 @@ from app.pagination import fetch_page  # noqa: E402
 def in_query(user):
     """The query this replaced: every post of every author, sorted, then cut to a page."""
     followed = select(followers.c.followed_id).where(followers.c.follower_id == user.id)
-    return (
-        select(Post)
-        .where(or_(Post.user_id == user.id, Post.user_id.in_(followed)))
-        .order_by(Post.timestamp.desc(), Post.id.desc())
-    )
+    return Post.newest_first(or_(Post.user_id == user.id, Post.user_id.in_(followed)))
 
 
 def with_author(query):

@@ -53,7 +53,7 @@ def get_post(id: int):
 @bp.get("/posts")
 def get_posts():
     """Everyone's posts, newest first."""
-    return post_collection(Post.all_newest_first(), "api.get_posts")
+    return post_collection(Post.newest_first(), "api.get_posts")
 
 
 @bp.get("/users/<id:id>/posts")

@@ -4,6 +4,7 @@ import math
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -18,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.messages.forms import MessageForm
-from app.models import Message, Notification, User, utcnow
+from app.models import Message, Notification, user_by_username, utcnow
 from app.pagination import paginate, requested_page
 
 bp = Blueprint("messages", __name__)
@@ -33,7 +34,7 @@ def unread_message_count() -> int:
 @login_required
 def send_message(recipient: str):
     """Write a private message to someone."""
-    user = db.first_or_404(User.by_username(recipient))
+    user = user_by_username(recipient) or abort(404)
     if user.id == current_user.id:
         flash(_("You cannot send a private message to yourself."), "warning")
         return redirect(url_for("main.user", username=user.username))

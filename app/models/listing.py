@@ -40,17 +40,13 @@ def listing(posts: Select) -> Select:
 @cache
 def explore_listing() -> Select:
     """Everyone's posts."""
-    return listing(Post.all_newest_first())
+    return listing(Post.newest_first())
 
 
 @cache
 def author_listing() -> Select:
     """The posts of the user whose id is the parameter `author`."""
-    return listing(
-        select(Post)
-        .where(Post.user_id == bindparam("author", type_=Integer))
-        .order_by(Post.timestamp.desc(), Post.id.desc())
-    )
+    return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)))
 
 
 @cache
@@ -61,11 +57,7 @@ def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
 @cache
 def _long_timeline_listing() -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return listing(
-        select(Post)
-        .where(Post.user_id.in_(authors))
-        .order_by(Post.timestamp.desc(), Post.id.desc())
-    )
+    return listing(Post.newest_first(Post.user_id.in_(authors)))
 
 
 @cache

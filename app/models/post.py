@@ -32,5 +32,6 @@ class Post(db.Model):
         return f"<Post {self.body[:20]!r}>"
 
     @staticmethod
-    def all_newest_first() -> Select:
-        return select(Post).order_by(Post.timestamp.desc(), Post.id.desc())
+    def newest_first(*conditions) -> Select:
+        """The posts that meet `conditions` (all of them without any), newest first."""
+        return select(Post).where(*conditions).order_by(Post.timestamp.desc(), Post.id.desc())

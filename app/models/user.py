@@ -195,20 +195,12 @@ class User(UserMixin, db.Model):
         """The user's own posts and those of everyone they follow, newest first."""
         authors = self.timeline_authors()
         if len(authors) > TIMELINE_MERGE_MAX_AUTHORS:
-            return (
-                select(Post)
-                .where(Post.user_id.in_(authors))
-                .order_by(Post.timestamp.desc(), Post.id.desc())
-            )
+            return Post.newest_first(Post.user_id.in_(authors))
         dialect = db.session.get_bind().dialect.name
         return merged_timeline(dialect, len(authors)).params(author_parameters(authors))
 
     def posts_newest_first(self) -> Select:
-        return (
-            select(Post)
-            .where(Post.user_id == self.id)
-            .order_by(Post.timestamp.desc(), Post.id.desc())
-        )
+        return Post.newest_first(Post.user_id == self.id)
 
     @classmethod
     def by_username(cls, username: str):

@@ -101,7 +101,7 @@ def posts_matching(query: str) -> Select:
     """Posts that contain every term of the query, newest first."""
     terms = search_terms(query)
     conditions = {"sqlite": sqlite_conditions, "postgresql": postgresql_conditions}
-    return Post.all_newest_first().where(*conditions.get(dialect_name(), like_conditions)(terms))
+    return Post.newest_first().where(*conditions.get(dialect_name(), like_conditions)(terms))
 
 
 def rebuild_index() -> str:
