@@ -6,11 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import User
-from tests.conftest import TEST_CONFIG, AuthActions, add_user
-from tests.migrations.conftest import server_database
+from tests.conftest import AuthActions, add_user
+from tests.migrations.conftest import ROOT, migrated_app, server_database
 
 
 def test_sqlite_file_databases_use_wal_and_wait_for_locks(make_app, tmp_path):
@@ -84,11 +83,9 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(app_with_views, 
 
 
 @pytest.mark.postgres
-def test_postgresql_keeps_a_pages_prepared_statements_between_requests(tmp_path, monkeypatch):
-    with server_database("postgres") as url:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            db.create_all()
+def test_postgresql_keeps_a_pages_prepared_statements_between_requests(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with server_database("postgres") as url, migrated_app(url) as app:
         add_user(app)
         client = app.test_client()
         AuthActions(client).login()
@@ -98,8 +95,6 @@ def test_postgresql_keeps_a_pages_prepared_statements_between_requests(tmp_path,
             prepared = db.session.scalars(
                 sa.text("SELECT statement FROM pg_prepared_statements")
             ).all()
-        with app.app_context():
-            db.engine.dispose()
     # psycopg prepares a statement on its fifth run; ROLLBACK after each request would
     # have dropped it before then.
     assert any("FROM post" in statement for statement in prepared)

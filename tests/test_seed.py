@@ -4,7 +4,6 @@ from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
-import flask_migrate
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +14,7 @@ from app.models import user as user_models
 from app.models.listing import timeline_listing
 from app.pagination import Page, fetch_page
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, server_database
+from tests.migrations.conftest import ROOT, migrated_app, server_database
 
 PASSWORD = "seeded password"
 
@@ -38,13 +37,7 @@ def app(request, tmp_path, monkeypatch):
             url = f"sqlite:///{tmp_path / 'a.db'}"
         else:
             url = stack.enter_context(server_database(request.param))
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            flask_migrate.upgrade()
-        yield app
-        with app.app_context():
-            # Pooled connections would hold the server database open past the DROP.
-            db.engine.dispose()
+        yield stack.enter_context(migrated_app(url))
 
 
 def seed(runner, *extra, users=12, posts=150, follows=4):

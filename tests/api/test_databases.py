@@ -1,13 +1,11 @@
 """The API on PostgreSQL and MariaDB (migrated, not create_all), and with no database at all."""
 
-import flask_migrate
 import pytest
 
 from app import create_app
-from app.extensions import db
 from tests.api.conftest import basic, bearer
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, server_database
+from tests.migrations.conftest import ROOT, migrated_app, server_database
 
 
 @pytest.fixture(
@@ -19,13 +17,8 @@ from tests.migrations.conftest import ROOT, server_database
 def server_app(request, monkeypatch):
     # Flask-Migrate finds migrations/ relative to the working directory.
     monkeypatch.chdir(ROOT)
-    with server_database(request.param) as url:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            flask_migrate.upgrade()
+    with server_database(request.param) as url, migrated_app(url) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_api_round_trip(server_app):

@@ -121,5 +121,5 @@ def test_deleting_a_user_deletes_their_posts_and_follows(people):
     db.session.commit()
     db.session.delete(john)
     db.session.commit()
-    assert db.session.scalars(Post.all_newest_first()).all() == []
+    assert db.session.scalars(Post.newest_first()).all() == []
     assert susan.following_count() == 0

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from flask import Flask
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
@@ -63,6 +65,21 @@ def _admin_engine(url: URL) -> sa.Engine:
 
 def _quote(engine: sa.Engine, name: str) -> str:
     return engine.dialect.identifier_preparer.quote_identifier(name)
+
+
+@contextmanager
+def migrated_app(url: str) -> Iterator[Flask]:
+    """The app on the database at `url`, brought to the head revision by the migrations.
+
+    Run from the project folder (Flask-Migrate finds migrations/ from there). Its pool is
+    closed afterwards: pooled connections would hold a server database open past its DROP.
+    """
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @contextmanager

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.models import Post, Task, User
-from tests.conftest import TEST_CONFIG, forget_queue
+from app.models import Post, Task
+from tests.conftest import TEST_CONFIG, AuthActions, add_user, forget_queue
 from tests.mailbox import smtp_server
 
 pytestmark = pytest.mark.redis
@@ -57,15 +57,13 @@ def test_export_runs_in_a_real_rq_worker(tmp_path, monkeypatch, redis_url, smtp_
     monkeypatch.chdir(ROOT)
     with app.app_context():
         flask_migrate.upgrade()
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.flush()
-        db.session.add_all(Post(body=f"post {n}", author=user) for n in range(3))
+    user = add_user(app)
+    with app.app_context():
+        db.session.add_all(Post(body=f"post {n}", user_id=user.id) for n in range(3))
         db.session.commit()
 
     client = app.test_client()
-    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    AuthActions(client).login()
     response = client.post("/export_posts", follow_redirects=True)
     assert "they will arrive by email" in response.text
     with app.app_context():
@@ -119,16 +117,13 @@ def test_a_task_whose_job_vanished_does_not_block_the_next(redis_url, queue_name
     from rq import Queue
 
     app = make_app(REDIS_URL=redis_url, TASKS_QUEUE=queue_name)
+    user = add_user(app)
     with app.app_context():
-        user = User(username="susan", email="susan@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.flush()
         # Its worker was killed: Redis no longer knows the job.
         db.session.add(Task(id=str(uuid.uuid4()), name="export_posts", user_id=user.id))
         db.session.commit()
     client = app.test_client()
-    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    AuthActions(client).login()
 
     response = client.post("/export_posts", follow_redirects=True)
     assert "they will arrive by email" in response.text
