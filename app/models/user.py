@@ -19,8 +19,8 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     Table,
-    TextClause,
     bindparam,
     exists,
     func,
@@ -91,33 +91,42 @@ TIMELINE_MERGE_MAX_AUTHORS = 400
 
 
 @cache
-def merged_timeline(dialect: str, author_count: int) -> Select:
-    """The posts of `author_count` authors, newest first; their ids are the parameters a0, a1, ….
+def timeline_keys(dialect: str, author_count: int) -> Subquery:
+    """The id and time of every post of `author_count` authors, whose ids are the parameters
+    a0, a1, …: one newest-first range of ix_post_user_id_timestamp_id per author.
 
-    One newest-first index range per author, merged by the database under the LIMIT: a page
-    costs about (authors + page depth) index steps however many posts exist, where
-    "user_id IN (...) ORDER BY timestamp" reads and sorts every post of every author. Built
-    once per database and number of authors, and run with parameters: building and
-    cache-keying a hundred-arm statement on every request cost more than running it.
+    Ordered by time and cut to a page, the database merges the ranges lazily (SQLite's
+    MERGE (UNION ALL), PostgreSQL's Merge Append of index-only scans): a page costs about
+    (authors + page depth) index steps however many posts exist, where "user_id IN (...)
+    ORDER BY timestamp" reads and sorts every post of every author. Built once per database
+    and number of authors, and run with parameters: building and cache-keying a hundred-arm
+    statement on every request cost more than running it.
     """
     authors = [bindparam(f"a{n}", type_=Integer) for n in range(author_count)]
+    arm = "SELECT id, timestamp FROM post WHERE user_id = :a{}"
+    if dialect != "sqlite":
+        # SQLite allows no ORDER BY inside a UNION and merges by the outer one anyway.
+        arm = f"({arm} ORDER BY timestamp DESC, id DESC)"
+    union = text(" UNION ALL ".join(arm.format(n) for n in range(author_count)))
+    return union.bindparams(*authors).columns(Post.id, Post.timestamp).subquery("timeline")
 
-    def union(arm: str) -> TextClause:
-        return text(" UNION ALL ".join(arm.format(n) for n in range(author_count))).bindparams(
-            *authors
-        )
 
+@cache
+def merged_timeline(dialect: str, author_count: int) -> Select:
+    """The posts of `author_count` authors (parameters a0, a1, …), newest first, merged from
+    timeline_keys()."""
     if dialect == "sqlite":
-        # SQLite merges whole rows lazily (MERGE (UNION ALL)) once it flattens the UNION
-        # into the outer query, which it does for a plain SELECT from it, not for a join.
+        # SQLite keeps the merge lazy only when the UNION is flattened into the query that
+        # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
+        # the ORM's query, cut later, merges whole rows. (The page listing merges keys.)
         columns = ", ".join(column.name for column in Post.__table__.c)
-        rows = union(f"SELECT {columns} FROM post WHERE user_id = :a{{}}")
+        arms = (f"SELECT {columns} FROM post WHERE user_id = :a{n}" for n in range(author_count))
+        rows = text(" UNION ALL ".join(arms)).bindparams(
+            *(bindparam(f"a{n}", type_=Integer) for n in range(author_count))
+        )
         newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))
         return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
-    # PostgreSQL merges ordered arms (Merge Append) of index-only scans on
-    # ix_post_user_id_timestamp_id, then fetches only the page's rows by primary key.
-    arm = "(SELECT id, timestamp FROM post WHERE user_id = :a{} ORDER BY timestamp DESC, id DESC)"
-    keys = union(arm).columns(Post.id, Post.timestamp).subquery("timeline")
+    keys = timeline_keys(dialect, author_count)
     return (
         select(Post)
         .join(keys, Post.id == keys.c.id)
