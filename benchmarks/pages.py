@@ -1,11 +1,13 @@
 """CPU cost of rendering the main pages in one process, with the Flask test client.
 
     DATABASE_URL=sqlite:////tmp/perf.db .venv/bin/python benchmarks/pages.py [--repeat 200]
-        [--user user00001] [--profile /explore]
+        [--user user00001] [--profile /explore] [--only /index --requests 100]
 
 No HTTP and no gunicorn: this isolates what one request costs the app itself, on a
 database that `flask seed` filled. It prints the minimum, median and 90th percentile CPU time of
-this process per page; with --profile it prints a cProfile of that page instead.
+this process per page; with --profile it prints a cProfile of that page instead; with
+--only and --requests it just makes that many requests of one page (instructions.py counts
+them).
 """
 
 import argparse
@@ -52,6 +54,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--user", default="user00001")
     parser.add_argument("--profile", metavar="PATH", help="print a cProfile of this page")
+    parser.add_argument("--only", metavar="PATH", help="only request this page, untimed")
+    parser.add_argument("--requests", type=int, default=0, help="how often, with --only")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to a database that `flask seed` filled.")
@@ -59,6 +63,10 @@ def main() -> None:
     app = create_app({"SECRET_KEY": "pages-benchmark", "RATELIMIT_ENABLED": False})
     client = logged_in_client(app, args.user)
     anonymous = app.test_client()
+    if args.only:
+        who = anonymous if args.only.startswith("/auth/") else client
+        cpu_ms(who, args.only, args.requests)
+        return
     if args.profile:
         who = anonymous if args.profile.startswith("/auth/") else client
         cpu_ms(who, args.profile, 20)
