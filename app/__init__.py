@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, errors, forms, i18n, logs, security
+from app import cli, errors, forms, fragments, i18n, logs, security
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
@@ -31,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_mail(app)
     i18n.init_app(app)
     forms.init_app(app)
+    fragments.init_app(app)
     bootstrap.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

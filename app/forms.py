@@ -2,10 +2,12 @@
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+
+from app.fragments import keep, store
 
 # Past this many, the kept markup is dropped and built again.
 BLANK_FORM_CACHE_SIZE = 256
@@ -30,14 +32,8 @@ def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], s
     """
     if not is_blank(form):
         return Markup(caller())
-    cache = current_app.extensions.setdefault("microblog.blank_forms", {})
     key = (type(form), form._prefix, submit_class, str(get_locale()))
-    markup = cache.get(key)
-    if markup is None:
-        if len(cache) >= BLANK_FORM_CACHE_SIZE:
-            cache.clear()
-        markup = cache[key] = Markup(caller())
-    return markup
+    return keep(store("blank_forms"), key, caller, BLANK_FORM_CACHE_SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ page of posts is the app's hot path, and Babel and Jinja cost more there than th
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from babel.dates import TIMEDELTA_UNITS
 from flask import current_app, request
@@ -12,6 +12,7 @@ from flask_babel import format_datetime, format_timedelta, get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import Row
 
+from app.fragments import keep, store
 from app.main.avatars import avatar_url
 from app.models import utcnow
 from app.translate.routes import translation_target
@@ -93,8 +94,7 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
     rendered once per everything it shows, then reused. That keeps the template's markup
     in a template while a page costs a dictionary lookup per post.
     """
-    articles = current_app.extensions.setdefault("microblog.post_articles", {})
-    template = None
+    articles = store("post_articles")
     locale = str(get_locale())
     script_root = request.script_root
     html = []
@@ -102,18 +102,15 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
         relative = _relative_time(post.timestamp, locale)
         translate_to = translation_target(post)
         key = (*post, locale, relative, translate_to, script_root)
-        article = articles.get(key)
-        if article is None:
-            if len(articles) >= ARTICLE_CACHE_SIZE:
-                articles.clear()
-            template = template or current_app.jinja_env.get_template("main/_post.html")
-            article = articles[key] = Markup(
-                template.render(
-                    post=post,
-                    avatar=avatar_url(post.username, post.email, AVATAR_SIZE),
-                    when=time_ago(post.timestamp, locale),
-                    translate_to=translate_to,
-                )
-            )
-        html.append(article)
+        render = partial(_render_article, post, locale, translate_to)
+        html.append(keep(articles, key, render, ARTICLE_CACHE_SIZE))
     return html
+
+
+def _render_article(post: Row, locale: str, translate_to: str | None) -> str:
+    return current_app.jinja_env.get_template("main/_post.html").render(
+        post=post,
+        avatar=avatar_url(post.username, post.email, AVATAR_SIZE),
+        when=time_ago(post.timestamp, locale),
+        translate_to=translate_to,
+    )
