@@ -5,7 +5,8 @@ from collections.abc import Callable
 from flask import Flask
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from wtforms.widgets import HiddenInput
 
 from app.fragments import keep, store
 
@@ -20,6 +21,19 @@ def is_blank(form: FlaskForm) -> bool:
         or (not field.data and not hasattr(field, "choices"))
         for field in form
     )
+
+
+def hidden_fields(form: FlaskForm) -> Markup:
+    """What form.hidden_tag() renders, with the CSRF token's <input> written directly:
+    WTForms' widget took 45 µs for it on every page with a form."""
+    html = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            name, token = escape(field.name), escape(field.current_token)
+            html.append(f'<input id="{name}" name="{name}" type="hidden" value="{token}">')
+        elif isinstance(field.widget, HiddenInput):
+            html.append(field())
+    return Markup("\n".join(html))
 
 
 def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], str]) -> Markup:
@@ -38,3 +52,4 @@ def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], s
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["blank_form_fields"] = blank_form_fields
+    app.jinja_env.globals["hidden_fields"] = hidden_fields

@@ -2,7 +2,11 @@
 
 import re
 
-from app.forms import is_blank
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+
+from app.auth.forms import LoginForm
+from app.forms import hidden_fields, is_blank
 from app.main.forms import EditProfileForm, PostForm
 
 
@@ -46,3 +50,17 @@ def test_is_blank(app):
         assert is_blank(PostForm())
         assert not is_blank(PostForm(data={"post": "hello"}))
         assert not is_blank(EditProfileForm("susan", data={"username": "susan"}))
+
+
+def test_hidden_fields_renders_what_hidden_tag_does(make_app):
+    class WithHidden(FlaskForm):
+        next_page = HiddenField(default='/a"b<c>')
+        name = StringField()
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.test_request_context():
+        for form in (PostForm(), LoginForm(), WithHidden(), WithHidden(prefix="second")):
+            assert hidden_fields(form) == form.hidden_tag()
+        assert 'name="csrf_token" type="hidden"' in hidden_fields(PostForm())
+    with make_app(WTF_CSRF_ENABLED=False).test_request_context():
+        assert hidden_fields(PostForm()) == PostForm().hidden_tag() == ""
