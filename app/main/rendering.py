@@ -15,7 +15,7 @@ from sqlalchemy import Row
 from app.fragments import keep, store
 from app.main.avatars import avatar_url
 from app.models import utcnow
-from app.translate.routes import translation_target
+from app.translate.routes import reader_language_for_translation, translation_target
 
 # Babel's default: a unit is used once the time is at least this fraction of it.
 THRESHOLD = 0.85
@@ -41,8 +41,8 @@ def _timedelta_bucket(seconds: float) -> tuple[str, int, bool]:
 _relative_times: dict[tuple, str] = {}
 
 
-def _relative_time(moment: datetime, locale: str) -> str:
-    delta = moment - utcnow()
+def _relative_time(moment: datetime, locale: str, now: datetime | None = None) -> str:
+    delta = moment - (now or utcnow())
     key = (locale, *_timedelta_bucket(delta.total_seconds()))
     text = _relative_times.get(key)
     if text is None:
@@ -97,10 +97,12 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
     articles = store("post_articles")
     locale = str(get_locale())
     script_root = request.script_root
+    reader_language = reader_language_for_translation()
+    now = utcnow()
     html = []
     for post in posts:
-        relative = _relative_time(post.timestamp, locale)
-        translate_to = translation_target(post)
+        relative = _relative_time(post.timestamp, locale, now)
+        translate_to = translation_target(post, reader_language)
         key = (*post, locale, relative, translate_to, script_root)
         render = partial(_render_article, post, locale, translate_to)
         html.append(keep(articles, key, render, ARTICLE_CACHE_SIZE))

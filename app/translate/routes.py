@@ -22,17 +22,21 @@ def check_translator_settings(state) -> None:
     check_settings(state.app.config)
 
 
-@bp.app_template_global()
-def translation_target(post) -> str | None:
-    """The reader's language when a post can be translated into it, else None."""
-    if not current_app.config.get("TRANSLATOR") or not post.language:
+def reader_language_for_translation() -> str | None:
+    """The reader's language (a BCP 47 tag) when posts can be translated for them: a
+    translator is set up and they are signed in."""
+    if not current_app.config.get("TRANSLATOR") or current_user.is_anonymous:
         return None
-    if current_user.is_anonymous:
+    return html_lang() if get_locale() is not None else None
+
+
+def translation_target(post, reader_language: str | None) -> str | None:
+    """`reader_language` when `post` is written in another language, else None."""
+    if reader_language is None or not post.language:
         return None
-    locale = get_locale()
-    if locale is None or split_tag(post.language)[0] == locale.language.lower():
+    if split_tag(post.language)[0] == split_tag(reader_language)[0]:
         return None
-    return html_lang()
+    return reader_language
 
 
 def json_error(message: str, status: int):
