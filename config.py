@@ -86,7 +86,6 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     # "identicon" (drawn by the app, no third-party request) or "gravatar".
     AVATAR_PROVIDER = os.environ.get("AVATAR_PROVIDER", "identicon")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # "" (no Translate links), "microsoft" or "deepl". The URLs are settable for tests.
     TRANSLATOR = os.environ.get("TRANSLATOR", "").strip().lower()

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, errors, forms, fragments, i18n, logs, security
+from app import cli, database, errors, forms, fragments, i18n, logs, security
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
@@ -25,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(overrides or {})
     security.init_app(app)
 
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
     login.init_app(app)

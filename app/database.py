@@ -1,14 +1,18 @@
 """Database engine tuning and the "migrations not applied" check."""
 
+import select
 import sqlite3
 
 import click
+import psycopg
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
-from sqlalchemy import event
+from flask import Flask, current_app
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from app.extensions import db
 
@@ -27,6 +31,38 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Pool settings for the app's database (before db.init_app).
+
+    A pooled connection to a server can die while it waits (the server restarted). MariaDB's
+    connections are pinged before use, a round trip on every request; PostgreSQL's are
+    checked without one (_drop_connections_the_server_closed). A SQLite file database has
+    no connection to lose.
+    """
+    backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": backend not in ("sqlite", "postgresql"),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+
+
+@event.listens_for(Pool, "checkout")
+def _drop_connections_the_server_closed(dbapi_connection, connection_record, proxy) -> None:
+    """A PostgreSQL connection with something to read while no query is running has been
+    ended by the server (a restart sends its "terminating connection" and closes), so the
+    pool replaces it. A connection lost without a word fails on its first query instead,
+    which answers 503 and makes the pool replace every connection opened before it.
+    """
+    if not isinstance(dbapi_connection, psycopg.Connection):
+        return
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")
 
 
 # A request that wrote nothing ends its transaction with COMMIT rather than ROLLBACK: for

@@ -2,6 +2,8 @@
 how a request's transaction ends. (Surviving a restarted PostgreSQL is proven in
 tests/system/test_faults.py.)"""
 
+import time
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -98,3 +100,25 @@ def test_postgresql_keeps_a_pages_prepared_statements_between_requests(monkeypat
     # psycopg prepares a statement on its fifth run; ROLLBACK after each request would
     # have dropped it before then.
     assert any("FROM post" in statement for statement in prepared)
+
+
+@pytest.mark.postgres
+def test_a_postgresql_connection_the_server_ended_is_replaced_before_use(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with server_database("postgres") as url, migrated_app(url) as app:
+        backend_pid = sa.text("SELECT pg_backend_pid()")
+        with app.app_context():
+            first = db.session.scalar(backend_pid)
+        # The connection is back in the pool; the server ends it, as a restart would.
+        admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with admin.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            gone = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            deadline = time.monotonic() + 10
+            while connection.execute(gone, {"pid": first}).scalar() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        admin.dispose()
+        with app.app_context():
+            assert db.session.scalar(backend_pid) != first
+        with app.app_context():
+            assert not db.engine.pool._pre_ping  # found without a round trip per request
