@@ -7,7 +7,17 @@ plain rows cost far less to load than Post and User objects.
 
 from functools import cache
 
-from sqlalchemy import Integer, Select, Subquery, bindparam, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    Subquery,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 
 from app.extensions import db
 from app.models import user as users
@@ -17,6 +27,8 @@ from app.models.user import User, author_parameters, followers, timeline_keys
 # The LIMIT and OFFSET of every listing, given when it runs (app.pagination.fetch_page).
 PAGE_LIMIT = bindparam("page_limit", type_=Integer, literal_execute=True)
 PAGE_OFFSET = bindparam("page_offset", type_=Integer, literal_execute=True)
+# Written into the SQL like them, for PostgreSQL's one generic plan per statement.
+ONE = literal_column("1", Integer)
 
 
 def listing(posts: Select) -> Select:
@@ -83,21 +95,46 @@ def _long_timeline_listing() -> Select:
 
 @cache
 def _postgresql_timeline_listing() -> Select:
-    """On PostgreSQL, one LATERAL index range per author, each cut at the page's end.
+    """On PostgreSQL, one LATERAL index range per author, each cut at the page's end and
+    at a time before which no post of the page can be.
 
-    A page reads (page depth × authors) index entries at most, however many posts exist.
-    Unlike timeline_keys' hundred-arm UNION, the statement is the same for every reader,
-    so PostgreSQL plans it once per connection, and the authors come from `followers` in
-    the same query.
+    That time: each author's latest post, the (page end)-th newest of those. That many
+    posts are at least as new, so every post on the page is too; reading only newer posts
+    takes the first page from ~30 index entries instead of 26 per author. When fewer
+    authors have posted than the page reaches, there is no such time and each range is cut
+    at the page's end alone: at most (page depth × authors) entries, however many posts
+    exist. Unlike timeline_keys' hundred-arm UNION, the statement is the same for every
+    reader, so PostgreSQL plans it once per connection, and the authors come from
+    `followers` in the same query.
     """
     reader = bindparam("reader", type_=Integer)
     author = union_all(
         select(followers.c.followed_id.label("id")).where(followers.c.follower_id == reader),
         select(reader.label("id")),
-    ).subquery("author")
+    ).cte("author")
+    poster = author.alias("poster")
+    latest = (
+        select(Post.timestamp)
+        .where(Post.user_id == poster.c.id)
+        .order_by(Post.timestamp.desc())
+        .limit(ONE)
+        .lateral("latest")
+    )
+    since = (
+        select(latest.c.timestamp)
+        .select_from(poster)
+        .join(latest, true())
+        .order_by(latest.c.timestamp.desc())
+        .limit(ONE)
+        .offset(PAGE_LIMIT + PAGE_OFFSET - ONE)
+        .scalar_subquery()
+    )
     newest = (
         select(Post.id, Post.timestamp)
-        .where(Post.user_id == author.c.id)
+        .where(
+            Post.user_id == author.c.id,
+            Post.timestamp >= func.coalesce(since, literal_column("'-infinity'::timestamp")),
+        )
         .order_by(Post.timestamp.desc(), Post.id.desc())
         .limit(PAGE_LIMIT + PAGE_OFFSET)
         .lateral("newest")
