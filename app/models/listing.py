@@ -33,7 +33,7 @@ ONE = literal_column("1", Integer)
 
 def listing(posts: Select) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
-    and email; the page is cut before the join, which keeps SQLite's merged timeline lazy."""
+    and email; the page is cut before the join, so only its rows meet the user table."""
     page = posts.limit(PAGE_LIMIT).offset(PAGE_OFFSET).subquery("page")
     return (
         select(
