@@ -113,8 +113,8 @@ def timeline_keys(dialect: str, author_count: int) -> Subquery:
 
 @cache
 def merged_timeline(dialect: str, author_count: int) -> Select:
-    """The posts of `author_count` authors (parameters a0, a1, …), newest first, merged from
-    timeline_keys()."""
+    """Post objects of `author_count` authors (parameters a0, a1, …), newest first, for the
+    ORM's User.timeline(): timeline_keys() joined to Post, or on SQLite whole rows merged."""
     if dialect == "sqlite":
         # SQLite keeps the merge lazy only when the UNION is flattened into the query that
         # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
