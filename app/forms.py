@@ -8,10 +8,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.widgets import HiddenInput
 
-from app.fragments import keep, store
-
-# Past this many, the kept markup is dropped and built again.
-BLANK_FORM_CACHE_SIZE = 256
+from app.fragments import FRAGMENT_STORE_SIZE, keep, store
 
 
 def is_blank(form: FlaskForm) -> bool:
@@ -47,7 +44,7 @@ def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], s
     if not is_blank(form):
         return Markup(caller())
     key = (type(form), form._prefix, submit_class, str(get_locale()))
-    return keep(store("blank_forms"), key, caller, BLANK_FORM_CACHE_SIZE)
+    return keep(store("blank_forms"), key, caller, FRAGMENT_STORE_SIZE)
 
 
 def init_app(app: Flask) -> None:
