@@ -5,7 +5,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app import create_app
 from app.extensions import db
@@ -151,6 +151,42 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
             assert [row.id for row in listed] == [post.id for post in everything]
             authors = [post.author.username for post in everything]
             assert [row.username for row in listed] == authors
+
+
+def timeline_plan(user) -> str:
+    """The database's plan for the home page's timeline, as it runs it (SQL and parameters)."""
+    listing, params = timeline_listing(user)
+    connection = db.session.connection()
+    executed = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        executed.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        fetch_page(listing, 1, 7, params)
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    statement, parameters = executed[-1]
+    backend = connection.dialect.name
+    if backend == "postgresql":
+        # A few hundred rows: only a planner denied sequential scans shows what it would use.
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
+    rows = connection.exec_driver_sql(explain + statement, parameters).all()
+    return "\n".join(" ".join(str(value) for value in row) for row in rows)
+
+
+def test_the_timeline_is_served_by_the_author_index(app, runner):
+    assert seed(runner, posts=400).exit_code == 0
+    with app.app_context():
+        plan = timeline_plan(db.session.scalar(User.by_username("user00004")))
+        assert "ix_post_user_id_timestamp_id" in plan, plan
+        if db.engine.dialect.name == "sqlite":
+            # Each author's range from the index alone, merged lazily: no scan of post.
+            assert "COVERING INDEX ix_post_user_id_timestamp_id" in plan
+            assert "MERGE (UNION ALL)" in plan
+            assert "SCAN post" not in plan
 
 
 def test_refuses_a_database_that_has_users(app, runner):
