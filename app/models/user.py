@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Subquery,
     Table,
+    TextClause,
     bindparam,
     exists,
     func,
@@ -90,6 +91,12 @@ followers = Table(
 TIMELINE_MERGE_MAX_AUTHORS = 400
 
 
+def _union_per_author(arm: str, author_count: int) -> TextClause:
+    """`arm` once per author, its `:a{}` made :a0, :a1, …, joined by UNION ALL."""
+    union = text(" UNION ALL ".join(arm.format(n) for n in range(author_count)))
+    return union.bindparams(*(bindparam(f"a{n}", type_=Integer) for n in range(author_count)))
+
+
 @cache
 def timeline_keys(dialect: str, author_count: int) -> Subquery:
     """The id and time of every post of `author_count` authors, whose ids are the parameters
@@ -102,13 +109,12 @@ def timeline_keys(dialect: str, author_count: int) -> Subquery:
     and number of authors, and run with parameters: building and cache-keying a hundred-arm
     statement on every request cost more than running it.
     """
-    authors = [bindparam(f"a{n}", type_=Integer) for n in range(author_count)]
     arm = "SELECT id, timestamp FROM post WHERE user_id = :a{}"
     if dialect != "sqlite":
         # SQLite allows no ORDER BY inside a UNION and merges by the outer one anyway.
         arm = f"({arm} ORDER BY timestamp DESC, id DESC)"
-    union = text(" UNION ALL ".join(arm.format(n) for n in range(author_count)))
-    return union.bindparams(*authors).columns(Post.id, Post.timestamp).subquery("timeline")
+    keys = _union_per_author(arm, author_count)
+    return keys.columns(Post.id, Post.timestamp).subquery("timeline")
 
 
 @cache
@@ -120,10 +126,7 @@ def merged_timeline(dialect: str, author_count: int) -> Select:
         # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
         # the ORM's query, cut later, merges whole rows. (The page listing merges keys.)
         columns = ", ".join(column.name for column in Post.__table__.c)
-        arms = (f"SELECT {columns} FROM post WHERE user_id = :a{n}" for n in range(author_count))
-        rows = text(" UNION ALL ".join(arms)).bindparams(
-            *(bindparam(f"a{n}", type_=Integer) for n in range(author_count))
-        )
+        rows = _union_per_author(f"SELECT {columns} FROM post WHERE user_id = :a{{}}", author_count)
         newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))
         return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
     keys = timeline_keys(dialect, author_count)
