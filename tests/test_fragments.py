@@ -17,7 +17,6 @@ def test_the_shared_parts_are_rendered_once_and_reused(app, client):
     assert {key[0] for key in kept} == {
         "stylesheets",
         "navbar",
-        "navbar-links",
         "navbar-visitor",
         "scripts",
     }
