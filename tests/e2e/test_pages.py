@@ -25,6 +25,9 @@ def background(page, selector: str) -> str:
 
 def load_checked(page, path: str, failures: list[str]) -> None:
     """Open `path`, recording every page resource that failed or answered with an error."""
+    # Leave the page before first: leaving aborts its requests still in flight (a logged-in
+    # page's first notifications poll), which are not failures of `path`.
+    page.goto("about:blank")
     page.on("requestfailed", lambda request: failures.append(f"failed: {request.url}"))
     page.on(
         "response",
