@@ -1,5 +1,6 @@
 """Database engine tuning and the "migrations not applied" check."""
 
+import re
 import select
 import sqlite3
 
@@ -11,7 +12,6 @@ from flask import Flask, current_app
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from app.extensions import db
@@ -65,45 +65,51 @@ def _drop_connections_the_server_closed(dbapi_connection, connection_record, pro
         raise DisconnectionError("the server closed the connection")
 
 
-# A request that wrote nothing ends its transaction with COMMIT rather than ROLLBACK: for
-# such a transaction they are the same, but psycopg forgets every statement it prepared on a
-# connection when it sees a ROLLBACK. Kept, PostgreSQL plans the home page's hundred-arm
-# timeline once per connection instead of on every request (about 5 ms of planning).
-WROTE = "microblog.wrote"
+# Statements that only read, and may run outside a transaction: a SELECT (or WITH) that
+# neither writes (a data-modifying WITH) nor locks (FOR UPDATE/SHARE, a transaction-level
+# advisory lock). Reading too much into a word only costs a BEGIN.
+_READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+_WRITES_OR_LOCKS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b|_xact_", re.IGNORECASE)
+BEGINS_BEFORE_WRITING = "microblog.begins_before_writing"
 
 
-@event.listens_for(Session, "before_flush")
-def _flushing(session, flush_context, instances) -> None:
-    session.info[WROTE] = True
+def only_reads(statement: str) -> bool:
+    """True for SQL that reads without writing or locking anything."""
+    return bool(_READS.match(statement)) and not _WRITES_OR_LOCKS.search(statement)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _executing(state) -> None:
-    if not state.is_select:
-        state.session.info[WROTE] = True
+@event.listens_for(Pool, "checkout")
+def _read_outside_transactions(dbapi_connection, connection_record, proxy) -> None:
+    """PostgreSQL runs a request's reads outside a transaction, as Python's sqlite3 driver
+    does on SQLite; the transaction begins just before the first statement that writes
+    (_begin_before_writing).
 
-
-@event.listens_for(Session, "after_transaction_end")
-def _transaction_ended(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(WROTE, None)
-
-
-def end_read_only_transaction(session: Session) -> None:
-    """Commit the session's transaction if it has written nothing, nor has anything to write.
-
-    For the end of a request: the objects keep their loaded values, as they would after the
-    ROLLBACK of closing the session.
+    A page that only reads then costs two round trips (the user, the page) instead of
+    four: psycopg sent BEGIN before the first, and the request's end sent COMMIT or
+    ROLLBACK. Under READ COMMITTED, PostgreSQL's default, every statement reads its own
+    snapshot inside a transaction too, so reads see what they saw before; writes stay
+    atomic and locks are held until the end, because they run inside the transaction.
+    No ROLLBACK also means psycopg keeps the statements it prepared on the connection.
+    A connection someone set to autocommit themselves (isolation_level="AUTOCOMMIT") is
+    left as it is.
     """
-    transaction = session.get_transaction()
+    if isinstance(dbapi_connection, psycopg.Connection) and not dbapi_connection.autocommit:
+        dbapi_connection.autocommit = True
+        connection_record.info[BEGINS_BEFORE_WRITING] = True
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _begin_before_writing(conn, cursor, statement, parameters, context, executemany) -> None:
+    if not conn.info.get(BEGINS_BEFORE_WRITING):
+        return
+    dbapi_connection = cursor.connection
     if (
-        transaction is not None
-        and transaction.is_active
-        and not session.info.get(WROTE)
-        and not (session.new or session.dirty or session.deleted)
+        dbapi_connection.autocommit
+        and "isolation_level" not in conn.get_execution_options()
+        and not only_reads(statement)
     ):
-        session.expire_on_commit = False
-        session.commit()
+        # psycopg sends BEGIN before this statement; SQLAlchemy's COMMIT or ROLLBACK ends it.
+        dbapi_connection.autocommit = False
 
 
 def migrations_pending() -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
 from app.api.errors import error_response, is_api_request
-from app.database import BEHIND_MESSAGE, end_read_only_transaction, migrations_pending
+from app.database import BEHIND_MESSAGE, migrations_pending
 from app.extensions import db, login
 
 
@@ -56,8 +56,6 @@ def end_session(error: BaseException | None) -> None:
     (a restart cuts it between the last query and the closing ROLLBACK): the page has been
     answered, so that ROLLBACK failing must not turn it into a 500."""
     try:
-        if error is None:
-            end_read_only_transaction(db.session())
         db.session.remove()
     except DBAPIError as failure:
         current_app.logger.warning("Discarding a database connection that broke: %s", failure)
