@@ -3,6 +3,7 @@
 import re
 import select
 import sqlite3
+from functools import lru_cache
 
 import click
 import psycopg
@@ -73,8 +74,13 @@ _WRITES_OR_LOCKS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b|_xac
 BEGINS_BEFORE_WRITING = "microblog.begins_before_writing"
 
 
+@lru_cache(maxsize=1024)
 def only_reads(statement: str) -> bool:
-    """True for SQL that reads without writing or locking anything."""
+    """True for SQL that reads without writing or locking anything.
+
+    Remembered: the app sends a few dozen statements, each the same string every time (the
+    timeline's is long enough that searching it costs more than the round trip it saves).
+    """
     return bool(_READS.match(statement)) and not _WRITES_OR_LOCKS.search(statement)
 
 
