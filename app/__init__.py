@@ -25,8 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(overrides or {})
     security.init_app(app)
 
-    database.init_app(app)
-    db.init_app(app)
+    database.init_app(app)  # db.init_app, tuned for the database's kind
     migrate.init_app(app, db)
     login.init_app(app)
     init_mail(app)

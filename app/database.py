@@ -11,19 +11,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import event, make_url
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.pool import Pool
 
 from app.extensions import db
 
 BEHIND_MESSAGE = "The database is not up to date: run `flask db upgrade`."
 
 
-@event.listens_for(Engine, "connect")
-def _tune_sqlite(dbapi_connection, connection_record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
+def _tune_sqlite(dbapi_connection: sqlite3.Connection, connection_record) -> None:
     # WAL lets readers and a writer work at once; the busy timeout queues writers
     # instead of failing with "database is locked".
     cursor = dbapi_connection.cursor()
@@ -35,7 +30,7 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Pool settings for the app's database (before db.init_app).
+    """db.init_app, with settings and listeners for the database's kind.
 
     A pooled connection to a server can die while it waits (the server restarted). MariaDB's
     connections are pinged before use, a round trip on every request; PostgreSQL's are
@@ -47,17 +42,26 @@ def init_app(app: Flask) -> None:
         "pool_pre_ping": backend not in ("sqlite", "postgresql"),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
+    db.init_app(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _tune_sqlite)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "checkout", _drop_connections_the_server_closed)
+            event.listen(engine, "checkout", _read_outside_transactions)
+            event.listen(engine, "before_cursor_execute", _begin_before_writing)
 
 
-@event.listens_for(Pool, "checkout")
-def _drop_connections_the_server_closed(dbapi_connection, connection_record, proxy) -> None:
+def _drop_connections_the_server_closed(
+    dbapi_connection: psycopg.Connection, connection_record, proxy
+) -> None:
     """A PostgreSQL connection with something to read while no query is running has been
     ended by the server (a restart sends its "terminating connection" and closes), so the
     pool replaces it. A connection lost without a word fails on its first query instead,
     which answers 503 and makes the pool replace every connection opened before it.
     """
-    if not isinstance(dbapi_connection, psycopg.Connection):
-        return
     if dbapi_connection.closed:
         raise DisconnectionError("the connection is closed")
     poller = select.poll()
@@ -84,8 +88,9 @@ def only_reads(statement: str) -> bool:
     return bool(_READS.match(statement)) and not _WRITES_OR_LOCKS.search(statement)
 
 
-@event.listens_for(Pool, "checkout")
-def _read_outside_transactions(dbapi_connection, connection_record, proxy) -> None:
+def _read_outside_transactions(
+    dbapi_connection: psycopg.Connection, connection_record, proxy
+) -> None:
     """PostgreSQL runs a request's reads outside a transaction, as Python's sqlite3 driver
     does on SQLite; the transaction begins just before the first statement that writes
     (_begin_before_writing).
@@ -99,12 +104,11 @@ def _read_outside_transactions(dbapi_connection, connection_record, proxy) -> No
     A connection someone set to autocommit themselves (isolation_level="AUTOCOMMIT") is
     left as it is.
     """
-    if isinstance(dbapi_connection, psycopg.Connection) and not dbapi_connection.autocommit:
+    if not dbapi_connection.autocommit:
         dbapi_connection.autocommit = True
         connection_record.info[BEGINS_BEFORE_WRITING] = True
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _begin_before_writing(conn, cursor, statement, parameters, context, executemany) -> None:
     if not conn.info.get(BEGINS_BEFORE_WRITING):
         return
