@@ -8,6 +8,7 @@ plain rows cost far less to load than Post and User objects.
 from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     Integer,
     Select,
     Subquery,
@@ -24,17 +25,35 @@ from app.models import user as users
 from app.models.post import Post
 from app.models.user import User, author_parameters, followers, timeline_keys
 
-# The LIMIT and OFFSET of every listing, given when it runs (app.pagination.fetch_page).
-PAGE_LIMIT = bindparam("page_limit", type_=Integer, literal_execute=True)
-PAGE_OFFSET = bindparam("page_offset", type_=Integer, literal_execute=True)
-# Written into the SQL like them, for PostgreSQL's one generic plan per statement.
+# Written into the SQL like PostgreSQL's page window (below).
 ONE = literal_column("1", Integer)
 
 
-def listing(posts: Select) -> Select:
+@cache
+def page_window(dialect: str) -> tuple[BindParameter, BindParameter]:
+    """The LIMIT and OFFSET of a listing, given when it runs (app.pagination.fetch_page).
+
+    PostgreSQL gets them written into the SQL, so that the one generic plan it keeps per
+    statement is made for the real numbers. Elsewhere they stay parameters: writing them in
+    means searching the whole statement on every run, a twentieth of the home page's time
+    on SQLite (its hundred-arm timeline is long).
+    """
+    literal = dialect == "postgresql"
+    return (
+        bindparam("page_limit", type_=Integer, literal_execute=literal),
+        bindparam("page_offset", type_=Integer, literal_execute=literal),
+    )
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def listing(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
     and email; the page is cut before the join, so only its rows meet the user table."""
-    page = posts.limit(PAGE_LIMIT).offset(PAGE_OFFSET).subquery("page")
+    limit, offset = page_window(dialect or _dialect())
+    page = posts.limit(limit).offset(offset).subquery("page")
     return (
         select(
             page.c.id,
@@ -60,16 +79,24 @@ def listing_of_keys(page: Subquery) -> Select:
     )
 
 
-@cache
 def explore_listing() -> Select:
     """Everyone's posts."""
-    return listing(Post.newest_first())
+    return _explore_listing(_dialect())
 
 
 @cache
+def _explore_listing(dialect: str) -> Select:
+    return listing(Post.newest_first(), dialect)
+
+
 def author_listing() -> Select:
     """The posts of the user whose id is the parameter `author`."""
-    return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)))
+    return _author_listing(_dialect())
+
+
+@cache
+def _author_listing(dialect: str) -> Select:
+    return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect)
 
 
 @cache
@@ -77,20 +104,21 @@ def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
     # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
     # (on SQLite, merging whole rows read a table row for every author: twice the time).
     keys = timeline_keys(dialect, author_count)
+    limit, offset = page_window(dialect)
     page = (
         select(keys.c.id, keys.c.timestamp)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
-        .limit(PAGE_LIMIT)
-        .offset(PAGE_OFFSET)
+        .limit(limit)
+        .offset(offset)
         .subquery("page")
     )
     return listing_of_keys(page)
 
 
 @cache
-def _long_timeline_listing() -> Select:
+def _long_timeline_listing(dialect: str) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return listing(Post.newest_first(Post.user_id.in_(authors)))
+    return listing(Post.newest_first(Post.user_id.in_(authors)), dialect)
 
 
 @cache
@@ -108,6 +136,7 @@ def _postgresql_timeline_listing() -> Select:
     `followers` in the same query.
     """
     reader = bindparam("reader", type_=Integer)
+    limit, offset = page_window("postgresql")
     author = union_all(
         select(followers.c.followed_id.label("id")).where(followers.c.follower_id == reader),
         select(reader.label("id")),
@@ -126,7 +155,7 @@ def _postgresql_timeline_listing() -> Select:
         .join(latest, true())
         .order_by(latest.c.timestamp.desc())
         .limit(ONE)
-        .offset(PAGE_LIMIT + PAGE_OFFSET - ONE)
+        .offset(limit + offset - ONE)
         .scalar_subquery()
     )
     newest = (
@@ -136,7 +165,7 @@ def _postgresql_timeline_listing() -> Select:
             Post.timestamp >= func.coalesce(since, literal_column("'-infinity'::timestamp")),
         )
         .order_by(Post.timestamp.desc(), Post.id.desc())
-        .limit(PAGE_LIMIT + PAGE_OFFSET)
+        .limit(limit + offset)
         .lateral("newest")
     )
     page = (
@@ -144,8 +173,8 @@ def _postgresql_timeline_listing() -> Select:
         .select_from(author)
         .join(newest, true())
         .order_by(newest.c.timestamp.desc(), newest.c.id.desc())
-        .limit(PAGE_LIMIT)
-        .offset(PAGE_OFFSET)
+        .limit(limit)
+        .offset(offset)
         .subquery("page")
     )
     return listing_of_keys(page)
@@ -153,10 +182,10 @@ def _postgresql_timeline_listing() -> Select:
 
 def timeline_listing(user: User) -> tuple[Select, dict]:
     """User.timeline() as a listing, and the parameters to run it with."""
-    dialect = db.session.get_bind().dialect.name
+    dialect = _dialect()
     if dialect == "postgresql":
         return _postgresql_timeline_listing(), {"reader": user.id}
     authors = user.timeline_authors()
     if len(authors) > users.TIMELINE_MERGE_MAX_AUTHORS:
-        return _long_timeline_listing(), {"authors": authors}
+        return _long_timeline_listing(dialect), {"authors": authors}
     return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
