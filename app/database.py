@@ -116,7 +116,8 @@ def _begin_before_writing(conn, cursor, statement, parameters, context, executem
     if (
         dbapi_connection.autocommit
         and "isolation_level" not in conn.get_execution_options()
-        and not only_reads(statement)
+        # A server-side cursor (yield_per, stream_results) exists only in a transaction.
+        and (isinstance(cursor, psycopg.ServerCursor) or not only_reads(statement))
     ):
         # psycopg sends BEGIN before this statement; SQLAlchemy's COMMIT or ROLLBACK ends it.
         dbapi_connection.autocommit = False

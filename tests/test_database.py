@@ -206,6 +206,19 @@ def test_a_postgresql_locking_read_begins_the_transaction_and_holds_its_lock(pos
 
 
 @pytest.mark.postgres
+def test_a_postgresql_streamed_read_runs_in_a_transaction(postgresql_app):
+    # A server-side cursor (yield_per, stream_results) exists only inside a transaction.
+    add_user(postgresql_app, "alice")
+    with postgresql_app.app_context():
+        names = db.session.scalars(
+            select(User.username).order_by(User.username).execution_options(yield_per=1)
+        )
+        assert list(names) == ["alice", "susan"]
+        assert transaction_status() == TransactionStatus.INTRANS
+        db.session.rollback()
+
+
+@pytest.mark.postgres
 def test_a_postgresql_connection_asked_for_autocommit_stays_in_it(postgresql_app):
     # VACUUM fails inside a transaction block: switching this connection would break it.
     with (
