@@ -202,6 +202,12 @@ def test_a_postgresql_locking_read_begins_the_transaction_and_holds_its_lock(pos
     with postgresql_app.app_context():
         db.session.scalar(select(User).with_for_update())
         assert transaction_status() == TransactionStatus.INTRANS
+        other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+        try:
+            with other.connect() as connection, pytest.raises(sa.exc.OperationalError):
+                connection.execute(select(User.id).with_for_update(nowait=True))
+        finally:
+            other.dispose()
         db.session.rollback()
 
 
