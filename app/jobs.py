@@ -9,10 +9,10 @@ from flask import has_app_context
 @contextmanager
 def job_app_context() -> Iterator[None]:
     if has_app_context():
-        # The in-process runner (or a test) already pushed this app's context.
+        # The in-process runner, app.worker.AppWorker (or a test) already pushed one.
         yield
         return
-    # In an RQ worker: build the app from the same environment the web app reads.
+    # In a plain `rq worker`: build the app from the same environment the web app reads.
     from app import create_app
 
     with create_app().app_context():

@@ -444,6 +444,8 @@ class Stack:
             [
                 str(BIN / "rq"),
                 "worker",
+                "--worker-class",
+                "app.worker.AppWorker",
                 "--with-scheduler",
                 "--url",
                 f"redis://{HOST}:{self.redis_port}/0",

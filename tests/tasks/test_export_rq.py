@@ -42,6 +42,64 @@ def queue_name(redis_url):
     connection.close()
 
 
+def worker_environment(database: str, redis_url: str, smtp_port: int) -> dict[str, str]:
+    """The worker builds its own app from the environment, as in production."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "LOG_TO_STDOUT": "1",
+    }
+
+
+def run_worker(queue_name: str, env: dict[str, str]) -> str:
+    """Run the deployment's worker over `queue_name` until it is empty; its output."""
+    worker = subprocess.run(
+        [str(RQ), "worker", "--worker-class", "app.worker.AppWorker", queue_name]
+        + ["--url", env["REDIS_URL"], "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = worker.stdout + worker.stderr
+    assert worker.returncode == 0, output
+    return output
+
+
+def test_the_worker_builds_the_app_once_for_all_its_jobs(
+    tmp_path, redis_url, smtp_inbox, queue_name
+):
+    from flask_mail import Message
+    from redis import Redis
+    from rq import Queue
+
+    from app.email import deliver_queued_email
+
+    inbox, smtp_port = smtp_inbox
+    queue = Queue(queue_name, connection=Redis.from_url(redis_url))
+    for n in range(3):
+        message = Message(f"mail {n}", sender="m@example.com", recipients=["you@example.com"])
+        queue.enqueue(deliver_queued_email, message)
+    queue.connection.close()
+
+    env = worker_environment(f"sqlite:///{tmp_path / 'app.db'}", redis_url, smtp_port)
+    output = run_worker(queue_name, env)
+
+    assert sorted(message["Subject"] for message in inbox.messages) == [
+        "mail 0",
+        "mail 1",
+        "mail 2",
+    ]
+    # create_app logs its start: once in the worker, not once in every job's process.
+    assert output.count("INFO app: Microblog startup") == 1, output
+
+
 def test_export_runs_in_a_real_rq_worker(tmp_path, monkeypatch, redis_url, smtp_inbox, queue_name):
     inbox, smtp_port = smtp_inbox
     database = f"sqlite:///{tmp_path / 'app.db'}"
@@ -74,27 +132,9 @@ def test_export_runs_in_a_real_rq_worker(tmp_path, monkeypatch, redis_url, smtp_
     again = client.post("/export_posts", follow_redirects=True)
     assert "An export task is currently in progress" in again.text
 
-    # The worker builds its own app from the environment, as in production.
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_port),
-        "LOG_TO_STDOUT": "1",
-    }
-    worker = subprocess.run(
-        [str(RQ), "worker", queue_name, "--url", redis_url, "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stdout + worker.stderr
-    assert "Job OK" in worker.stdout + worker.stderr, worker.stdout + worker.stderr
+    env = worker_environment(database, redis_url, smtp_port)
+    output = run_worker(queue_name, env)
+    assert "Job OK" in output, output
 
     (message,) = inbox.messages
     assert message["To"] == "susan@example.com"
