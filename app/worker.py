@@ -10,8 +10,8 @@ class AppWorker(Worker):
     """Builds the app once; each job's work horse, forked from this worker, runs in that
     app's context (app.jobs.job_app_context finds it).
 
-    A plain worker forks a bare process per job, which imported and built the app anew:
-    about two seconds of CPU for every email sent.
+    A plain worker forks a bare process per job, which imported and built the app anew for
+    every email sent: 0.56 s a job on an idle machine, about 2 s under load (now 6 ms).
     """
 
     def __init__(self, *args, **kwargs) -> None:
