@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, text
 from app.database import require_current_schema
 from app.extensions import db
 from app.models import Post, User, followers, password_hasher
+from app.models.user import refresh_newest_posts
 
 CHUNK = 10_000
 SPREAD = timedelta(days=365)
@@ -159,6 +160,9 @@ def seed(
         users * follows,
         "follows",
     )
+    # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
+    refresh_newest_posts(db.session.connection())
+    progress("  follows: newest post of each followed user recorded")
     db.session.commit()
     analyze()
     progress(f"Seeded in {time.perf_counter() - started:.1f} s.")

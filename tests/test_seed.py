@@ -215,7 +215,9 @@ def test_same_seed_same_data(runner):
         with app.app_context():
             names = dict(db.session.execute(select(User.id, User.username)).all())
             posts = db.session.execute(select(Post.user_id, Post.body).order_by(Post.id)).all()
-            follows = db.session.execute(select(followers)).all()
+            follows = db.session.execute(
+                select(followers.c.follower_id, followers.c.followed_id)
+            ).all()
             return (
                 [(names[author], body) for author, body in posts],
                 sorted((names[a], names[b]) for a, b in follows),

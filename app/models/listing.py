@@ -15,6 +15,8 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    null,
+    or_,
     select,
     true,
     union_all,
@@ -123,47 +125,40 @@ def _long_timeline_listing(dialect: str) -> Select:
 
 @cache
 def _postgresql_timeline_listing() -> Select:
-    """On PostgreSQL, one LATERAL index range per author, each cut at the page's end and
-    at a time before which no post of the page can be.
+    """On PostgreSQL, one LATERAL index range per author who can be on the page, each cut
+    at the page's end and at a time before which no post of the page can be.
 
-    That time: each author's latest post, the (page end)-th newest of those. That many
-    posts are at least as new, so every post on the page is too; reading only newer posts
-    takes the first page from ~30 index entries instead of 26 per author. When fewer
-    authors have posted than the page reaches, there is no such time and each range is cut
-    at the page's end alone: at most (page depth × authors) entries, however many posts
-    exist. Unlike timeline_keys' hundred-arm UNION, the statement is the same for every
-    reader, so PostgreSQL plans it once per connection, and the authors come from
-    `followers` in the same query.
+    That time: the (page end)-th newest of the followed users' newest posts, which each
+    follow records (followers.followed_last_post_at). That many posts are at least as new,
+    so every post on the page is too, and an author whose newest post is older has none
+    on it: the first page reads about 26 authors' ranges, not every author's. The reader,
+    and followed users whose newest post is not known, are always read. When fewer
+    authors have posted than the page reaches, there is no such time and each range is
+    cut at the page's end alone: at most (page depth × authors) entries, however many
+    posts exist. Unlike timeline_keys' hundred-arm UNION, the statement is the same for
+    every reader, so PostgreSQL plans it once per connection.
     """
     reader = bindparam("reader", type_=Integer)
     limit, offset = page_window("postgresql")
+    newest_known = followers.c.followed_last_post_at
     author = union_all(
-        select(followers.c.followed_id.label("id")).where(followers.c.follower_id == reader),
-        select(reader.label("id")),
+        select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(
+            followers.c.follower_id == reader
+        ),
+        select(reader.label("id"), null().label("newest")),
     ).cte("author")
-    poster = author.alias("poster")
-    latest = (
-        select(Post.timestamp)
-        .where(Post.user_id == poster.c.id)
-        .order_by(Post.timestamp.desc())
-        .limit(ONE)
-        .lateral("latest")
-    )
-    since = (
-        select(latest.c.timestamp)
-        .select_from(poster)
-        .join(latest, true())
-        .order_by(latest.c.timestamp.desc())
+    since = func.coalesce(
+        select(author.c.newest)
+        .where(author.c.newest.is_not(None))
+        .order_by(author.c.newest.desc())
         .limit(ONE)
         .offset(limit + offset - ONE)
-        .scalar_subquery()
+        .scalar_subquery(),
+        literal_column("'-infinity'::timestamp"),
     )
     newest = (
         select(Post.id, Post.timestamp)
-        .where(
-            Post.user_id == author.c.id,
-            Post.timestamp >= func.coalesce(since, literal_column("'-infinity'::timestamp")),
-        )
+        .where(Post.user_id == author.c.id, Post.timestamp >= since)
         .order_by(Post.timestamp.desc(), Post.id.desc())
         .limit(limit + offset)
         .lateral("newest")
@@ -172,6 +167,7 @@ def _postgresql_timeline_listing() -> Select:
         select(newest.c.id, newest.c.timestamp)
         .select_from(author)
         .join(newest, true())
+        .where(or_(author.c.newest.is_(None), author.c.newest >= since))
         .order_by(newest.c.timestamp.desc(), newest.c.id.desc())
         .limit(limit)
         .offset(offset)
