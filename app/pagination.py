@@ -50,6 +50,12 @@ def paginate(query: Select, number: int, per_page: int) -> Page:
     return _page(rows, number, per_page)
 
 
+def rows_to_read(number: int, per_page: int) -> int:
+    """How far into a listing fetch_page reads for page `number` (its OFFSET plus LIMIT):
+    one row past the page's end."""
+    return number * per_page + 1
+
+
 def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
     """One page of rows from a listing (app.models.listing), whose LIMIT and OFFSET are
     the parameters page_limit and page_offset.

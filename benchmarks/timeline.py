@@ -23,8 +23,7 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Post, User, followers  # noqa: E402
-from app.models.listing import timeline_listing  # noqa: E402
-from app.pagination import fetch_page  # noqa: E402
+from app.models.listing import timeline_listing, timeline_page  # noqa: E402
 
 
 def in_query(user):
@@ -122,14 +121,14 @@ def load_page(args, user: User, number: int) -> list:
     if args.orm or args.in_query:
         window = {"page_limit": args.per_page + 1, "page_offset": (number - 1) * args.per_page}
         return db.session.scalars(orm_page(args, user, window)).all()
-    listing, params = timeline_listing(user)
-    return fetch_page(listing, number, args.per_page, params).items
+    return timeline_page(user, number, args.per_page).items
 
 
 def page_sql(args, user: User, window: dict) -> str:
     if args.orm or args.in_query:
         return literal_sql(orm_page(args, user, window))
-    listing, params = timeline_listing(user)
+    depth = window["page_limit"] + window["page_offset"]
+    listing, params = timeline_listing(user, depth)
     return literal_sql(listing, {**params, **window})
 
 

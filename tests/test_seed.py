@@ -11,8 +11,8 @@ from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
 from app.models import user as user_models
-from app.models.listing import timeline_listing
-from app.pagination import Page, fetch_page
+from app.models.listing import timeline_listing, timeline_page
+from app.pagination import Page, fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
 from tests.migrations.conftest import ROOT, migrated_app, server_database
 
@@ -142,11 +142,10 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
         # The home page's listing: the same posts, pages and order, with each author's name.
         # Pages of 2 end before the 5 authors' latest posts run out (PostgreSQL cuts each
         # author's range at a time then), pages of 7 after.
-        listing, params = timeline_listing(user)
         for per_page in (2, 7):
             listed, page = [], Page(items=[], number=0, has_next=True)
             while page.has_next:
-                page = fetch_page(listing, page.number + 1, per_page, params)
+                page = timeline_page(user, page.number + 1, per_page)
                 listed += page.items
             assert [row.id for row in listed] == [post.id for post in everything]
             authors = [post.author.username for post in everything]
@@ -155,7 +154,7 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
 
 def timeline_plan(user) -> str:
     """The database's plan for the home page's timeline, as it runs it (SQL and parameters)."""
-    listing, params = timeline_listing(user)
+    listing, params = timeline_listing(user, rows_to_read(1, 7))
     connection = db.session.connection()
     executed = []
 

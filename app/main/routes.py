@@ -20,7 +20,7 @@ from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import detect_language, linkify
 from app.models import Post, User, normalize_username, profile_by_username, user_by_username
-from app.models.listing import author_listing, explore_listing, timeline_listing
+from app.models.listing import author_listing, explore_listing, timeline_page
 from app.pagination import fetch_page, requested_page
 
 bp = Blueprint("main", __name__)
@@ -66,7 +66,7 @@ def index():
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
-    page = post_page(*timeline_listing(current_user))
+    page = timeline_page(current_user, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template("main/index.html", title=_("Home"), form=form, page=page)
 
 

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import user as users
 from app.models.post import Post
 from app.models.user import User, author_parameters, followers, timeline_keys
+from app.pagination import Page, fetch_page, rows_to_read
 
 # Written into the SQL like PostgreSQL's page window (below).
 ONE = literal_column("1", Integer)
@@ -176,12 +177,20 @@ def _postgresql_timeline_listing() -> Select:
     return listing_of_keys(page)
 
 
-def timeline_listing(user: User) -> tuple[Select, dict]:
-    """User.timeline() as a listing, and the parameters to run it with."""
+def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
+    """User.timeline() as a listing for pages that end within its newest `depth` posts,
+    and the parameters to run it with."""
     dialect = _dialect()
     if dialect == "postgresql":
+        # It finds the authors itself, from the page's LIMIT and OFFSET.
         return _postgresql_timeline_listing(), {"reader": user.id}
-    authors = user.timeline_authors()
+    authors = user.timeline_authors(depth)
     if len(authors) > users.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_listing(dialect), {"authors": authors}
     return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
+
+
+def timeline_page(user: User, number: int, per_page: int) -> Page:
+    """Page `number` of the user's timeline, each post with its author."""
+    listing, params = timeline_listing(user, rows_to_read(number, per_page))
+    return fetch_page(listing, number, per_page, params)

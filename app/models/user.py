@@ -92,6 +92,13 @@ followers = Table(
     Column("followed_last_post_at", UTCDateTime),
     # The primary key serves "whom do I follow"; this serves "who follows me".
     Index("ix_followers_followed_id", "followed_id"),
+    # Whom do I follow, most recently active first: the authors a timeline page can show.
+    Index(
+        "ix_followers_follower_id_followed_last_post_at",
+        "follower_id",
+        "followed_last_post_at",
+        "followed_id",
+    ),
 )
 
 
@@ -254,9 +261,21 @@ class User(UserMixin, db.Model):
     def following_count(self) -> int:
         return _count_followers_where(followers.c.follower_id == self.id)
 
-    def timeline_authors(self) -> list[int]:
-        """The user and everyone they follow."""
-        return [self.id, *db.session.scalars(_followed_ids(), {"user": self.id})]
+    def timeline_authors(self, depth: int | None = None) -> list[int]:
+        """The user and everyone they follow; with `depth`, only the followed users who can
+        have a post among the timeline's newest `depth`.
+
+        Those are the ones whose newest post is at least as new as the depth-th newest of
+        all their newest posts, and those whose newest post is not known (see
+        followers.followed_last_post_at): anyone else's newest post comes after `depth`
+        newer ones. With fewer known than `depth`, that is everyone.
+        """
+        if depth is None:
+            followed = db.session.scalars(_followed_ids(), {"user": self.id})
+        else:
+            params = {"user": self.id, "newer": depth - 1}
+            followed = db.session.scalars(_followed_ids_within(), params)
+        return [self.id, *followed]
 
     def timeline(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first."""
@@ -346,6 +365,26 @@ class User(UserMixin, db.Model):
 @cache
 def _followed_ids() -> Select:
     return select(followers.c.followed_id).where(followers.c.follower_id == bindparam("user"))
+
+
+@cache
+def _followed_ids_within() -> Select:
+    """User.timeline_authors(depth)'s followed users: two ranges of
+    ix_followers_follower_id_followed_last_post_at."""
+    newest = followers.c.followed_last_post_at
+    mine = followers.c.follower_id == bindparam("user", type_=Integer)
+    since = (
+        select(newest)
+        .where(mine, newest.is_not(None))
+        .order_by(newest.desc())
+        .limit(1)
+        # `newer` is depth - 1: MariaDB takes no expression after OFFSET.
+        .offset(bindparam("newer", type_=Integer))
+        .scalar_subquery()
+    )
+    return select(followers.c.followed_id).where(
+        mine, or_(newest.is_(None), newest >= since, since.is_(None))
+    )
 
 
 class Profile(NamedTuple):

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User, followers
-from app.models.listing import timeline_listing
-from app.pagination import Page, fetch_page
+from app.models.listing import timeline_page
+from app.pagination import Page
 from tests.migrations.conftest import ROOT, migrated_app, server_database
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -158,12 +158,32 @@ def test_the_migration_records_the_newest_posts_already_written(database_url):
 
 def listed_ids(reader: User, per_page: int) -> list[int]:
     """Every page of the home page's listing for `reader`, in order."""
-    listing, params = timeline_listing(reader)
     ids, page = [], Page(items=[], number=0, has_next=True)
     while page.has_next:
-        page = fetch_page(listing, page.number + 1, per_page, params)
+        page = timeline_page(reader, page.number + 1, per_page)
         ids += [row.id for row in page.items]
     return ids
+
+
+def test_the_timeline_authors_within_a_depth_are_the_recently_active_and_the_unknown(people):
+    reader, *authors = people
+    for author in authors:
+        reader.follow(author)
+    db.session.commit()
+    for n, author in enumerate(authors[:5]):
+        post(author, minutes(n))
+    # authors[5] and [6] never posted: unknown, like a follow made since their last post.
+    assert set(reader.timeline_authors(depth=2)) == {
+        reader.id,
+        authors[4].id,
+        authors[3].id,
+        authors[5].id,
+        authors[6].id,
+    }
+    # Deeper than the known times reach: everyone.
+    everyone = {reader.id, *(author.id for author in authors)}
+    assert set(reader.timeline_authors(depth=6)) == everyone
+    assert set(reader.timeline_authors()) == everyone
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -208,8 +228,7 @@ def test_postgresql_reads_only_the_authors_who_can_be_on_the_page(postgresql_app
         db.session.commit()
         for n, author in enumerate(authors):
             post(author, minutes(n))
-        listing, params = timeline_listing(reader)
-        plan = explain_analyze(lambda: fetch_page(listing, 1, 3, params))
+        plan = explain_analyze(lambda: timeline_page(reader, 1, 3))
         loops = [
             node["Actual Loops"]
             for node in _nodes(plan[0]["Plan"])
@@ -218,7 +237,7 @@ def test_postgresql_reads_only_the_authors_who_can_be_on_the_page(postgresql_app
         # The 4 newest authors (a page of 3 and one more row, to know there is a next
         # page) and the reader: not all 8 followed users.
         assert loops == [5], plan
-        rows = fetch_page(listing, 1, 3, params).items
+        rows = timeline_page(reader, 1, 3).items
         assert [row.username for row in rows] == ["u8", "u7", "u6"]
 
 
@@ -305,5 +324,5 @@ def test_postgresql_a_follow_made_while_its_author_posts_stays_unknown(postgresq
         db.session.commit()
     with app.app_context():
         assert recorded_by_id(reader_id, author_id) is None
-        listing, params = timeline_listing(db.session.get(User, reader_id))
-        assert [row.body for row in fetch_page(listing, 1, 1, params).items] == ["new"]
+        page = timeline_page(db.session.get(User, reader_id), 1, 1)
+        assert [row.body for row in page.items] == ["new"]
