@@ -87,8 +87,8 @@ followers = Table(
     Column("follower_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     Column("followed_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     # The time of the followed user's newest post, or NULL while unknown (a new follow, until
-    # they post again): see record_newest_post. PostgreSQL's timeline picks the authors who
-    # can be on a page from these alone (app/models/listing.py).
+    # they post again): see record_newest_post. A timeline page reads only the authors
+    # whose time can reach it (User.timeline_authors, app/models/listing.py).
     Column("followed_last_post_at", UTCDateTime),
     # The primary key serves "whom do I follow"; this serves "who follows me".
     Index("ix_followers_followed_id", "followed_id"),
