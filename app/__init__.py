@@ -15,12 +15,19 @@ from app.messages import bp as messages_bp
 from app.search import bp as search_bp
 from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
+from app.templating import Environment
 from app.translate import bp as translate_bp
 from config import Config
 
 
+class Microblog(Flask):
+    """Flask, with the app's Jinja environment (app/templating.py)."""
+
+    jinja_environment = Environment
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Microblog(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     app.config.from_mapping(overrides or {})
     security.init_app(app)
