@@ -271,11 +271,11 @@ class User(UserMixin, db.Model):
         newer ones. With fewer known than `depth`, that is everyone.
         """
         if depth is None:
-            followed = db.session.scalars(_followed_ids(), {"user": self.id})
+            query, params = _followed_ids(), {"user": self.id}
         else:
-            params = {"user": self.id, "newer": depth - 1}
-            followed = db.session.scalars(_followed_ids_within(), params)
-        return [self.id, *followed]
+            query, params = _followed_ids_within(), {"user": self.id, "newer": depth - 1}
+        # Plain ids: the session's connection, without the ORM's layer (app.pagination).
+        return [self.id, *db.session.connection().scalars(query, params)]
 
     def timeline(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first."""
