@@ -2,6 +2,8 @@
 
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from app.extensions import babel
 
@@ -53,6 +55,21 @@ def page_translations():
     return cached[1]
 
 
+@pass_eval_context
+def template_gettext(eval_context, string: str, **variables) -> str:
+    """`_()` and `gettext()` in templates: what Jinja's newstyle gettext does, in one call.
+
+    Jinja's `_` looks up `gettext` and calls it, and that wrapper calls the translation
+    function: three trips through the template context's call machinery for each string
+    (4% of a profile page's instructions). As there, the text is escaped in HTML templates
+    and always formatted with the variables.
+    """
+    text = page_translations().ugettext(string)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["html_lang"] = html_lang
@@ -65,3 +82,4 @@ def init_app(app: Flask) -> None:
         ),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)

@@ -85,3 +85,16 @@ def test_templates_follow_a_locale_forced_inside_a_request(zh_app, catalog):
         with force_locale("en"):
             assert template.render() == "Login"
         assert template.render() == chinese
+
+
+def test_template_strings_escape_their_variables_in_html_only(zh_app, catalog):
+    # What Jinja's newstyle gettext does, which app.i18n.template_gettext does in one call.
+    source = "{{ _('Hi, %(username)s!', username=name) }} {{ gettext('100%% %(x)s', x=1) }}"
+    html = zh_app.jinja_env.from_string(source)
+    text = zh_app.jinja_env.overlay(autoescape=False).from_string(source)
+    with zh_app.test_request_context(headers={"Accept-Language": "en"}):
+        assert html.render(name="<b>") == "Hi, &lt;b&gt;! 100% 1"
+        assert text.render(name="<b>") == "Hi, <b>! 100% 1"
+    hi = catalog.get("Hi, %(username)s!").string or "Hi, %(username)s!"
+    with zh_app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert html.render(name="<b>").startswith(str(escape(hi % {"username": "<b>"})))
