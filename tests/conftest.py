@@ -57,6 +57,26 @@ def make_app():
     return make
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
+    ]
+)
+def database_url(request, tmp_path):
+    """The URL of an empty database, once per kind: a SQLite file, then the PostgreSQL and
+    MariaDB servers of TEST_POSTGRES_URL and TEST_MYSQL_URL (skipped without them)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'app.db'}"
+        return
+    # Imported here: tests/migrations/conftest.py imports this module.
+    from tests.migrations.conftest import server_database
+
+    with server_database(request.param) as url:
+        yield url
+
+
 @pytest.fixture
 def app(make_app):
     return make_app()

@@ -1,7 +1,6 @@
 """`flask seed`: many users, posts and follows, on a migrated database."""
 
 from collections import Counter
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,30 +13,20 @@ from app.models import user as user_models
 from app.models.listing import timeline_listing, timeline_page
 from app.pagination import Page, fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, migrated_app, server_database
+from tests.migrations.conftest import ROOT, migrated_app
 
 PASSWORD = "seeded password"
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
-    ]
-)
-def app(request, tmp_path, monkeypatch):
+@pytest.fixture
+def app(database_url, monkeypatch):
     """The app on a fresh database of each kind, brought to the head revision by the migrations.
 
     The timeline query differs between SQLite and the servers, so both run these tests.
     """
     monkeypatch.chdir(ROOT)
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'a.db'}"
-        else:
-            url = stack.enter_context(server_database(request.param))
-        yield stack.enter_context(migrated_app(url))
+    with migrated_app(database_url) as app:
+        yield app
 
 
 def seed(runner, *extra, users=12, posts=150, follows=4):

@@ -28,24 +28,9 @@ def minutes(n: float) -> datetime:
     return T0 + timedelta(minutes=n)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
-    ]
-)
-def database_url(request, tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'a.db'}"
-        return
-    with server_database(request.param) as url:
-        yield url
-
-
 @pytest.fixture
-def app(database_url):
+def app(database_url, monkeypatch):
+    monkeypatch.chdir(ROOT)  # Flask-Migrate finds migrations/ from there
     with migrated_app(database_url) as app:
         yield app
 
@@ -135,7 +120,8 @@ def test_deleting_a_post_makes_the_time_unknown_again(people):
     assert recorded(reader, author) is None
 
 
-def test_the_migration_records_the_newest_posts_already_written(database_url):
+def test_the_migration_records_the_newest_posts_already_written(database_url, monkeypatch):
+    monkeypatch.chdir(ROOT)
     with migrated_app(database_url) as app, app.app_context():
         flask_migrate.downgrade(revision="0005")
         a, b, c = (User(username=name, email=f"{name}@example.com") for name in "abc")

@@ -114,22 +114,6 @@ def server_database(backend: str) -> Iterator[str]:
         engine.dispose()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
-    ]
-)
-def database_url(request, tmp_path) -> Iterator[str]:
-    """The URL of an empty database, once per backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'app.db'}"
-        return
-    with server_database(request.param) as url:
-        yield url
-
-
 @pytest.fixture(autouse=True)
 def _run_from_project_root(monkeypatch) -> None:
     # Flask-Migrate finds migrations/ relative to the working directory, as `flask db` does.

@@ -11,22 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Post
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, server_database
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-        pytest.param("mysql", id="mysql", marks=pytest.mark.mysql),
-    ]
-)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'app.db'}"
-        return
-    with server_database(request.param) as url:
-        yield url
+from tests.migrations.conftest import ROOT
 
 
 @pytest.fixture
