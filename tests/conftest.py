@@ -78,6 +78,17 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
+def app_on_each_database(database_url, monkeypatch):
+    """The app on a fresh database of each kind, brought to the head revision by the
+    migrations: the schema production has, where a test is about queries and their plans."""
+    from tests.migrations.conftest import ROOT, migrated_app
+
+    monkeypatch.chdir(ROOT)  # Flask-Migrate finds migrations/ from there
+    with migrated_app(database_url) as app:
+        yield app
+
+
+@pytest.fixture
 def app(make_app):
     return make_app()
 

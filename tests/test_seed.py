@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
@@ -13,20 +13,16 @@ from app.models import user as user_models
 from app.models.listing import timeline_listing, timeline_page
 from app.pagination import Page, fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, migrated_app
+from tests.migrations.conftest import ROOT
+from tests.plans import explain
 
 PASSWORD = "seeded password"
 
 
 @pytest.fixture
-def app(database_url, monkeypatch):
-    """The app on a fresh database of each kind, brought to the head revision by the migrations.
-
-    The timeline query differs between SQLite and the servers, so both run these tests.
-    """
-    monkeypatch.chdir(ROOT)
-    with migrated_app(database_url) as app:
-        yield app
+def app(app_on_each_database):
+    """The timeline query differs between SQLite and the servers, so both run these tests."""
+    return app_on_each_database
 
 
 def seed(runner, *extra, users=12, posts=150, follows=4):
@@ -144,25 +140,7 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
 def timeline_plan(user) -> str:
     """The database's plan for the home page's timeline, as it runs it (SQL and parameters)."""
     listing, params = timeline_listing(user, rows_to_read(1, 7))
-    connection = db.session.connection()
-    executed = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        executed.append((statement, parameters))
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        fetch_page(listing, 1, 7, params)
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
-    statement, parameters = executed[-1]
-    backend = connection.dialect.name
-    if backend == "postgresql":
-        # A few hundred rows: only a planner denied sequential scans shows what it would use.
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
-    rows = connection.exec_driver_sql(explain + statement, parameters).all()
-    return "\n".join(" ".join(str(value) for value in row) for row in rows)
+    return explain(lambda: fetch_page(listing, 1, 7, params))
 
 
 def test_the_timeline_is_served_by_the_author_index(app, runner):

@@ -54,21 +54,15 @@ def _dialect() -> str:
 
 def listing(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
-    and email; the page is cut before the join, so only its rows meet the user table."""
+    and email.
+
+    The page is cut from the posts' keys alone, which an index holds in order: the rows
+    skipped to reach a deep page are index entries, not posts (PostgreSQL read every post
+    before /explore?page=20000, 280 ms at 500,000 posts), and only the page's rows are read.
+    """
     limit, offset = page_window(dialect or _dialect())
-    page = posts.limit(limit).offset(offset).subquery("page")
-    return (
-        select(
-            page.c.id,
-            page.c.body,
-            page.c.timestamp,
-            page.c.language,
-            User.username,
-            User.email,
-        )
-        .join(User, User.id == page.c.user_id)
-        .order_by(page.c.timestamp.desc(), page.c.id.desc())
-    )
+    keys = posts.with_only_columns(Post.id, Post.timestamp)
+    return listing_of_keys(keys.limit(limit).offset(offset).subquery("page"))
 
 
 def listing_of_keys(page: Subquery) -> Select:

@@ -16,13 +16,16 @@ if TYPE_CHECKING:
 class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(String(280))
-    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
 
     author: Mapped["User"] = relationship(back_populates="posts")
 
     __table_args__ = (
+        # Everyone's posts newest first (explore). With id, a page's keys come from the index
+        # alone at any depth: PostgreSQL, unlike SQLite and InnoDB, does not add the key itself.
+        Index("ix_post_timestamp_id", "timestamp", "id"),
         # A user's posts newest first: the profile page and each author's share of a timeline.
         # With id, the index alone yields (timestamp, id) order, which PostgreSQL can merge.
         Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),

@@ -20,19 +20,13 @@ from app.models import Post, User, followers
 from app.models.listing import timeline_page
 from app.pagination import Page
 from tests.migrations.conftest import ROOT, migrated_app, server_database
+from tests.plans import explain_analyze, plan_nodes
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def minutes(n: float) -> datetime:
     return T0 + timedelta(minutes=n)
-
-
-@pytest.fixture
-def app(database_url, monkeypatch):
-    monkeypatch.chdir(ROOT)  # Flask-Migrate finds migrations/ from there
-    with migrated_app(database_url) as app:
-        yield app
 
 
 @pytest.fixture
@@ -43,9 +37,9 @@ def postgresql_app(monkeypatch):
 
 
 @pytest.fixture
-def people(app):
+def people(app_on_each_database):
     """Users named a, b, c…, inside an app context."""
-    with app.app_context():
+    with app_on_each_database.app_context():
         users = [User(username=name, email=f"{name}@example.com") for name in "abcdefgh"]
         db.session.add_all(users)
         db.session.commit()
@@ -120,9 +114,8 @@ def test_deleting_a_post_makes_the_time_unknown_again(people):
     assert recorded(reader, author) is None
 
 
-def test_the_migration_records_the_newest_posts_already_written(database_url, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    with migrated_app(database_url) as app, app.app_context():
+def test_the_migration_records_the_newest_posts_already_written(app_on_each_database):
+    with app_on_each_database.app_context():
         flask_migrate.downgrade(revision="0005")
         a, b, c = (User(username=name, email=f"{name}@example.com") for name in "abc")
         db.session.add_all([a, b, c])
@@ -217,7 +210,7 @@ def test_postgresql_reads_only_the_authors_who_can_be_on_the_page(postgresql_app
         plan = explain_analyze(lambda: timeline_page(reader, 1, 3))
         loops = [
             node["Actual Loops"]
-            for node in _nodes(plan[0]["Plan"])
+            for node in plan_nodes(plan[0]["Plan"])
             if node.get("Index Name") == "ix_post_user_id_timestamp_id"
         ]
         # The 4 newest authors (a page of 3 and one more row, to know there is a next
@@ -225,30 +218,6 @@ def test_postgresql_reads_only_the_authors_who_can_be_on_the_page(postgresql_app
         assert loops == [5], plan
         rows = timeline_page(reader, 1, 3).items
         assert [row.username for row in rows] == ["u8", "u7", "u6"]
-
-
-def explain_analyze(run) -> list:
-    """PostgreSQL's EXPLAIN ANALYZE of the last statement `run()` sends, as JSON."""
-    connection = db.session.connection()
-    executed = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        executed.append((statement, parameters))
-
-    sa.event.listen(connection, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", record)
-    statement, parameters = executed[-1]
-    explain = "EXPLAIN (ANALYZE, FORMAT JSON) " + statement
-    return connection.exec_driver_sql(explain, parameters).scalar_one()
-
-
-def _nodes(node: dict):
-    yield node
-    for child in node.get("Plans", []):
-        yield from _nodes(child)
 
 
 @pytest.mark.postgres
