@@ -89,6 +89,16 @@ def app_on_each_database(database_url, monkeypatch):
 
 
 @pytest.fixture
+def postgresql_app(monkeypatch):
+    """The app on a fresh, migrated PostgreSQL database, for what only PostgreSQL does."""
+    from tests.migrations.conftest import ROOT, migrated_app, server_database
+
+    monkeypatch.chdir(ROOT)
+    with server_database("postgres") as url, migrated_app(url) as app:
+        yield app
+
+
+@pytest.fixture
 def app(make_app):
     return make_app()
 

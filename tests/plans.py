@@ -7,8 +7,8 @@ from sqlalchemy import event
 from app.extensions import db
 
 
-def last_statement(run: Callable[[], object]) -> tuple[str, object]:
-    """The SQL and parameters of the last statement `run()` sends on the session's connection."""
+def statements(run: Callable[[], object]) -> list[tuple[str, object]]:
+    """The SQL and parameters of each statement `run()` sends on the session's connection."""
     connection = db.session.connection()
     executed = []
 
@@ -20,7 +20,12 @@ def last_statement(run: Callable[[], object]) -> tuple[str, object]:
         run()
     finally:
         event.remove(connection, "before_cursor_execute", record)
-    return executed[-1]
+    return executed
+
+
+def last_statement(run: Callable[[], object]) -> tuple[str, object]:
+    """The SQL and parameters of the last statement `run()` sends on the session's connection."""
+    return statements(run)[-1]
 
 
 def explain(run: Callable[[], object]) -> str:
@@ -39,7 +44,11 @@ def explain(run: Callable[[], object]) -> str:
 
 def explain_analyze(run: Callable[[], object]) -> list:
     """PostgreSQL's EXPLAIN ANALYZE of the last statement `run()` sends, as JSON."""
-    statement, parameters = last_statement(run)
+    return analyzed(*last_statement(run))
+
+
+def analyzed(statement: str, parameters: object) -> list:
+    """PostgreSQL's EXPLAIN ANALYZE of a statement, as JSON."""
     explain = "EXPLAIN (ANALYZE, FORMAT JSON) " + statement
     return db.session.connection().exec_driver_sql(explain, parameters).scalar_one()
 

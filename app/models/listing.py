@@ -9,6 +9,7 @@ from functools import cache
 
 from sqlalchemy import (
     BindParameter,
+    FromClause,
     Integer,
     Select,
     Subquery,
@@ -96,11 +97,9 @@ def _author_listing(dialect: str) -> Select:
     return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect)
 
 
-@cache
-def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
-    # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
-    # (on SQLite, merging whole rows read a table row for every author: twice the time).
-    keys = timeline_keys(dialect, author_count)
+def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
+    """One page of the posts whose keys (id, timestamp) are the rows of `keys`, newest first,
+    each with its author's username and email."""
     limit, offset = page_window(dialect)
     page = (
         select(keys.c.id, keys.c.timestamp)
@@ -110,6 +109,13 @@ def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
         .subquery("page")
     )
     return listing_of_keys(page)
+
+
+@cache
+def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
+    # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
+    # (on SQLite, merging whole rows read a table row for every author: twice the time).
+    return listing_of_newest_keys(timeline_keys(dialect, author_count), dialect)
 
 
 @cache

@@ -7,9 +7,8 @@ from flask_babel import _
 from flask_login import login_required
 
 from app.database import require_current_schema
-from app.models.listing import listing
-from app.pagination import fetch_page, requested_page
-from app.search.backends import posts_matching, rebuild_index
+from app.pagination import requested_page
+from app.search.backends import rebuild_index, search_page
 from app.search.forms import SearchForm
 
 bp = Blueprint("search", __name__)
@@ -24,8 +23,8 @@ def search():
     form = SearchForm(request.args)
     page = None
     if "q" in request.args and form.validate():
-        matches = listing(posts_matching(form.q.data))
-        page = fetch_page(matches, requested_page(), current_app.config["POSTS_PER_PAGE"])
+        per_page = current_app.config["POSTS_PER_PAGE"]
+        page = search_page(form.q.data, requested_page(), per_page)
     return render_template("search/search.html", title=_("Search"), form=form, page=page)
 
 

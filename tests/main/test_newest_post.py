@@ -19,7 +19,6 @@ from app.extensions import db
 from app.models import Post, User, followers
 from app.models.listing import timeline_page
 from app.pagination import Page
-from tests.migrations.conftest import ROOT, migrated_app, server_database
 from tests.plans import explain_analyze, plan_nodes
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -27,13 +26,6 @@ T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 def minutes(n: float) -> datetime:
     return T0 + timedelta(minutes=n)
-
-
-@pytest.fixture
-def postgresql_app(monkeypatch):
-    monkeypatch.chdir(ROOT)
-    with server_database("postgres") as url, migrated_app(url) as app:
-        yield app
 
 
 @pytest.fixture

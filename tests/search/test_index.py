@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Post, User
-from app.search.backends import posts_matching
-from tests.conftest import TEST_CONFIG
+from app.search import backends
+from app.search.backends import posts_matching, search_page
+from tests.conftest import TEST_CONFIG, add_user
 from tests.migrations.test_migrations import sample_row
+from tests.plans import analyzed, plan_nodes, statements
 
 
 def bodies(query: str) -> list[str]:
@@ -170,3 +172,77 @@ def test_searches_use_the_index(app, write_posts, backend):
             assert "ix_post_body_trigram" in query_plan("计划表")
         else:
             pytest.skip("MariaDB searches with LIKE, without an index")
+
+
+@pytest.fixture
+def many_posts(app, susan):
+    """Store posts by susan, a minute apart, oldest first, in one statement."""
+
+    def write(bodies):
+        with app.app_context():
+            start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+            rows = [
+                {"body": body, "user_id": susan.id, "timestamp": start + dt.timedelta(minutes=n)}
+                for n, body in enumerate(bodies)
+            ]
+            db.session.execute(sa.insert(Post), rows)
+            db.session.commit()
+
+    return write
+
+
+def every_page(query: str, per_page: int) -> list[int]:
+    listed, number = [], 1
+    while True:
+        page = search_page(query, number, per_page)
+        listed += [row.id for row in page.items]
+        if not page.has_next:
+            return listed
+        number += 1
+
+
+@pytest.mark.parametrize("newest_posts_first", [4, 1000])
+def test_every_page_of_a_search_follows_the_newest_first_order(
+    app, many_posts, monkeypatch, newest_posts_first
+):
+    """Whether the newest posts fill the page or the search index finds every match."""
+    monkeypatch.setattr(backends, "NEWEST_POSTS_FIRST", newest_posts_first)
+    many_posts(
+        ["rare common 罕见"] * 2
+        + [f"common {n} 常见" for n in range(20)]
+        + ["other"] * 5
+        + ["common again"] * 3
+    )
+    with app.app_context():
+        for query in ("common", "rare", "罕见", "常见", "common rare", "absent", "COMMON 常见"):
+            expected = [post.id for post in db.session.scalars(posts_matching(query))]
+            for per_page in (1, 3, 7, 50):
+                assert every_page(query, per_page) == expected, (query, per_page)
+
+
+@pytest.mark.postgres
+def test_postgresql_finds_a_word_no_post_holds_without_reading_every_post(postgresql_app):
+    """PostgreSQL's guess for a word it has no statistics for made it read posts newest
+    first until a page was full: for a word nobody wrote, every post."""
+    susan = add_user(postgresql_app)
+    with postgresql_app.app_context():
+        db.session.execute(
+            sa.text(
+                "INSERT INTO post (body, timestamp, user_id) "
+                "SELECT (ARRAY['flask', 'query', 'index', 'morning'])[n % 4 + 1] || ' post', "
+                "timestamp '2026-01-01' + n * interval '1 minute', :author "
+                "FROM generate_series(1, 20000) AS n"
+            ),
+            {"author": susan.id},
+        )
+        db.session.execute(sa.text("ANALYZE post"))
+        sent = statements(lambda: search_page("zebra", 1, 2))
+        read = 0
+        for statement, parameters in sent:
+            for node in plan_nodes(analyzed(statement, parameters)[0]["Plan"]):
+                read += node.get("Rows Removed by Filter", 0)
+        # At most the newest posts, looked at first; then the search index found no match.
+        assert read <= backends.NEWEST_POSTS_FIRST, sent
+        assert search_page("zebra", 1, 2).items == []
+        newest = [post.id for post in db.session.scalars(posts_matching("morning").limit(2))]
+        assert [row.id for row in search_page("morning", 1, 2).items] == newest
