@@ -11,9 +11,10 @@ from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
 from app.models import user as user_models
 from app.models.listing import timeline_listing, timeline_page
-from app.pagination import Page, fetch_page, rows_to_read
+from app.pagination import fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
 from tests.migrations.conftest import ROOT
+from tests.paging import every_row
 from tests.plans import explain
 
 PASSWORD = "seeded password"
@@ -128,10 +129,7 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
         # Pages of 2 end before the 5 authors' latest posts run out (PostgreSQL cuts each
         # author's range at a time then), pages of 7 after.
         for per_page in (2, 7):
-            listed, page = [], Page(items=[], number=0, has_next=True)
-            while page.has_next:
-                page = timeline_page(user, page.number + 1, per_page)
-                listed += page.items
+            listed = every_row(lambda number, size=per_page: timeline_page(user, number, size))
             assert [row.id for row in listed] == [post.id for post in everything]
             authors = [post.author.username for post in everything]
             assert [row.username for row in listed] == authors

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Post, User
 from app.models.listing import author_listing, explore_listing
 from app.pagination import fetch_page
+from tests.paging import every_row
 from tests.plans import explain
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -31,13 +32,8 @@ def authors(app_on_each_database):
 
 
 def every_page(listing, per_page: int, params: dict | None = None) -> list[tuple]:
-    listed, number = [], 1
-    while True:
-        page = fetch_page(listing, number, per_page, params)
-        listed += [(row.id, row.body, row.username) for row in page.items]
-        if not page.has_next:
-            return listed
-        number += 1
+    rows = every_row(lambda number: fetch_page(listing, number, per_page, params))
+    return [(row.id, row.body, row.username) for row in rows]
 
 
 def newest_first(*conditions) -> list[tuple]:

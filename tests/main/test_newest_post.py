@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Post, User, followers
 from app.models.listing import timeline_page
-from app.pagination import Page
+from tests.paging import every_row
 from tests.plans import explain_analyze, plan_nodes
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -129,11 +129,7 @@ def test_the_migration_records_the_newest_posts_already_written(app_on_each_data
 
 def listed_ids(reader: User, per_page: int) -> list[int]:
     """Every page of the home page's listing for `reader`, in order."""
-    ids, page = [], Page(items=[], number=0, has_next=True)
-    while page.has_next:
-        page = timeline_page(reader, page.number + 1, per_page)
-        ids += [row.id for row in page.items]
-    return ids
+    return [row.id for row in every_row(lambda number: timeline_page(reader, number, per_page))]
 
 
 def test_the_timeline_authors_within_a_depth_are_the_recently_active_and_the_unknown(people):

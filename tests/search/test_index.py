@@ -14,6 +14,7 @@ from app.search import backends
 from app.search.backends import posts_matching, search_page
 from tests.conftest import TEST_CONFIG, add_user
 from tests.migrations.test_migrations import sample_row
+from tests.paging import every_row
 from tests.plans import analyzed, explain, plan_nodes, statements
 
 
@@ -188,13 +189,7 @@ def many_posts(app, susan):
 
 
 def every_page(query: str, per_page: int) -> list[int]:
-    listed, number = [], 1
-    while True:
-        page = search_page(query, number, per_page)
-        listed += [row.id for row in page.items]
-        if not page.has_next:
-            return listed
-        number += 1
+    return [row.id for row in every_row(lambda number: search_page(query, number, per_page))]
 
 
 @pytest.mark.parametrize("newest_posts_first", [4, 1000])
