@@ -16,6 +16,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated setting as a list, without blanks."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def database_url(url: str | None) -> str:
     """The SQLAlchemy URL for DATABASE_URL, accepting Heroku's old ``postgres://`` form."""
     if not url:
@@ -47,7 +52,7 @@ class Config:
     MAIL_RETRY_INTERVALS = [
         int(seconds) for seconds in os.environ.get("MAIL_RETRY_INTERVALS", "10,60,300").split(",")
     ]
-    ADMINS = [a.strip() for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
+    ADMINS = env_list("ADMINS")
 
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
     LANGUAGES = ["en", "zh_CN"]
@@ -73,8 +78,18 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST") or 65536)
     ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM") or 4)
 
+    # The site's public host[:port] and scheme: every link in an email is built from them,
+    # never from the request's Host header (required outside debug mode).
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+    # Hosts answered besides SERVER_NAME's; any other Host header gets a 400.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
+    # Larger request bodies are refused with 413 before they are read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+    # Seconds a client may take to send a request's body (under gunicorn's worker timeout).
+    REQUEST_BODY_TIMEOUT = float(os.environ.get("REQUEST_BODY_TIMEOUT") or 10)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

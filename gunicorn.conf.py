@@ -17,6 +17,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 0)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Behind nginx on the same machine, trust its X-Forwarded-* headers (the app's ProxyFix
-# also needs TRUSTED_PROXIES=1).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-* headers are believed by the app's ProxyFix alone, as far as TRUSTED_PROXIES
+# says; gunicorn believes none, or any local client could claim HTTPS with TRUSTED_PROXIES=0.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}

@@ -13,6 +13,7 @@ from flask_mail import Message, email_dispatched
 
 from app.extensions import mail
 from app.jobs import job_app_context
+from app.security import canonical_url_for
 
 
 def print_to_console(app: Flask, message: Message) -> None:
@@ -50,14 +51,15 @@ def send_email(
 ) -> None:
     """Send the email rendered from email/<template>.txt and .html.
 
+    Their url_for builds every link on the configured SERVER_NAME, never the request's host.
     attachments are (filename, mimetype, data); sync sends before returning, for background
     jobs whose process may end as soon as the job does.
     """
     message = Message(
         subject,
         recipients=recipients,
-        body=render_template(f"email/{template}.txt", **context),
-        html=render_template(f"email/{template}.html", **context),
+        body=render_template(f"email/{template}.txt", url_for=canonical_url_for, **context),
+        html=render_template(f"email/{template}.html", url_for=canonical_url_for, **context),
     )
     for filename, mimetype, data in attachments:
         message.attach(filename, mimetype, data)

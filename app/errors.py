@@ -1,9 +1,9 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template
 from flask_babel import _
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.api.errors import error_response, is_api_request
 from app.database import BEHIND_MESSAGE, migrations_pending
@@ -15,6 +15,11 @@ def http_error(error: HTTPException):
     if is_api_request():
         return error_response(error)
     return render_template("errors/error.html", error=error), error.code
+
+
+def untrusted_host(error: SecurityError):
+    """A Host header that is not this site's: plain text, as no link may be built on it."""
+    return Response(f"{error.description}\n", 400, mimetype="text/plain")
 
 
 def not_found(error: HTTPException):
@@ -65,6 +70,7 @@ def end_session(error: BaseException | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(404, not_found)
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(500, internal_error)

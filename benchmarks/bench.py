@@ -105,7 +105,9 @@ def app_environment(database: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
     env.update(
         DATABASE_URL=database,
-        SECRET_KEY="benchmark-secret-key",
+        SECRET_KEY="benchmark-secret-key-of-at-least-32-characters",
+        SERVER_NAME="127.0.0.1",
+        PREFERRED_URL_SCHEME="http",
         RATELIMIT_ENABLED="0",
         FLASK_APP="microblog.py",
         PYTHONPATH=str(ROOT),

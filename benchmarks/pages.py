@@ -60,7 +60,13 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to a database that `flask seed` filled.")
 
-    app = create_app({"SECRET_KEY": "pages-benchmark", "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SECRET_KEY": "pages-benchmark" * 3,
+            "SERVER_NAME": "localhost",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     client = logged_in_client(app, args.user)
     anonymous = app.test_client()
     if args.only:

@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--plan", action="store_true", help="print the query plan of page 1")
     args = parser.parse_args()
 
-    app = create_app({"SECRET_KEY": "timeline-benchmark"})
+    app = create_app({"SECRET_KEY": "timeline-benchmark" * 2, "SERVER_NAME": "localhost"})
     with app.app_context():
         # SQLite runs in this process, so CPU time is immune to the other load on the
         # machine; a server database's time is only visible on the wall clock.

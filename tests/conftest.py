@@ -32,6 +32,8 @@ TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    # The test client's scheme (production's default is https).
+    "PREFERRED_URL_SCHEME": "http",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "MAIL_SERVER": None,

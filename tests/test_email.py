@@ -127,6 +127,7 @@ def test_production_errors_are_logged_and_mailed_to_admins(smtp_server, tmp_path
     app = create_app(
         {
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "SERVER_NAME": "localhost",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": port,
@@ -162,6 +163,7 @@ def test_log_to_stdout(tmp_path, monkeypatch, capsys):
     app = create_app(
         {
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "SERVER_NAME": "localhost",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "LOG_TO_STDOUT": True,
         }

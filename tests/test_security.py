@@ -242,7 +242,9 @@ def test_testing_app_creates_instance_key_once(instance_path):
 
     assert create_app(settings).config["SECRET_KEY"] == key
     # Once the key exists, a production app uses it rather than refusing to start.
-    production = create_app({**settings, "TESTING": False, "LOG_TO_STDOUT": True})
+    production = create_app(
+        {**settings, "TESTING": False, "LOG_TO_STDOUT": True, "SERVER_NAME": "localhost"}
+    )
     for handler in list(production.logger.handlers):
         production.logger.removeHandler(handler)
     assert production.config["SECRET_KEY"] == key

@@ -160,6 +160,7 @@ def server(smtp, tmp_path_factory):
     for _attempt in range(3):
         port = free_port()
         url = f"http://{LOCAL_HOST}:{port}"
+        env.update(SERVER_NAME=f"{LOCAL_HOST}:{port}", PREFERRED_URL_SCHEME="http")
         with open(log, "ab") as output:
             process = subprocess.Popen(
                 [BIN / "gunicorn", "-w", "2", "-b", f"{LOCAL_HOST}:{port}", "microblog:app"],

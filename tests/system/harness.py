@@ -233,6 +233,10 @@ class Stack:
             "MAIL_PORT": str(self.smtp_port),
             "MAIL_TIMEOUT": "5",
             "SECRET_KEY": self.secret_key,
+            # The site is nginx's address: emailed links point there, whichever instance
+            # sends them (the instances' own ports share its host, so they are answered too).
+            "SERVER_NAME": f"{HOST}:{self.nginx_port}",
+            "PREFERRED_URL_SCHEME": "http",
             "TRUSTED_PROXIES": "1",
             "LOG_TO_STDOUT": "1",
             # The production hash cost would make sign-up and login the whole benchmark.
@@ -490,9 +494,16 @@ http {{
         keepalive 16;
     }}
 
+    # As in deployment/nginx-microblog.conf: a Host that is not the site's gets no answer.
+    server {{
+        listen {HOST}:{self.nginx_port} default_server;
+        server_name _;
+        return 444;
+    }}
+
     server {{
         listen {HOST}:{self.nginx_port};
-        server_name localhost;
+        server_name {HOST};
 
         location /static/ {{
             alias {ROOT / "app" / "static"}/;
