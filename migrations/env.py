@@ -81,12 +81,13 @@ def migration_lock(connection):
         lock = "SELECT GET_LOCK('microblog_migrations', 600)"
         unlock = "SELECT RELEASE_LOCK('microblog_migrations')"
     else:
-        # SQLite has no named locks: lock a file beside the database file instead.
+        # SQLite has no named locks: flock the database file itself, which leaves no file
+        # behind (SQLite's own locks are fcntl byte ranges, which flock does not touch).
         database = connection.engine.url.database
         if not database or database == ":memory:":
             yield
             return
-        with open(f"{database}.migrate-lock", "w") as lock_file:
+        with open(database, "ab") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             yield
         return

@@ -111,3 +111,12 @@ def test_flask_run_without_server_name_prints_one_line(tmp_path):
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "Error: SERVER_NAME is not set" in done.stderr
+
+
+def test_upgrade_leaves_nothing_beside_the_database(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    env = production_env(folder / "app.db")
+    done = flask(["db", "upgrade"], env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["app.db"]
