@@ -1,4 +1,5 @@
-"""`flask translate …`: the tutorial's translation workflow, on top of pybabel."""
+"""`flask translate …`: the tutorial's translation workflow, on top of pybabel; and the
+app's other commands, which report a database that fails them in one line."""
 
 import subprocess
 import sys
@@ -7,6 +8,8 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate.cli import db as db_commands
+from sqlalchemy.exc import DBAPIError
 
 from app.search.routes import search_cli
 from app.seed import seed
@@ -53,7 +56,28 @@ def init(lang: str) -> None:
     (ROOT / POT_FILE).unlink()
 
 
+def report_database_errors(command: click.Command) -> None:
+    """A database that is down or refuses a statement ends `command` with one line, not a
+    traceback."""
+    if getattr(command, "reports_database_errors", False):
+        return
+    invoke = command.invoke
+
+    def invoke_reporting(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            raise click.ClickException(f"The database failed: {reason}") from None
+
+    command.invoke = invoke_reporting  # type: ignore[method-assign]
+    command.reports_database_errors = True  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(seed)
     app.cli.add_command(search_cli)
+    # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
+    for command in (db_commands, seed, search_cli):
+        report_database_errors(command)
