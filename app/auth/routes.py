@@ -67,6 +67,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Log out (a POST behind CSRF, so no link or image can log anyone out)."""
+    if current_user.is_authenticated:
+        # Server-side: a saved copy of the session or remember-me cookie is dead too.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
     # Straight to the login page: the home page would only bounce there with a second message.
