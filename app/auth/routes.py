@@ -59,6 +59,8 @@ def login():
             form.password.errors.append(_("Invalid username or password"))
         else:
             db.session.commit()
+            # A fresh session: a CSRF token (or anything else) taken before login is void.
+            session.clear()
             login_user(user, remember=form.remember_me.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)

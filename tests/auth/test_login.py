@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import User
 from config import Config
+from tests.conftest import add_user
 
 PASSWORD = "correct horse"  # the make_user default
 
@@ -178,6 +179,26 @@ def test_logout_ends_the_session_on_the_server(app, client, auth, make_user):
     assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
     auth.login()
     assert client.get("/").status_code == 200
+
+
+def test_login_starts_a_fresh_session(make_app, csrf_token):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app)
+    client = app.test_client()
+    taken_before = csrf_token(client.get("/auth/login"))
+    with client.session_transaction() as session:
+        session["reset_token"] = "a token from before"
+    credentials = {"username": "susan", "password": PASSWORD, "csrf_token": taken_before}
+    assert client.post("/auth/login", data=credentials).status_code == 302
+
+    refused = client.post("/auth/logout", data={"csrf_token": taken_before})
+    assert refused.status_code == 400
+    assert logged_in_as(client) == "1"
+    with client.session_transaction() as session:
+        assert "reset_token" not in session
+    taken_after = csrf_token(client.get("/index"))
+    assert client.post("/auth/logout", data={"csrf_token": taken_after}).status_code == 302
+    assert logged_in_as(client) is None
 
 
 def test_logout_without_a_session_changes_nothing(app, client, auth, make_user):
