@@ -59,6 +59,8 @@ def login():
             form.password.errors.append(_("Invalid username or password"))
         else:
             db.session.commit()
+            # A fresh session: a CSRF token (or anything else) taken before login is void.
+            session.clear()
             login_user(user, remember=form.remember_me.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)
@@ -67,6 +69,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Log out (a POST behind CSRF, so no link or image can log anyone out)."""
+    if current_user.is_authenticated:
+        # Server-side: a saved copy of the session or remember-me cookie is dead too.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
     # Straight to the login page: the home page would only bounce there with a second message.

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.messages.forms import MessageForm
+from app.messages.forms import MarkReadForm, MessageForm
 from app.models import Message, Notification, user_by_username, utcnow
 from app.pagination import paginate, requested_page
 
@@ -54,14 +54,30 @@ def send_message(recipient: str):
 @bp.route("/messages")
 @login_required
 def messages():
-    """Read the private messages you received, newest first."""
+    """Read the private messages you received, newest first (marked read by mark_read)."""
     number = requested_page()
-    current_user.last_message_read_time = utcnow()
-    Notification.replace(current_user, "unread_message_count", 0)
-    db.session.commit()
     query = Message.received_by(current_user).options(joinedload(Message.author))
     page = paginate(query, number, current_app.config["POSTS_PER_PAGE"])
-    return render_template("messages/messages.html", title=_("Messages"), page=page)
+    form = MarkReadForm(until=utcnow())
+    return render_template(
+        "messages/messages.html", title=_("Messages"), page=page, mark_read_form=form
+    )
+
+
+@bp.route("/messages/read", methods=["POST"])
+@login_required
+def mark_read():
+    """Mark your messages read: a POST behind CSRF, which the messages page sends as it opens."""
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    Message.mark_read(current_user, form.until.data)
+    unread = Message.unread_count(current_user)
+    Notification.replace(current_user, "unread_message_count", unread)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(unread=unread)
+    return redirect(url_for(".messages"))
 
 
 def parse_since(value: str | None) -> float | None:

@@ -1,12 +1,13 @@
 """Bearer tokens for the REST API. Only a hash is stored: a leaked table grants nothing."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
@@ -24,6 +25,9 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The password it was issued under (User.password_fingerprint): a new password revokes
+    # it, even one set while the token was being issued. NULL: issued before tokens kept it.
+    password_fingerprint: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped["User"] = relationship()
 
@@ -31,15 +35,29 @@ class ApiToken(db.Model):
     def issue(user: "User", lifetime: timedelta) -> str:
         """Create a token for `user` and return it; it is never readable again (caller commits)."""
         token = secrets.token_urlsafe(32)
-        db.session.add(
-            ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)
+        record = ApiToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            expires_at=utcnow() + lifetime,
+            password_fingerprint=user.password_fingerprint(),
         )
+        db.session.add(record)
         return token
 
     @staticmethod
     def find(token: str) -> "ApiToken | None":
-        """The unexpired token record for this bearer token, if any."""
-        record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        """The record of this bearer token, with its user, if it has neither expired nor
+        outlived the password it was issued under."""
+        query = (
+            select(ApiToken)
+            .join(ApiToken.user)
+            .options(contains_eager(ApiToken.user))
+            .where(ApiToken.token_hash == _digest(token))
+        )
+        record = db.session.scalar(query)
         if record is None or record.expires_at <= utcnow():
+            return None
+        issued_under = record.password_fingerprint or ""
+        if not hmac.compare_digest(issued_under, record.user.password_fingerprint()):
             return None
         return record

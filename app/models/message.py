@@ -37,6 +37,17 @@ class Message(db.Model):
         )
 
     @staticmethod
+    def mark_read(user: "User", until: datetime) -> None:
+        """Count what `user` received until `until` as read (the caller commits).
+
+        Never a time to come, and never earlier than before: a page left open in another tab
+        cannot bring back messages already read.
+        """
+        until = min(until, utcnow())
+        if user.last_message_read_time is None or until > user.last_message_read_time:
+            user.last_message_read_time = until
+
+    @staticmethod
     def unread_count(user: "User") -> int:
         """What arrived for `user` since they last read their messages."""
         return db.session.scalar(select(User.unread_message_count).where(User.id == user.id)) or 0

@@ -217,6 +217,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login id (get_id): raised at logout, so no copy of a session cookie or
+    # remember-me cookie from before it logs in again.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # unread_message_count, counted by the database: see app/models/message.py.
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
@@ -346,8 +349,15 @@ class User(UserMixin, db.Model):
         return digest.hexdigest()[:32]
 
     def get_id(self) -> str:
-        # Flask-Login's alternative id: sessions and remember-me cookies die with the password.
-        return f"{self.id}:{self.password_fingerprint()}"
+        # Flask-Login's alternative id: sessions and remember-me cookies die with the password
+        # and at logout.
+        return f"{self.id}:{self.session_generation}:{self.password_fingerprint()}"
+
+    def end_sessions(self) -> None:
+        """End every session and remember-me cookie of this user, on every device (the caller
+        commits)."""
+        # In SQL, so two logouts at once both count.
+        self.session_generation = User.session_generation + 1
 
     def seen_now(self, every_seconds: int = 300) -> bool:
         """Record a visit, at most once every few minutes, so pages need not write on every hit."""
@@ -443,10 +453,14 @@ def user_by_username(username: str) -> User | None:
 
 @login.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    """The user of a login id (User.get_id), if it is still theirs."""
+    user_id, _, rest = session_id.partition(":")
+    generation, _, fingerprint = rest.partition(":")
+    if not user_id.isdecimal() or not generation.isdecimal():
         return None
     user = db.session.execute(_signed_in_user(), {"id": int(user_id)}).scalar_one_or_none()
-    if user is None or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
+    if user is None or user.session_generation != int(generation):
+        return None
+    if not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user

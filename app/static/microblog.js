@@ -107,6 +107,36 @@ function setUpTranslations() {
   });
 }
 
+// The navbar's unread-messages badge, hidden at 0.
+function setUnreadCount(count) {
+  const badge = document.getElementById("message-count");
+  if (!badge) return;
+  const number = Number(count) || 0;
+  badge.textContent = String(number);
+  badge.classList.toggle("d-none", number === 0);
+}
+
+// The messages page marks its messages read with a POST as it opens (a GET must not: any
+// site could send one), so the reader need not press its "Mark as read" button.
+async function markMessagesRead() {
+  const form = document.getElementById("mark-messages-read");
+  if (!form) return;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      body: new FormData(form),
+    });
+    if (!response.ok) return;
+    const { unread } = await response.json();
+    setUnreadCount(unread);
+    if (!unread) form.remove();
+  } catch {
+    // The button still works.
+  }
+}
+
 // While a logged-in page is open, ask every few seconds what changed: the unread-messages
 // badge and the progress of background tasks. Without JavaScript the page shows the count
 // as it was when loaded.
@@ -117,12 +147,6 @@ function setUpNotifications() {
   const progressArea = document.getElementById("task-progress");
   let since = 0;
   let firstPoll = true;
-
-  function setUnreadCount(count) {
-    const number = Number(count) || 0;
-    badge.textContent = String(number);
-    badge.classList.toggle("d-none", number === 0);
-  }
 
   function setTaskProgress(data, timestamp) {
     if (!progressArea || typeof data !== "object" || data === null) return;
@@ -175,9 +199,11 @@ function setUpNotifications() {
   loop();
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
   localiseTimes(document);
   setUpUserPopups();
   setUpTranslations();
+  // Polled after: a first poll answered before the POST would show the old count again.
+  await markMessagesRead();
   setUpNotifications();
 });

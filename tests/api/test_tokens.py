@@ -3,10 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
+from app.auth.tokens import make_reset_token
 from app.extensions import db
-from app.models import ApiToken, User
+from app.models import ApiToken, User, password_hasher
 from tests.api.conftest import basic, bearer
+from tests.conftest import PASSWORD
 
 
 @pytest.mark.parametrize("login", ["susan", "SUSAN", "susan@example.com", " Susan@Example.com "])
@@ -99,3 +102,54 @@ def test_token_requests_are_rate_limited(make_app):
     response = client.post("/api/tokens", headers=basic("x", "y"))
     assert response.status_code == 429
     assert response.json["error"] == "Too Many Requests"
+
+
+NEW_PASSWORD = "battery staple"
+
+
+def change_password(app):
+    """Change susan's password through the change-password page."""
+    browser = app.test_client()
+    browser.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    data = {"current_password": PASSWORD, "password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert browser.post("/auth/change_password", data=data).status_code == 302
+
+
+def reset_password(app):
+    """Reset susan's password through an emailed link."""
+    with app.app_context():
+        link_token = make_reset_token(db.session.get(User, 1))
+    browser = app.test_client()
+    browser.get(f"/auth/reset_password/{link_token}")
+    data = {"password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert browser.post("/auth/reset_password", data=data).status_code == 302
+
+
+@pytest.mark.parametrize("new_password", [change_password, reset_password])
+def test_a_new_password_revokes_every_token(app, client, susan, get_token, new_password):
+    tokens = [get_token(), get_token("susan@example.com")]
+    for token in tokens:
+        assert client.get("/api/timeline", headers=bearer(token)).status_code == 200
+
+    new_password(app)
+
+    for token in tokens:
+        response = client.get("/api/timeline", headers=bearer(token))
+        assert response.status_code == 401
+        assert "error=invalid_token" in response.headers["WWW-Authenticate"].replace('"', "")
+    fresh = bearer(get_token(password=NEW_PASSWORD))
+    assert client.get("/api/timeline", headers=fresh).status_code == 200
+    assert client.post("/api/tokens", headers=basic("susan")).status_code == 401
+
+
+def test_a_token_issued_while_the_password_changes_is_refused(app, client, susan):
+    # The token request checked the old password; the new one is saved before its token.
+    with app.app_context():
+        user = db.session.get(User, 1)
+        with db.engine.begin() as other_request:
+            other_request.execute(
+                update(User).values(password_hash=password_hasher().hash(NEW_PASSWORD))
+            )
+        token = ApiToken.issue(user, timedelta(hours=1))
+        db.session.commit()
+    assert client.get("/api/timeline", headers=bearer(token)).status_code == 401

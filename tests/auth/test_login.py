@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import User
 from config import Config
+from tests.conftest import add_user
 
 PASSWORD = "correct horse"  # the make_user default
 
@@ -139,6 +140,74 @@ def test_logout_ends_session(client, auth, make_user):
     assert "You have been logged out." in page
     assert "Please log in to access this page." not in page
     assert client.get("/").headers["Location"].startswith("/auth/login")
+
+
+def saved_cookies(client) -> dict[str, str]:
+    return {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+
+
+def browser_with(app, cookies: dict[str, str]):
+    """A new browser holding copies of these cookies, as someone who saved them would."""
+    browser = app.test_client()
+    for name, value in cookies.items():
+        browser.set_cookie(name, value)
+    return browser
+
+
+def test_logout_ends_the_session_on_the_server(app, client, auth, make_user):
+    make_user()
+    auth.login(remember=True)
+    saved = saved_cookies(client)
+    elsewhere = app.test_client()
+    elsewhere.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    assert browser_with(app, saved).get("/").status_code == 200
+    assert (
+        browser_with(app, {"remember_token": saved["remember_token"]}).get("/").status_code == 200
+    )
+
+    auth.logout()
+
+    for cookies in (
+        saved,
+        {"session": saved["session"]},
+        {"remember_token": saved["remember_token"]},
+    ):
+        response = browser_with(app, cookies).get("/")
+        assert response.status_code == 302, f"still logged in with {list(cookies)}"
+        assert response.headers["Location"].startswith("/auth/login")
+    # Every session of the user ends: the generation is theirs, not the browser's.
+    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
+    auth.login()
+    assert client.get("/").status_code == 200
+
+
+def test_login_starts_a_fresh_session(make_app, csrf_token):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app)
+    client = app.test_client()
+    taken_before = csrf_token(client.get("/auth/login"))
+    with client.session_transaction() as session:
+        session["reset_token"] = "a token from before"
+    credentials = {"username": "susan", "password": PASSWORD, "csrf_token": taken_before}
+    assert client.post("/auth/login", data=credentials).status_code == 302
+
+    refused = client.post("/auth/logout", data={"csrf_token": taken_before})
+    assert refused.status_code == 400
+    assert logged_in_as(client) == "1"
+    with client.session_transaction() as session:
+        assert "reset_token" not in session
+    taken_after = csrf_token(client.get("/index"))
+    assert client.post("/auth/logout", data={"csrf_token": taken_after}).status_code == 302
+    assert logged_in_as(client) is None
+
+
+def test_logout_without_a_session_changes_nothing(app, client, auth, make_user):
+    make_user()
+    elsewhere = app.test_client()
+    elsewhere.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    response = auth.logout()
+    assert response.headers["Location"] == "/auth/login"
+    assert elsewhere.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("method", ["scrypt", "pbkdf2:sha256", "pbkdf2:sha256:600000"])

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Message, Notification, User
+from tests.conftest import PASSWORD, add_user
+from tests.messages.conftest import mark_read_form
 
 
 def messages_to(app, username):
@@ -130,25 +132,95 @@ def test_profile_links(client, susan_and_john):
     assert 'action="/export_posts"' in own
 
 
-def test_unread_badge_counts_until_the_messages_page_is_read(client, auth, susan_and_john):
-    assert badge(client.get("/index")) == ("0", True)
+@pytest.fixture
+def john_has_two_unread(client, auth, susan_and_john):
     client.post("/send_message/john", data={"message": "one"})
     client.post("/send_message/john", data={"message": "two"})
     auth.logout()
     auth.login("john")
 
+
+def test_opening_the_messages_page_marks_nothing_read(app, client, john_has_two_unread):
     assert badge(client.get("/index")) == ("2", False)
 
     inbox = client.get("/messages")
     assert inbox.status_code == 200
     assert bodies(inbox) == ["two", "one"]
-    assert badge(inbox) == ("0", True)
+    # A GET changes nothing, so a link or a top-level navigation from another site cannot.
+    assert badge(inbox) == ("2", False)
+    assert badge(client.get("/index")) == ("2", False)
+    assert unread_notification(app, "john") == [2]
+
+
+def test_the_pages_post_marks_them_read(app, client, john_has_two_unread):
+    form = mark_read_form(client.get("/messages"))
+    answer = client.post("/messages/read", data=form, headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    assert answer.json == {"unread": 0}
     assert badge(client.get("/index")) == ("0", True)
+    assert "mark-messages-read" not in client.get("/messages").text
     assert client.get("/notifications").json[-1] == {
         "name": "unread_message_count",
         "data": 0,
         "timestamp": pytest.approx(datetime.now(UTC).timestamp(), abs=60),
     }
+
+
+def test_the_button_without_javascript_marks_them_read(client, john_has_two_unread):
+    response = client.post("/messages/read", data=mark_read_form(client.get("/messages")))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/messages"
+    assert badge(client.get("/index")) == ("0", True)
+
+
+def test_a_message_that_came_after_the_page_stays_unread(client, auth, john_has_two_unread):
+    form = mark_read_form(client.get("/messages"))
+    auth.logout()
+    auth.login("susan")
+    client.post("/send_message/john", data={"message": "three"})
+    auth.logout()
+    auth.login("john")
+    answer = client.post("/messages/read", data=form, headers={"Accept": "application/json"})
+    assert answer.json == {"unread": 1}
+    assert badge(client.get("/index")) == ("1", False)
+
+
+@pytest.mark.parametrize("until", ["", "yesterday"])
+def test_marking_read_needs_the_pages_time(client, john_has_two_unread, until):
+    assert client.post("/messages/read", data={"until": until}).status_code == 400
+    assert badge(client.get("/index")) == ("2", False)
+
+
+def test_marking_read_never_goes_back_nor_ahead(app, make_user):
+    make_user("john")
+    now = datetime.now(UTC)
+    with app.app_context():
+        john = db.session.scalar(select(User).where(User.username == "john"))
+        Message.mark_read(john, now + timedelta(days=1))
+        assert now <= john.last_message_read_time <= datetime.now(UTC)
+        later = john.last_message_read_time
+        Message.mark_read(john, now - timedelta(days=1))
+        assert john.last_message_read_time == later
+
+
+def test_marking_read_needs_the_csrf_token(make_app, csrf_token):
+    app = make_app(WTF_CSRF_ENABLED=True, REDIS_URL=None)
+    add_user(app, "susan")
+    add_user(app, "john")
+    with app.app_context():
+        susan, john = db.session.scalars(select(User).order_by(User.username.desc())).all()
+        db.session.add(Message(sender_id=susan.id, recipient_id=john.id, body="hi"))
+        db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login"))
+    client.post("/auth/login", data={"username": "john", "password": PASSWORD, "csrf_token": token})
+
+    form = mark_read_form(client.get("/messages"))
+    forged = client.post("/messages/read", data={"until": form["until"]})
+    assert forged.status_code == 400
+    assert badge(client.get("/index")) == ("1", False)
+    assert client.post("/messages/read", data=form).status_code == 302
+    assert badge(client.get("/index")) == ("0", True)
 
 
 def test_messages_are_paginated_newest_first(app, client, make_user, auth):

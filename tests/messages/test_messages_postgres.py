@@ -11,6 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Message, Notification, User
 from tests.conftest import TEST_CONFIG
+from tests.messages.conftest import mark_read_form
 from tests.migrations.conftest import server_database
 
 pytestmark = pytest.mark.postgres
@@ -55,6 +56,9 @@ def test_messages_on_postgresql(app, client, make_user, auth):
     assert ">one<" not in first.text
     second = client.get("/messages?page=2")
     assert ">one<" in second.text
+    assert badge(client.get("/index")) == ("badge text-bg-danger", "3")
+    answer = client.post("/messages/read", data=mark_read_form(second))
+    assert answer.status_code == 302
     assert badge(client.get("/index")) == ("badge text-bg-danger d-none", "0")
 
     with app.app_context():
