@@ -34,6 +34,12 @@ OBJECT = {"type": "object"}
 COUNT = {"type": "integer", "minimum": 0}
 MOMENT = {"type": "string", "format": "date-time"}
 
+USERNAME = (
+    "Letters, digits, '_', '.' and '-', at least 3 characters wide (Chinese, Japanese and Korean"
+    " characters count twice), in one script or Latin with Chinese, Japanese or Korean, and"
+    " not like another user's."
+)
+
 SCHEMAS = {
     "Error": obj(
         {
@@ -94,7 +100,7 @@ SCHEMAS = {
     "NewUser": {
         "type": "object",
         "properties": {
-            "username": {**STRING, "minLength": 3, "maxLength": 64},
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
             "email": {**STRING, "format": "email", "maxLength": 120},
             "password": {**STRING, "minLength": 8, "maxLength": 256},
         },
@@ -103,7 +109,7 @@ SCHEMAS = {
     "UserChanges": {
         "type": "object",
         "properties": {
-            "username": {**STRING, "minLength": 3, "maxLength": 64},
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
             "about_me": {**NULLABLE_STRING, "maxLength": 140},
         },
     },

@@ -1,6 +1,7 @@
 """Forms for signing up, logging in and setting passwords."""
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,8 +10,11 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from app.extensions import db
 from app.models import User, normalize_email, normalize_username
+from app.models.username import has_invisible_characters, mixes_scripts
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
+# In columns on screen, where a Chinese, Japanese or Korean character takes two: 小红 is a name.
+USERNAME_MIN_WIDTH = 3
 # The widths of the user table's columns.
 USERNAME_MAX = 64
 EMAIL_MAX = 120
@@ -21,15 +25,33 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def screen_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def check_username(username: str, current: User | None = None) -> None:
-    """Raise ValidationError unless this is a valid username that nobody else has."""
-    if not USERNAME_PATTERN.fullmatch(username):
+    """Raise ValidationError unless this is a valid username that nobody else has, nor one
+    that looks like it: the rules of sign-up, profile editing and the API."""
+    # The rules read what will be stored: NFKC turns "x½y" into "x1⁄2y".
+    name = normalize_username(username)
+    if current is not None and name == current.username:
+        return  # keeping your name, even one from before a rule
+    if has_invisible_characters(name):
+        raise ValidationError(_l("A username cannot contain invisible characters."))
+    if not USERNAME_PATTERN.fullmatch(name):
         raise ValidationError(_l("Use only letters, digits, '_', '.' and '-'."))
-    # NFKC can expand one character into many (U+FDFA is 18): measure what will be stored.
-    if len(normalize_username(username)) > USERNAME_MAX:
+    # NFKC can expand one character into many (U+FDFA is 18).
+    if len(name) > USERNAME_MAX:
         raise ValidationError(_l("Please use a different username."))
-    other = db.session.scalar(User.by_username(username))
-    if other is not None and (current is None or other.id != current.id):
+    if screen_width(name) < USERNAME_MIN_WIDTH:
+        raise ValidationError(
+            _l("Use at least 3 characters (Chinese, Japanese and Korean ones count twice).")
+        )
+    if mixes_scripts(name):
+        raise ValidationError(
+            _l("Use the letters of one script (Latin may join Chinese, Japanese or Korean).")
+        )
+    if db.session.scalar(User.lookalike(name, other_than=current)) is not None:
         raise ValidationError(_l("Please use a different username."))
 
 
@@ -60,7 +82,7 @@ class LoginForm(FlaskForm):
 
 
 class RegistrationForm(NewPasswordForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
     email = StringField(
         _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
     )
