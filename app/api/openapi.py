@@ -102,7 +102,13 @@ SCHEMAS = {
         "properties": {
             "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
             "email": {**STRING, "format": "email", "maxLength": 120},
-            "password": {**STRING, "minLength": 8, "maxLength": 256},
+            "password": {
+                **STRING,
+                "minLength": 8,
+                "maxLength": 256,
+                "description": "Not the username or email, nor one of the 100,000 most common"
+                " passwords, nor easy to guess (zxcvbn score 2 or more).",
+            },
         },
         "required": ["username", "email", "password"],
     },

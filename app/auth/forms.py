@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from app.auth.passwords import is_common, is_guessable
 from app.extensions import db
 from app.models import User, normalize_email, normalize_username
 from app.models.username import has_invisible_characters, mixes_scripts
@@ -64,14 +65,32 @@ class NewPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))],
     )
 
-    def __init__(self, *args, username: str | None = None, **kwargs):
+    def __init__(self, *args, username: str | None = None, email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_username = username
+        self.owner_email = email
+
+    def _owner(self, field: str) -> str:
+        """The owner's username or email: given, or typed into this form (registration)."""
+        given = getattr(self, f"owner_{field}")
+        typed = getattr(getattr(self, field, None), "data", None)
+        return (given or typed or "").strip().lower()
 
     def validate_password(self, field) -> None:
-        username = self.owner_username or getattr(getattr(self, "username", None), "data", None)
-        if username and field.data.strip().lower() == username.strip().lower():
+        password = field.data.strip().lower()
+        username, email = self._owner("username"), self._owner("email")
+        if username and password == username:
             raise ValidationError(_l("Your password must not be your username."))
+        if email and password in {email, email.partition("@")[0]}:
+            raise ValidationError(_l("Your password must not be your email address."))
+        if is_common(field.data):
+            raise ValidationError(
+                _l("This is one of the 100,000 most common passwords: please choose another.")
+            )
+        if is_guessable(field.data, [username, email, email.partition("@")[0]]):
+            raise ValidationError(
+                _l("This password is too easy to guess: try a few uncommon words together.")
+            )
 
 
 class LoginForm(FlaskForm):

@@ -119,7 +119,7 @@ def reset_password():
     if user is None:
         session.pop("reset_token", None)
         return render_template("auth/reset_invalid.html", title=_("Reset Password")), 400
-    form = ResetPasswordForm(username=user.username)
+    form = ResetPasswordForm(username=user.username, email=user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
         db.session.commit()
@@ -134,7 +134,7 @@ def reset_password():
 @login_required
 def change_password():
     """Change the password of the logged-in user, who must know the current one."""
-    form = ChangePasswordForm(username=current_user.username)
+    form = ChangePasswordForm(username=current_user.username, email=current_user.email)
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("Your current password is wrong."))
