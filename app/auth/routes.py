@@ -94,9 +94,7 @@ def reset_password_request():
         return redirect(url_for("main.index"))
     form = ResetPasswordRequestForm()
     if form.validate_on_submit():
-        user = db.session.scalar(User.by_email(form.email.data))
-        if user is not None:
-            send_password_reset_email(user)
+        send_password_reset_email(form.email.data)
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Check your email for the instructions to reset your password."), "info")
         return redirect(url_for(".login"))
@@ -127,7 +125,8 @@ def reset_password():
         send_password_changed_email(user)
         flash(_("Your password has been reset. Please log in."), "success")
         return redirect(url_for(".login"))
-    return render_template("form_page.html", title=_("Reset Password"), form=form)
+    lead = _("Choose a new password for %(username)s.", username=user.username)
+    return render_template("form_page.html", title=_("Reset Password"), form=form, lead=lead)
 
 
 @bp.route("/change_password", methods=["GET", "POST"])
