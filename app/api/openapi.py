@@ -97,6 +97,7 @@ SCHEMAS = {
         }
     ),
     "Token": obj({"token": STRING, "expires_at": MOMENT}),
+    "Accepted": obj({"message": STRING}),
     "NewUser": {
         "type": "object",
         "properties": {
@@ -131,7 +132,7 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, invalid, expired or revoked credentials.",
     403: "Not allowed for this user.",
     404: "No such resource.",
-    409: "The username or email address is already in use.",
+    409: "The username is already in use.",
     415: "The body is not JSON.",
     429: "Too many attempts from this address; try again later.",
     503: "The database is unavailable.",
@@ -225,11 +226,12 @@ PATHS = {
     "/api/users": {
         "get": operation("List users.", (200, "UserCollection"), (400, 401), parameters=PAGED),
         "post": operation(
-            "Create an account.",
-            (201, "User"),
+            "Sign up. The same answer whether the address is new (the account is created and"
+            " welcomed by email) or has an account (whose owner gets an email saying so), so"
+            " the answer tells nobody who has an account.",
+            (202, "Accepted"),
             (400, 401, 409, 415, 429),
             body="NewUser",
-            headers=LOCATION,
         ),
     },
     "/api/users/{id}": {

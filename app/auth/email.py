@@ -51,3 +51,22 @@ def send_password_changed_email(user: User) -> None:
         template="password_changed",
         user=user,
     )
+
+
+def send_welcome_email(user: User) -> None:
+    send_email(
+        _("[Microblog] Welcome to Microblog"),
+        recipients=[user.email],
+        template="welcome",
+        user=user,
+    )
+
+
+def send_account_exists_email(user: User) -> None:
+    """Tell an account's owner that someone tried to sign up again with its address."""
+    send_email(
+        _("[Microblog] Someone tried to sign up with your email address"),
+        recipients=[user.email],
+        template="account_exists",
+        user=user,
+    )

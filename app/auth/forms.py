@@ -111,10 +111,9 @@ class RegistrationForm(NewPasswordForm):
         check_username(field.data.strip())
 
     def validate_email(self, field) -> None:
-        # Lower-casing can lengthen an address ("İ" becomes two characters).
+        # Lower-casing can lengthen an address ("İ" becomes two characters). A taken
+        # address is no error: sign_up() emails its owner, so the form tells nobody.
         if len(normalize_email(field.data)) > EMAIL_MAX:
-            raise ValidationError(_l("Please use a different email address."))
-        if db.session.scalar(User.by_email(field.data)) is not None:
             raise ValidationError(_l("Please use a different email address."))
 
 

@@ -23,7 +23,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetPasswordRequestForm,
 )
-from app.auth.registration import create_account
+from app.auth.registration import sign_up
 from app.auth.tokens import user_from_reset_token
 from app.extensions import db, limiter
 from app.models import User
@@ -76,12 +76,13 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limit("REGISTER_RATE_LIMIT")
 def register():
-    """Create an account."""
+    """Create an account, or email the owner of an address that has one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    if form.validate_on_submit() and create_account(form) is not None:
-        flash(_("Congratulations, you are now a registered user!"), "success")
+    if form.validate_on_submit() and sign_up(form):
+        # True whether the account is new or the address had one: both get an email.
+        flash(_("We have sent an email to that address: it tells you how to sign in."), "info")
         return redirect(url_for(".login"))
     return render_template("form_page.html", title=_("Register"), form=form)
 

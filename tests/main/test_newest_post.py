@@ -109,22 +109,28 @@ def test_deleting_a_post_makes_the_time_unknown_again(people):
 def test_the_migration_records_the_newest_posts_already_written(app_on_each_database):
     with app_on_each_database.app_context():
         flask_migrate.downgrade(revision="0005")
-        a, b, c = (User(username=name, email=f"{name}@example.com") for name in "abc")
-        db.session.add_all([a, b, c])
-        db.session.commit()
-        # Core inserts: the ORM's bookkeeping would write the column 0005 does not have.
+        # Core inserts of 0005's columns: the models have columns added since.
+        columns = ("id", "username", "email", "created_at", "last_seen")
+        user = sa.table("user", *(sa.column(name) for name in columns))
+        for name in "abc":
+            values = {"created_at": minutes(0), "last_seen": minutes(0)}
+            db.session.execute(
+                sa.insert(user).values(username=name, email=f"{name}@example.com", **values)
+            )
+        ids = dict(db.session.execute(sa.select(user.c.username, user.c.id)).all())
+        a, b, c = (ids[name] for name in "abc")
         for when in (minutes(3), minutes(7), minutes(1)):
-            db.session.execute(sa.insert(Post).values(body="x", timestamp=when, user_id=b.id))
+            db.session.execute(sa.insert(Post).values(body="x", timestamp=when, user_id=b))
         db.session.execute(
-            sa.insert(followers).values(follower_id=a.id, followed_id=b.id),
+            sa.insert(followers).values(follower_id=a, followed_id=b),
         )
         db.session.execute(
-            sa.insert(followers).values(follower_id=a.id, followed_id=c.id),
+            sa.insert(followers).values(follower_id=a, followed_id=c),
         )
         db.session.commit()
         flask_migrate.upgrade()
-        assert recorded(a, b) == minutes(7)
-        assert recorded(a, c) is None
+        assert recorded_by_id(a, b) == minutes(7)
+        assert recorded_by_id(a, c) is None
 
 
 def listed_ids(reader: User, per_page: int) -> list[int]:
