@@ -30,7 +30,9 @@ def init_mail(app: Flask) -> None:
     app.extensions["mail_executor"] = ThreadPoolExecutor(2, thread_name_prefix="mail")
 
 
-def _deliver(app: Flask, message: Message) -> None:
+def _deliver(app: Flask, message: Message, dummy: bool = False) -> None:
+    if dummy:
+        return
     with app.app_context():
         try:
             mail.send(message)
@@ -47,13 +49,16 @@ def send_email(
     template: str,
     attachments: Sequence[tuple[str, str, bytes]] = (),
     sync: bool = False,
+    dummy: bool = False,
     **context,
 ) -> None:
     """Send the email rendered from email/<template>.txt and .html.
 
     Their url_for builds every link on the configured SERVER_NAME, never the request's host.
     attachments are (filename, mimetype, data); sync sends before returning, for background
-    jobs whose process may end as soon as the job does.
+    jobs whose process may end as soon as the job does. A dummy message is made and handed
+    on the same way, then dropped: a request that must not reveal whether it sends (one for an
+    unknown address) costs what a real one does.
     """
     message = Message(
         subject,
@@ -65,29 +70,34 @@ def send_email(
         message.attach(filename, mimetype, data)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if sync or not app.config["MAIL_ASYNC"]:
-        _deliver(app, message)
+        _deliver(app, message, dummy)
     elif app.config["REDIS_URL"]:
-        _queue(app, message)
+        _queue(app, message, dummy)
     else:
-        app.extensions["mail_executor"].submit(_deliver, app, message)
+        app.extensions["mail_executor"].submit(_deliver, app, message, dummy)
 
 
-def _queue(app: Flask, message: Message) -> None:
+def _queue(app: Flask, message: Message, dummy: bool = False) -> None:
     from redis.exceptions import RedisError
     from rq import Retry
 
     intervals = app.config["MAIL_RETRY_INTERVALS"]
     try:
         app.extensions["tasks"].queue.enqueue(
-            deliver_queued_email, message, retry=Retry(max=len(intervals), interval=intervals)
+            deliver_queued_email,
+            message,
+            dummy,
+            retry=Retry(max=len(intervals), interval=intervals),
         )
     except RedisError:
         app.logger.warning("Redis is unreachable: sending %r from this process", message.subject)
-        app.extensions["mail_executor"].submit(_deliver, app, message)
+        app.extensions["mail_executor"].submit(_deliver, app, message, dummy)
 
 
-def deliver_queued_email(message: Message) -> None:
+def deliver_queued_email(message: Message, dummy: bool = False) -> None:
     """The RQ job: send, and on failure log and raise, so that RQ tries again later."""
+    if dummy:
+        return
     with job_app_context():
         try:
             mail.send(message)

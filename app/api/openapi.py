@@ -34,6 +34,12 @@ OBJECT = {"type": "object"}
 COUNT = {"type": "integer", "minimum": 0}
 MOMENT = {"type": "string", "format": "date-time"}
 
+USERNAME = (
+    "Letters, digits, '_', '.' and '-', at least 3 characters wide (Chinese, Japanese and Korean"
+    " characters count twice), in one script or Latin with Chinese, Japanese or Korean, and"
+    " not like another user's."
+)
+
 SCHEMAS = {
     "Error": obj(
         {
@@ -91,19 +97,26 @@ SCHEMAS = {
         }
     ),
     "Token": obj({"token": STRING, "expires_at": MOMENT}),
+    "Accepted": obj({"message": STRING}),
     "NewUser": {
         "type": "object",
         "properties": {
-            "username": {**STRING, "minLength": 3, "maxLength": 64},
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
             "email": {**STRING, "format": "email", "maxLength": 120},
-            "password": {**STRING, "minLength": 8, "maxLength": 256},
+            "password": {
+                **STRING,
+                "minLength": 8,
+                "maxLength": 256,
+                "description": "Not the username or email, nor one of the 100,000 most common"
+                " passwords, nor easy to guess (zxcvbn score 2 or more).",
+            },
         },
         "required": ["username", "email", "password"],
     },
     "UserChanges": {
         "type": "object",
         "properties": {
-            "username": {**STRING, "minLength": 3, "maxLength": 64},
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
             "about_me": {**NULLABLE_STRING, "maxLength": 140},
         },
     },
@@ -119,7 +132,7 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, invalid, expired or revoked credentials.",
     403: "Not allowed for this user.",
     404: "No such resource.",
-    409: "The username or email address is already in use.",
+    409: "The username is already in use.",
     415: "The body is not JSON.",
     429: "Too many attempts from this address; try again later.",
     503: "The database is unavailable.",
@@ -213,11 +226,12 @@ PATHS = {
     "/api/users": {
         "get": operation("List users.", (200, "UserCollection"), (400, 401), parameters=PAGED),
         "post": operation(
-            "Create an account.",
-            (201, "User"),
+            "Sign up. The same answer whether the address is new (the account is created and"
+            " welcomed by email) or has an account (whose owner gets an email saying so), so"
+            " the answer tells nobody who has an account.",
+            (202, "Accepted"),
             (400, 401, 409, 415, 429),
             body="NewUser",
-            headers=LOCATION,
         ),
     },
     "/api/users/{id}": {

@@ -12,7 +12,7 @@ from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.auth.forms import RegistrationForm
-from app.auth.registration import create_account
+from app.auth.registration import sign_up
 from app.auth.routes import rate_limit
 from app.extensions import db
 from app.main.avatars import avatar_url
@@ -94,17 +94,18 @@ def get_following(id: int):
 @bp.post("/users")
 @rate_limit("REGISTER_RATE_LIMIT")
 def create_user():
-    """Create an account, with the same rules as the registration form."""
+    """Sign up as the registration form does: the same answer for a new address and for one
+    that has an account (its owner gets an email instead)."""
     values = text_fields(json_object(), required=("username", "email", "password"))
     formdata = MultiDict({**values, "password2": values["password"]})
     form = RegistrationForm(formdata=formdata, meta={"csrf": False})
     if not form.validate():
         fail(400, _("The request has invalid fields."), field_errors(form))
-    user = create_account(form)
-    if user is None:
-        fail(409, _("That username or email address is already in use."), field_errors(form))
-    headers = {"Location": url_for("api.get_user", id=user.id)}
-    return user_to_dict(user, own=True), 201, headers
+    if not sign_up(form):
+        fail(409, _("That username is already in use."), field_errors(form))
+    return {
+        "message": _("We have sent an email to that address: it tells you how to sign in.")
+    }, 202
 
 
 @bp.put("/users/<id:id>")

@@ -1,21 +1,46 @@
 """The emails the auth blueprint sends."""
 
+from functools import cache
+
 from flask import current_app
-from flask_babel import _
+from flask_babel import _, ngettext
 
 from app.auth.tokens import make_reset_token
 from app.email import send_email
+from app.extensions import db
 from app.models import User
 
 
-def send_password_reset_email(user: User) -> None:
+def link_lifetime(seconds: int) -> str:
+    """How long a link works, never said longer than it is: 90 seconds is "1 minute"."""
+    if seconds < 60:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+
+
+@cache
+def stand_in_account() -> User:
+    """An account that is never stored, for the work an unknown address must cost too."""
+    return User(id=0, username="nobody", email="nobody@invalid", password_hash="")
+
+
+def send_password_reset_email(email: str) -> None:
+    """Email a reset link to the account with this address, if there is one.
+
+    An unknown address costs the request the same work: a token and both templates, for a
+    stand-in account, handed to the mail sender, which drops it. So the time of the answer
+    does not tell whether the address has an account.
+    """
+    user = db.session.scalar(User.by_email(email))
+    account = user or stand_in_account()
     send_email(
         _("[Microblog] Reset Your Password"),
-        recipients=[user.email],
+        recipients=[account.email],
         template="reset_password",
-        user=user,
-        token=make_reset_token(user),
-        minutes=current_app.config["RESET_TOKEN_TTL"] // 60,
+        dummy=user is None,
+        user=account,
+        token=make_reset_token(account),
+        lifetime=link_lifetime(current_app.config["RESET_TOKEN_TTL"]),
     )
 
 
@@ -24,5 +49,24 @@ def send_password_changed_email(user: User) -> None:
         _("[Microblog] Your password was changed"),
         recipients=[user.email],
         template="password_changed",
+        user=user,
+    )
+
+
+def send_welcome_email(user: User) -> None:
+    send_email(
+        _("[Microblog] Welcome to Microblog"),
+        recipients=[user.email],
+        template="welcome",
+        user=user,
+    )
+
+
+def send_account_exists_email(user: User) -> None:
+    """Tell an account's owner that someone tried to sign up again with its address."""
+    send_email(
+        _("[Microblog] Someone tried to sign up with your email address"),
+        recipients=[user.email],
+        template="account_exists",
         user=user,
     )

@@ -1,16 +1,21 @@
 """Forms for signing up, logging in and setting passwords."""
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from app.auth.passwords import is_common, is_guessable
 from app.extensions import db
 from app.models import User, normalize_email, normalize_username
+from app.models.username import has_invisible_characters, mixes_scripts
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
+# In columns on screen, where a Chinese, Japanese or Korean character takes two: 小红 is a name.
+USERNAME_MIN_WIDTH = 3
 # The widths of the user table's columns.
 USERNAME_MAX = 64
 EMAIL_MAX = 120
@@ -21,15 +26,33 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def screen_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def check_username(username: str, current: User | None = None) -> None:
-    """Raise ValidationError unless this is a valid username that nobody else has."""
-    if not USERNAME_PATTERN.fullmatch(username):
+    """Raise ValidationError unless this is a valid username that nobody else has, nor one
+    that looks like it: the rules of sign-up, profile editing and the API."""
+    # The rules read what will be stored: NFKC turns "x½y" into "x1⁄2y".
+    name = normalize_username(username)
+    if current is not None and name == current.username:
+        return  # keeping your name, even one from before a rule
+    if has_invisible_characters(name):
+        raise ValidationError(_l("A username cannot contain invisible characters."))
+    if not USERNAME_PATTERN.fullmatch(name):
         raise ValidationError(_l("Use only letters, digits, '_', '.' and '-'."))
-    # NFKC can expand one character into many (U+FDFA is 18): measure what will be stored.
-    if len(normalize_username(username)) > USERNAME_MAX:
+    # NFKC can expand one character into many (U+FDFA is 18).
+    if len(name) > USERNAME_MAX:
         raise ValidationError(_l("Please use a different username."))
-    other = db.session.scalar(User.by_username(username))
-    if other is not None and (current is None or other.id != current.id):
+    if screen_width(name) < USERNAME_MIN_WIDTH:
+        raise ValidationError(
+            _l("Use at least 3 characters (Chinese, Japanese and Korean ones count twice).")
+        )
+    if mixes_scripts(name):
+        raise ValidationError(
+            _l("Use the letters of one script (Latin may join Chinese, Japanese or Korean).")
+        )
+    if db.session.scalar(User.lookalike(name, other_than=current)) is not None:
         raise ValidationError(_l("Please use a different username."))
 
 
@@ -42,14 +65,32 @@ class NewPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))],
     )
 
-    def __init__(self, *args, username: str | None = None, **kwargs):
+    def __init__(self, *args, username: str | None = None, email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_username = username
+        self.owner_email = email
+
+    def _owner(self, field: str) -> str:
+        """The owner's username or email: given, or typed into this form (registration)."""
+        given = getattr(self, f"owner_{field}")
+        typed = getattr(getattr(self, field, None), "data", None)
+        return (given or typed or "").strip().lower()
 
     def validate_password(self, field) -> None:
-        username = self.owner_username or getattr(getattr(self, "username", None), "data", None)
-        if username and field.data.strip().lower() == username.strip().lower():
+        password = field.data.strip().lower()
+        username, email = self._owner("username"), self._owner("email")
+        if username and password == username:
             raise ValidationError(_l("Your password must not be your username."))
+        if email and password in {email, email.partition("@")[0]}:
+            raise ValidationError(_l("Your password must not be your email address."))
+        if is_common(field.data):
+            raise ValidationError(
+                _l("This is one of the 100,000 most common passwords: please choose another.")
+            )
+        if is_guessable(field.data, [username, email, email.partition("@")[0]]):
+            raise ValidationError(
+                _l("This password is too easy to guess: try a few uncommon words together.")
+            )
 
 
 class LoginForm(FlaskForm):
@@ -60,7 +101,7 @@ class LoginForm(FlaskForm):
 
 
 class RegistrationForm(NewPasswordForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
     email = StringField(
         _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
     )
@@ -70,10 +111,9 @@ class RegistrationForm(NewPasswordForm):
         check_username(field.data.strip())
 
     def validate_email(self, field) -> None:
-        # Lower-casing can lengthen an address ("İ" becomes two characters).
+        # Lower-casing can lengthen an address ("İ" becomes two characters). A taken
+        # address is no error: sign_up() emails its owner, so the form tells nobody.
         if len(normalize_email(field.data)) > EMAIL_MAX:
-            raise ValidationError(_l("Please use a different email address."))
-        if db.session.scalar(User.by_email(field.data)) is not None:
             raise ValidationError(_l("Please use a different email address."))
 
 

@@ -23,7 +23,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetPasswordRequestForm,
 )
-from app.auth.registration import create_account
+from app.auth.registration import sign_up
 from app.auth.tokens import user_from_reset_token
 from app.extensions import db, limiter
 from app.models import User
@@ -82,12 +82,13 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limit("REGISTER_RATE_LIMIT")
 def register():
-    """Create an account."""
+    """Create an account, or email the owner of an address that has one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    if form.validate_on_submit() and create_account(form) is not None:
-        flash(_("Congratulations, you are now a registered user!"), "success")
+    if form.validate_on_submit() and sign_up(form):
+        # True whether the account is new or the address had one: both get an email.
+        flash(_("We have sent an email to that address: it tells you how to sign in."), "info")
         return redirect(url_for(".login"))
     return render_template("form_page.html", title=_("Register"), form=form)
 
@@ -100,9 +101,7 @@ def reset_password_request():
         return redirect(url_for("main.index"))
     form = ResetPasswordRequestForm()
     if form.validate_on_submit():
-        user = db.session.scalar(User.by_email(form.email.data))
-        if user is not None:
-            send_password_reset_email(user)
+        send_password_reset_email(form.email.data)
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Check your email for the instructions to reset your password."), "info")
         return redirect(url_for(".login"))
@@ -125,7 +124,7 @@ def reset_password():
     if user is None:
         session.pop("reset_token", None)
         return render_template("auth/reset_invalid.html", title=_("Reset Password")), 400
-    form = ResetPasswordForm(username=user.username)
+    form = ResetPasswordForm(username=user.username, email=user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
         db.session.commit()
@@ -133,14 +132,15 @@ def reset_password():
         send_password_changed_email(user)
         flash(_("Your password has been reset. Please log in."), "success")
         return redirect(url_for(".login"))
-    return render_template("form_page.html", title=_("Reset Password"), form=form)
+    lead = _("Choose a new password for %(username)s.", username=user.username)
+    return render_template("form_page.html", title=_("Reset Password"), form=form, lead=lead)
 
 
 @bp.route("/change_password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Change the password of the logged-in user, who must know the current one."""
-    form = ChangePasswordForm(username=current_user.username)
+    form = ChangePasswordForm(username=current_user.username, email=current_user.email)
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("Your current password is wrong."))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.forms import check_username
+from app.auth.forms import USERNAME_MAX, check_username
 
 
 class EmptyForm(FlaskForm):
@@ -18,7 +18,7 @@ class PostForm(FlaskForm):
 
 
 class EditProfileForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
     about_me = TextAreaField(_l("About me"), validators=[Length(max=140)])
     submit = SubmitField(_l("Submit"))
 

@@ -3,7 +3,6 @@
 import contextlib
 import hashlib
 import hmac
-import unicodedata
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -40,12 +39,14 @@ from sqlalchemy.orm import (
     mapped_column,
     relationship,
     undefer,
+    validates,
 )
 from werkzeug.security import check_password_hash
 
 from app.extensions import db, login
 from app.models.post import Post
 from app.models.types import UTCDateTime, utcnow
+from app.models.username import normalize_username, skeleton
 
 
 @lru_cache
@@ -70,11 +71,6 @@ def spend_password_check_time(password: str) -> None:
     hasher = password_hasher()
     with contextlib.suppress(VerificationError):
         hasher.verify(_dummy_hash(hasher), password)
-
-
-def normalize_username(username: str) -> str:
-    """Usernames are case-insensitive: stored and looked up in NFKC lower case."""
-    return unicodedata.normalize("NFKC", username).strip().lower()
 
 
 def normalize_email(email: str) -> str:
@@ -208,9 +204,20 @@ def _count_followers_where(condition) -> int:
     return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
 
 
+def _skeleton_of_inserted_username(context) -> str:
+    # For inserts that bypass the ORM object (bulk seeding); objects set it in _set_skeleton.
+    return skeleton(context.get_current_parameters()["username"])
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    # The username's confusable skeleton (app/models/username.py): finding a look-alike of a
+    # name is one lookup. A 64-character name's is at most 448 characters long (a Hangul
+    # syllable decomposes into up to 7). Not unique: names from before the rule may share one.
+    username_skeleton: Mapped[str] = mapped_column(
+        String(512), index=True, default=_skeleton_of_inserted_username
+    )
     email: Mapped[str] = mapped_column(String(120), unique=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
     about_me: Mapped[str | None] = mapped_column(String(140))
@@ -240,6 +247,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+    @validates("username")
+    def _set_skeleton(self, key: str, username: str) -> str:
+        self.username_skeleton = skeleton(username)
+        return username
 
     def is_following(self, user: "User") -> bool:
         query = self.following.select().where(User.id == user.id)
@@ -294,6 +306,19 @@ class User(UserMixin, db.Model):
     @classmethod
     def by_username(cls, username: str):
         return select(cls).where(cls.username == normalize_username(username))
+
+    @classmethod
+    def lookalike(cls, username: str, other_than: "User | None" = None) -> Select:
+        """The id of a user whose name is this one or looks like it (shares its skeleton)."""
+        query = select(cls.id).where(
+            or_(
+                cls.username == normalize_username(username),
+                cls.username_skeleton == skeleton(username),
+            )
+        )
+        if other_than is not None:
+            query = query.where(cls.id != other_than.id)
+        return query.limit(1)
 
     @classmethod
     def by_login(cls, username_or_email: str):

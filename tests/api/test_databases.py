@@ -25,7 +25,7 @@ def test_api_round_trip(server_app):
     client = server_app.test_client()
     for name in ("susan", "john"):
         account = {"username": name, "email": f"{name}@example.com", "password": "long enough"}
-        assert client.post("/api/users", json=account).status_code == 201
+        assert client.post("/api/users", json=account).status_code == 202
     assert client.post("/api/users", json=account).status_code == 400
     token = client.post("/api/tokens", headers=basic("susan", "long enough")).json["token"]
     john = client.post("/api/tokens", headers=basic("john", "long enough")).json["token"]

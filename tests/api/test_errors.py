@@ -82,4 +82,4 @@ def test_no_csrf_token_needed(make_app, make_user):
         "/api/users",
         json={"username": "amy", "email": "amy@example.com", "password": "long enough"},
     )
-    assert response.status_code == 201
+    assert response.status_code == 202

@@ -4,6 +4,7 @@ import statistics
 import time
 
 import pytest
+from flask import template_rendered
 
 from app.extensions import db, mail
 from app.models import User
@@ -20,10 +21,14 @@ def request_reset(client, email):
     return response, outbox
 
 
-def reset_token(client, email="susan@example.com"):
+def reset_message(client, email="susan@example.com"):
     response, outbox = request_reset(client, email)
     assert len(outbox) == 1
-    return LINK.search(outbox[0].body).group(1)
+    return outbox[0]
+
+
+def reset_token(client, email="susan@example.com"):
+    return LINK.search(reset_message(client, email).body).group(1)
 
 
 def open_link(client, token):
@@ -246,3 +251,55 @@ def test_known_and_unknown_emails_take_about_the_same_time(make_app):
         unknown = median_seconds("nobody@example.com")
         app.extensions["mail_executor"].shutdown(wait=True)
     assert known < unknown + 0.05, (known, unknown)
+
+
+def test_known_and_unknown_addresses_cost_the_request_the_same_work(app, make_user, monkeypatch):
+    """A token, both templates and one hand-off to the mail sender on either path; only the
+    known address's message is sent. Structural, not timed: a loaded machine cannot skew it."""
+    import app.auth.email as auth_email
+    import app.email as email_module
+
+    make_user()
+    work = []
+    make_token = auth_email.make_reset_token
+    deliver = email_module._deliver
+    monkeypatch.setattr(
+        auth_email, "make_reset_token", lambda user: work.append("token") or make_token(user)
+    )
+    monkeypatch.setattr(
+        email_module, "_deliver", lambda *args: work.append("hand-off") or deliver(*args)
+    )
+
+    def record(sender, template, context, **extra):
+        work.append(template.name)
+
+    def work_for(email):
+        work.clear()
+        with template_rendered.connected_to(record, app):
+            response, outbox = request_reset(app.test_client(), email)
+        assert response.status_code == 302
+        return list(work), outbox
+
+    known, sent = work_for("susan@example.com")
+    unknown, dropped = work_for("nobody@example.com")
+    expected = ["token", "email/reset_password.txt", "email/reset_password.html", "hand-off"]
+    assert known == unknown == expected
+    assert len(sent) == 1 and dropped == []
+
+
+@pytest.mark.parametrize(
+    ("ttl", "said"),
+    [(37, "37 seconds"), (1, "1 second"), (60, "1 minute"), (90, "1 minute"), (600, "10 minutes")],
+)
+def test_email_says_how_long_the_link_works(make_app, ttl, said):
+    app = make_app(RESET_TOKEN_TTL=ttl)
+    add_user(app)
+    message = reset_message(app.test_client())
+    assert f"for {said}):" in message.body
+    assert f"for {said}):" in message.html
+
+
+def test_reset_page_says_whose_password_it_resets(client, make_user):
+    make_user()
+    open_link(client, reset_token(client))
+    assert "Choose a new password for susan." in client.get("/auth/reset_password").text

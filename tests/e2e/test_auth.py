@@ -16,7 +16,7 @@ NEW_PASSWORD = "a brand new secret"
 
 def test_sign_up_log_out_and_log_in(page, site):
     account = site.register()
-    expect(page.get_by_role("alert")).to_contain_text("Congratulations")
+    expect(page.get_by_role("alert")).to_contain_text("We have sent an email to that address")
 
     site.login(account.username)
     expect(page).to_have_url(re.compile(r"/index$|/$"))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Post, User, UTCDateTime, followers
+from app.models import Post, User, followers
 from app.models.listing import timeline_page
 from tests.paging import every_row
 from tests.plans import explain_analyze, plan_nodes
@@ -109,25 +109,16 @@ def test_deleting_a_post_makes_the_time_unknown_again(people):
 def test_the_migration_records_the_newest_posts_already_written(app_on_each_database):
     with app_on_each_database.app_context():
         flask_migrate.downgrade(revision="0005")
-        # Core inserts of the columns 0005 has: the ORM's bookkeeping would write later ones.
-        user = sa.table(
-            "user",
-            sa.column("username"),
-            sa.column("email"),
-            sa.column("created_at", UTCDateTime),
-            sa.column("last_seen", UTCDateTime),
-        )
-        rows = [
-            {
-                "username": n,
-                "email": f"{n}@example.com",
-                "created_at": minutes(0),
-                "last_seen": minutes(0),
-            }
-            for n in "abc"
-        ]
-        db.session.execute(sa.insert(user), rows)
-        a, b, c = (db.session.scalar(select(User.id).where(User.username == n)) for n in "abc")
+        # Core inserts of 0005's columns: the models have columns added since.
+        columns = ("id", "username", "email", "created_at", "last_seen")
+        user = sa.table("user", *(sa.column(name) for name in columns))
+        for name in "abc":
+            values = {"created_at": minutes(0), "last_seen": minutes(0)}
+            db.session.execute(
+                sa.insert(user).values(username=name, email=f"{name}@example.com", **values)
+            )
+        ids = dict(db.session.execute(sa.select(user.c.username, user.c.id)).all())
+        a, b, c = (ids[name] for name in "abc")
         for when in (minutes(3), minutes(7), minutes(1)):
             db.session.execute(sa.insert(Post).values(body="x", timestamp=when, user_id=b))
         db.session.execute(
