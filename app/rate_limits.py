@@ -12,10 +12,15 @@ from pathlib import Path
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app import limit_storage  # noqa: F401  registers the sqlite:/// storage scheme
 from app.extensions import db, limiter
 from app.models import User, normalize_email, normalize_username
+
+# Raised inside a key function, Flask-Limiter would take a database outage for its storage's
+# and count in each worker's memory from then on.
+DATABASE_ERRORS = (OperationalError, ProgrammingError)
 
 
 def default_storage_uri(app: Flask) -> str:
@@ -60,13 +65,24 @@ def _login_account() -> str:
     if not name.strip():
         return ""
     # One account, one counter, whether it is named by its username or its email.
-    user = db.session.scalar(User.by_login(name))
+    try:
+        user = db.session.scalar(User.by_login(name))
+    except DATABASE_ERRORS:
+        # The view answers 503; meanwhile the name keys the count.
+        db.session.rollback()
+        user = None
     return f"user:{user.id}" if user is not None else f"name:{normalize_username(name)}"
 
 
 def current_account() -> str:
     """The logged-in user, whose current password the change-password form checks."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else ""
+    try:
+        authenticated = current_user.is_authenticated
+    except DATABASE_ERRORS:
+        # The view answers 503 (login_required loads the user again).
+        db.session.rollback()
+        return ""
+    return f"user:{current_user.id}" if authenticated else ""
 
 
 def new_username() -> str:

@@ -7,6 +7,7 @@ from X-Forwarded-For (TRUSTED_PROXIES=1), so each test has addresses nobody else
 """
 
 import itertools
+import logging
 import os
 import re
 import socket
@@ -294,3 +295,24 @@ def test_reset_requests_count_per_email_from_any_address(make_app):
         other.post("/auth/reset_password_request", data={"email": "bo@example.com"}).status_code
         == 302
     )
+
+
+def test_a_database_outage_is_not_taken_for_the_counters(caplog):
+    """The per-account key looks the account up: a database that is down answers 503, and
+    the limits keep counting in their own storage (Flask-Limiter would switch to memory)."""
+    from app import create_app
+
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-folder/app.db",
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "1 per minute",
+        }
+    )
+    client = app.test_client()
+    data = {"username": "nobody", "password": WRONG}
+    with caplog.at_level(logging.WARNING):
+        assert client.post("/auth/login", data=data).status_code == 503
+        assert client.post("/auth/login", data=data).status_code == 429
+    assert "falling back to in-memory storage" not in caplog.text
