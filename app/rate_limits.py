@@ -29,9 +29,9 @@ def default_storage_uri(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get(
-        "RATELIMIT_STORAGE_URI"
-    ) or default_storage_uri(app)
+    """limiter.init_app, on the default file unless a storage (or REDIS_URL) is set."""
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app)
     limiter.init_app(app)
 
 
