@@ -63,12 +63,16 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # With REDIS_URL, background tasks go to this RQ queue; without, to a thread of the app.
     TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "microblog-tasks")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    # Unset (and no REDIS_URL): a SQLite file in the instance folder, shared by every worker.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # If Redis goes away, count in this process's memory (with a logged warning) and keep serving.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # Password checks (web login, API tokens, change password) per client address...
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # ...and per account, whatever addresses they come from.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "30 per minute")

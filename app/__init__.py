@@ -5,11 +5,11 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, database, errors, forms, fragments, i18n, logs, security
+from app import cli, database, errors, forms, fragments, i18n, logs, rate_limits, security
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
-from app.extensions import bootstrap, csrf, db, limiter, login, migrate
+from app.extensions import bootstrap, csrf, db, login, migrate
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
 from app.search import bp as search_bp
@@ -41,7 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
     bootstrap.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)  # limiter.init_app, on storage every worker shares
     init_tasks(app)
 
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -36,6 +36,8 @@ TEST_CONFIG = {
     "PREFERRED_URL_SCHEME": "http",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    # Each app counts alone, so no test sees another's counts (the default is a shared file).
+    "RATELIMIT_STORAGE_URI": "memory://",
     "MAIL_SERVER": None,
     "MAIL_ASYNC": False,
     "ARGON2_TIME_COST": 1,

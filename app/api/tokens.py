@@ -7,13 +7,13 @@ from flask import current_app, g
 from app.api.auth import basic_auth_user, token_required
 from app.api.blueprint import bp
 from app.api.users import iso
-from app.auth.routes import rate_limit
 from app.extensions import db
 from app.models import ApiToken
+from app.rate_limits import password_limits
 
 
 @bp.post("/tokens")
-@rate_limit("LOGIN_RATE_LIMIT")
+@password_limits
 def create_token():
     """Get a bearer token with HTTP Basic credentials."""
     user = basic_auth_user()

@@ -13,11 +13,11 @@ from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.auth.forms import RegistrationForm
 from app.auth.registration import sign_up
-from app.auth.routes import rate_limit
 from app.extensions import db
 from app.main.avatars import avatar_url
 from app.main.forms import EditProfileForm
 from app.models import Post, User, normalize_username
+from app.rate_limits import register_limits
 
 AVATAR_SIZE = 128
 
@@ -92,7 +92,7 @@ def get_following(id: int):
 
 
 @bp.post("/users")
-@rate_limit("REGISTER_RATE_LIMIT")
+@register_limits
 def create_user():
     """Sign up as the registration form does: the same answer for a new address and for one
     that has an account (its owner gets an email instead)."""

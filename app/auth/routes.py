@@ -25,15 +25,16 @@ from app.auth.forms import (
 )
 from app.auth.registration import sign_up
 from app.auth.tokens import user_from_reset_token
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
+from app.rate_limits import (
+    change_password_limits,
+    password_limits,
+    register_limits,
+    reset_limits,
+)
 
 bp = Blueprint("auth", __name__)
-
-
-def rate_limit(setting: str):
-    """Limit POSTs to the rate named by a config setting, per client address."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -47,7 +48,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limit("LOGIN_RATE_LIMIT")
+@password_limits
 def login():
     """Log in with a username or email and a password."""
     if current_user.is_authenticated:
@@ -80,7 +81,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@rate_limit("REGISTER_RATE_LIMIT")
+@register_limits
 def register():
     """Create an account, or email the owner of an address that has one."""
     if current_user.is_authenticated:
@@ -94,7 +95,7 @@ def register():
 
 
 @bp.route("/reset_password_request", methods=["GET", "POST"])
-@rate_limit("RESET_RATE_LIMIT")
+@reset_limits
 def reset_password_request():
     """Ask for a password reset link by email."""
     if current_user.is_authenticated:
@@ -138,6 +139,7 @@ def reset_password():
 
 @bp.route("/change_password", methods=["GET", "POST"])
 @login_required
+@change_password_limits
 def change_password():
     """Change the password of the logged-in user, who must know the current one."""
     form = ChangePasswordForm(username=current_user.username, email=current_user.email)

@@ -5,9 +5,9 @@ import pytest
 
 from tests.system.harness import Stack, Unavailable, missing_programs
 
-# Low enough that the rate limit tests trip it in a handful of attempts; every simulated
-# visitor in the load tests logs in once, from its own address.
-STACK_SETTINGS = {"LOGIN_RATE_LIMIT": "5 per minute"}
+# Low enough that the rate limit tests trip them in a handful of attempts; every simulated
+# visitor in the load tests logs in once, from its own address, to its own account.
+STACK_SETTINGS = {"LOGIN_RATE_LIMIT": "5 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "8 per minute"}
 
 
 def start_stack(**settings) -> Stack:

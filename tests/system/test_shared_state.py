@@ -1,5 +1,7 @@
 """State two instances must share: reset tokens (through the database) and rate limit
-counts (through Redis), with clients told apart by nginx's X-Forwarded-For."""
+counts (through Redis), with clients told apart by nginx's X-Forwarded-For. nginx sends
+requests to the instances in turn, so a form's GET and POST, and one attempt and the next,
+land on different instances."""
 
 import re
 import uuid
@@ -11,6 +13,8 @@ from tests.system.harness import PASSWORD, Client
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
 
 LOGIN_LIMIT = 5
+ACCOUNT_LIMIT = 8
+WRONG = "wrong password"
 
 
 def new_account(stack) -> str:
@@ -74,4 +78,41 @@ def test_login_rate_limit_counts_across_instances(stack, route):
 
     # Another machine behind the same nginx has its own count.
     other = Client(stack.url)
-    assert other.login("nobody", "wrong password").status_code == 200
+    assert other.login("nobody-else-" + route, "wrong password").status_code == 200
+
+
+def token_status(client: Client, username: str, password: str = WRONG, base: str | None = None):
+    """POST /api/tokens with HTTP Basic credentials: 201, 401 or 429."""
+    url = (base or client.base_url) + "/api/tokens"
+    return client.session.post(url, auth=(username, password), timeout=client.timeout).status_code
+
+
+def test_web_logins_and_api_tokens_share_the_address_limit_across_instances(stack):
+    client = Client(stack.url)
+    statuses = [
+        token_status(client, f"nobody-api-{n}")
+        if n % 2
+        else client.login(f"nobody-web-{n}", WRONG).status_code
+        for n in range(LOGIN_LIMIT + 3)
+    ]
+    assert statuses == [200, 401, 200, 401, 200, 429, 429, 429]
+
+
+@pytest.mark.parametrize("route", ["nginx", "alternate"])
+def test_account_limit_holds_across_instances_for_web_and_api(stack, route):
+    """Guesses at one account from many addresses, by web login and API token in turn."""
+    a, b = (instance.url for instance in stack.instances)
+    bases = {"nginx": [stack.url], "alternate": [a, b]}[route]
+    username = new_account(stack)
+    statuses = []
+    for n in range(ACCOUNT_LIMIT + 4):
+        client, base = Client(stack.url), bases[n % len(bases)]  # a new address each time
+        if n % 2:
+            statuses.append(token_status(client, f"{username}@example.com", base=base))
+        else:
+            statuses.append(client.login(username.upper(), WRONG, base=base).status_code)
+        client.close()
+    assert statuses == [200, 401] * (ACCOUNT_LIMIT // 2) + [429] * 4
+    # Now the right password waits too, from yet another address, on either instance.
+    for base in (a, b):
+        assert token_status(Client(stack.url), username, PASSWORD, base=base) == 429

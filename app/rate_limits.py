@@ -1,0 +1,135 @@
+"""Rate limits: where the counters live, and the limits the password and account forms share.
+
+Every view that checks a password (web login, API token, change password) draws from one
+limit per client address and one per target account; registration (web and API) and reset
+requests have limits of their own, also per address and per account. Web and API views of
+the same kind share their counters, so neither adds guesses to the other.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from app import limit_storage  # noqa: F401  registers the sqlite:/// storage scheme
+from app.extensions import db, limiter
+from app.models import User, normalize_email, normalize_username
+
+# Raised inside a key function, Flask-Limiter would take a database outage for its storage's
+# and count in each worker's memory from then on.
+DATABASE_ERRORS = (OperationalError, ProgrammingError)
+
+
+def default_storage_uri(app: Flask) -> str:
+    """A SQLite file in the instance folder: shared by every worker without Redis."""
+    return f"sqlite:///{Path(app.instance_path) / 'rate-limits.db'}"
+
+
+def init_app(app: Flask) -> None:
+    """limiter.init_app, on the default file unless a storage (or REDIS_URL) is set."""
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app)
+    limiter.init_app(app)
+
+
+def client_address() -> str:
+    return f"address:{get_remote_address()}"
+
+
+def submitted(field: str) -> str:
+    """A text field of the posted form or JSON object, or ''."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        value = body.get(field) if isinstance(body, dict) else None
+    else:
+        value = request.form.get(field)
+    return value if isinstance(value, str) else ""
+
+
+def login_account() -> str:
+    """The account a login or token request names (username or email, as login resolves it)."""
+    if "login_account" not in g:
+        g.login_account = _login_account()
+    return g.login_account
+
+
+def _login_account() -> str:
+    credentials = request.authorization
+    if credentials is not None and credentials.type == "basic":
+        name = credentials.username or ""
+    else:
+        name = submitted("username")
+    if not name.strip():
+        return ""
+    # One account, one counter, whether it is named by its username or its email.
+    try:
+        user = db.session.scalar(User.by_login(name))
+    except DATABASE_ERRORS:
+        # The view answers 503; meanwhile the name keys the count.
+        db.session.rollback()
+        user = None
+    return f"user:{user.id}" if user is not None else f"name:{normalize_username(name)}"
+
+
+def current_account() -> str:
+    """The logged-in user, whose current password the change-password form checks."""
+    try:
+        authenticated = current_user.is_authenticated
+    except DATABASE_ERRORS:
+        # The view answers 503 (login_required loads the user again).
+        db.session.rollback()
+        return ""
+    return f"user:{current_user.id}" if authenticated else ""
+
+
+def new_username() -> str:
+    name = submitted("username")
+    return f"name:{normalize_username(name)}" if name.strip() else ""
+
+
+def new_email() -> str:
+    email = submitted("email")
+    return f"email:{normalize_email(email)}" if email.strip() else ""
+
+
+def setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def rate_limits(scope: str, address_limit: str, account_limit: str, *accounts: Callable[[], str]):
+    """Limit POSTs per client address and per account named by each of `accounts`.
+
+    The counters belong to `scope`, not to the view: views of one scope share them.
+    The limits are the settings named `address_limit` and `account_limit`.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        # Flask-Limiter checks limits in the order they are applied, and stops at the first
+        # refusal: checked first, the address limit spends no account's count when it refuses.
+        view = limiter.shared_limit(
+            setting(address_limit), f"{scope}-address", key_func=client_address, methods=["POST"]
+        )(view)
+        for account in accounts:
+            view = limiter.shared_limit(
+                setting(account_limit),
+                scope=f"{scope}-account",
+                key_func=account,
+                # No account named, no password checked: nothing to count.
+                exempt_when=lambda account=account: not account(),
+                methods=["POST"],
+            )(view)
+        return view
+
+    return decorate
+
+
+PASSWORD_CHECKS = ("login", "LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT")
+password_limits = rate_limits(*PASSWORD_CHECKS, login_account)
+change_password_limits = rate_limits(*PASSWORD_CHECKS, current_account)
+register_limits = rate_limits(
+    "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", new_username, new_email
+)
+reset_limits = rate_limits("reset", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", new_email)
