@@ -50,6 +50,8 @@ def worker_environment(database: str, redis_url: str, smtp_port: int) -> dict[st
         "DATABASE_URL": database,
         "REDIS_URL": redis_url,
         "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+        "SERVER_NAME": "localhost",
+        "PREFERRED_URL_SCHEME": "http",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_port),
         "LOG_TO_STDOUT": "1",
