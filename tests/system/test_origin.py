@@ -2,25 +2,17 @@
 yields a link to another site: links come from SERVER_NAME (nginx's address here)."""
 
 import re
-import uuid
 
 import pytest
 import requests
 
 from tests.system.harness import Client
+from tests.system.test_shared_state import new_account
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
 
 FORGED = "evil.example"
 LINK = re.compile(r"https?://([^/\s\"]+)/auth/reset_password/")
-
-
-def new_account(stack) -> str:
-    username = "o" + uuid.uuid4().hex[:12]
-    client = Client(stack.url)
-    assert client.register(username).status_code == 302
-    client.close()
-    return username
 
 
 def ask_for_reset(client: Client, base: str, email: str, **headers: str) -> requests.Response:
