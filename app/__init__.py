@@ -26,10 +26,15 @@ class Microblog(Flask):
     jinja_environment = Environment
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask:
+    """The app, configured by a Config subclass (the book's TestConfig) or a mapping of
+    settings over Config's."""
     app = Microblog(__name__, instance_relative_config=True)
     app.config.from_object(Config)
-    app.config.from_mapping(overrides or {})
+    if isinstance(config_class, Mapping):
+        app.config.from_mapping(config_class)
+    else:
+        app.config.from_object(config_class)
     security.init_app(app)
 
     database.init_app(app)  # db.init_app, tuned for the database's kind

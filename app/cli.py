@@ -11,7 +11,9 @@ from flask.cli import AppGroup
 from flask_migrate.cli import db as db_commands
 from sqlalchemy.exc import DBAPIError
 
-from app.search.routes import search_cli
+from app.database import require_current_schema
+from app.extensions import db
+from app.models import Post
 from app.seed import seed
 
 # pybabel runs from the project folder with relative paths, so the .po files record
@@ -21,6 +23,7 @@ TRANSLATIONS = "app/translations"
 POT_FILE = "messages.pot"
 
 translate = AppGroup("translate", help="Translation and localization commands.")
+search = AppGroup("search", help="Full-text search commands.")
 
 
 def pybabel(*args: str) -> None:
@@ -56,6 +59,14 @@ def init(lang: str) -> None:
     (ROOT / POT_FILE).unlink()
 
 
+@search.command()
+def reindex() -> None:
+    """Rebuild the search index from the posts."""
+    require_current_schema()
+    click.echo(Post.reindex())
+    db.session.commit()
+
+
 def report_database_errors(command: click.Command) -> None:
     """A database that is down or refuses a statement ends `command` with one line, not a
     traceback."""
@@ -77,7 +88,7 @@ def report_database_errors(command: click.Command) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(seed)
-    app.cli.add_command(search_cli)
+    app.cli.add_command(search)
     # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
-    for command in (db_commands, seed, search_cli):
+    for command in (db_commands, seed, search):
         report_database_errors(command)

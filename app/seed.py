@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select, text
 from app.database import require_current_schema
 from app.extensions import db
 from app.models import Post, User, followers, password_hasher
-from app.models.user import refresh_newest_posts
+from app.models.followers import refresh_newest_posts
 
 CHUNK = 10_000
 SPREAD = timedelta(days=365)

@@ -6,7 +6,7 @@ import re
 import click
 import pytest
 
-from app import create_app
+from app import Microblog, create_app
 from app.extensions import mail
 from app.security import MissingSecretKey, MissingServerName, WeakSecretKey, serves_requests
 from tests.conftest import PASSWORD
@@ -120,7 +120,11 @@ PRODUCTION = {"TESTING": False, "DEBUG": False, "SQLALCHEMY_DATABASE_URI": "sqli
         ({"SECRET_KEY": STRONG_KEY, "SERVER_NAME": None}, MissingServerName, "SERVER_NAME"),
     ],
 )
-def test_production_app_refuses_missing_or_weak_settings(settings, error, message):
+def test_production_app_refuses_missing_or_weak_settings(
+    settings, error, message, monkeypatch, tmp_path
+):
+    # An instance/secret_key left by `make run` would be loaded: look in an empty folder.
+    monkeypatch.setattr(Microblog, "auto_find_instance_path", lambda app: str(tmp_path))
     with pytest.raises(error, match=message):
         create_app({**PRODUCTION, **settings})
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
-from app.models import user as user_models
+from app.models import timeline as user_models
 from app.models.listing import timeline_listing, timeline_page
 from app.pagination import fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
@@ -83,6 +83,7 @@ def test_timeline_holds_the_followed_posts(app, runner):
         expected = count(select(Post).where(Post.user_id.in_(authors)).subquery())
         timeline = db.session.scalars(user.timeline()).all()
         assert len(timeline) == expected
+        assert timeline == db.session.scalars(user.following_posts()).all()
         assert {post.user_id for post in timeline} <= authors
         keys = [(post.timestamp, post.id) for post in timeline]
         assert keys == sorted(keys, reverse=True)

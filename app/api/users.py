@@ -14,9 +14,9 @@ from app.api.paging import collection
 from app.auth.forms import RegistrationForm
 from app.auth.registration import sign_up
 from app.extensions import db
-from app.main.avatars import avatar_url
 from app.main.forms import EditProfileForm
 from app.models import Post, User, normalize_username
+from app.models.avatar import avatar_url
 from app.rate_limits import register_limits
 
 AVATAR_SIZE = 128

@@ -5,7 +5,6 @@ from functools import cache
 from flask import current_app
 from flask_babel import _, ngettext
 
-from app.auth.tokens import make_reset_token
 from app.email import send_email
 from app.extensions import db
 from app.models import User
@@ -39,7 +38,7 @@ def send_password_reset_email(email: str) -> None:
         template="reset_password",
         dummy=user is None,
         user=account,
-        token=make_reset_token(account),
+        token=account.get_reset_password_token(),
         lifetime=link_lifetime(current_app.config["RESET_TOKEN_TTL"]),
     )
 

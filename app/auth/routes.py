@@ -24,7 +24,6 @@ from app.auth.forms import (
     ResetPasswordRequestForm,
 )
 from app.auth.registration import sign_up
-from app.auth.tokens import user_from_reset_token
 from app.extensions import db
 from app.models import User
 from app.rate_limits import (
@@ -121,7 +120,7 @@ def reset_password():
     """Choose a new password, with the token from the emailed link."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    user = user_from_reset_token(session.get("reset_token", ""))
+    user = User.verify_reset_password_token(session.get("reset_token", ""))
     if user is None:
         session.pop("reset_token", None)
         return render_template("auth/reset_invalid.html", title=_("Reset Password")), 400

@@ -1,23 +1,8 @@
-"""Avatars: identicons drawn here by default, Gravatar only when AVATAR_PROVIDER says so."""
+"""Identicons: the SVG behind an avatar URL (app/models/avatar.py) when there is no Gravatar."""
 
-import hashlib
 from functools import lru_cache
 
-from flask import current_app, url_for
-
 GRID = 5
-
-
-def avatar_url(username: str, email: str, size: int) -> str:
-    if current_app.config["AVATAR_PROVIDER"] == "gravatar":
-        digest = hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()
-        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
-    return url_for("main.identicon", seed=identicon_seed(username))
-
-
-@lru_cache(maxsize=16384)
-def identicon_seed(username: str) -> str:
-    return hashlib.sha256(username.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=4096)

@@ -13,9 +13,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import Row
 
 from app.fragments import keep, store
-from app.main.avatars import avatar_url
 from app.models import utcnow
-from app.translate.routes import reader_language_for_translation, translation_target
+from app.models.avatar import avatar_url
+from app.translate.targets import reader_language_for_translation, translation_target
 
 # Babel's default: a unit is used once the time is at least this fraction of it.
 THRESHOLD = 0.85

@@ -15,11 +15,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select
 
 from app.extensions import db
-from app.main.avatars import avatar_url, identicon_svg
+from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import detect_language, linkify
 from app.models import Post, User, normalize_username, profile_by_username, user_by_username
+from app.models.avatar import avatar_url
 from app.models.listing import author_listing, explore_listing, timeline_page
 from app.pagination import fetch_page, requested_page
 

@@ -25,11 +25,6 @@ from app.pagination import paginate, requested_page
 bp = Blueprint("messages", __name__)
 
 
-@bp.app_template_global()
-def unread_message_count() -> int:
-    return current_user.unread_message_count
-
-
 @bp.route("/send_message/<recipient>", methods=["GET", "POST"])
 @login_required
 def send_message(recipient: str):

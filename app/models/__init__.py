@@ -1,22 +1,16 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
 from app.models.api_token import ApiToken
+from app.models.followers import followers
+from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
 from app.models.notification import Notification
+from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import (
-    User,
-    followers,
-    load_user,
-    normalize_email,
-    normalize_username,
-    password_hasher,
-    profile_by_username,
-    spend_password_check_time,
-    user_by_username,
-)
+from app.models.user import User, normalize_email
+from app.models.username import normalize_username
 
 __all__ = [
     "ApiToken",

@@ -24,9 +24,11 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
-from app.models import user as users
+from app.models import timeline as merged
+from app.models.followers import followers
 from app.models.post import Post
-from app.models.user import User, author_parameters, followers, timeline_keys
+from app.models.timeline import author_parameters, timeline_keys
+from app.models.user import User
 from app.pagination import Page, fetch_page, rows_to_read
 
 # Written into the SQL like PostgreSQL's page window (below).
@@ -185,7 +187,7 @@ def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
         # It finds the authors itself, from the page's LIMIT and OFFSET.
         return _postgresql_timeline_listing(), {"reader": user.id}
     authors = user.timeline_authors(depth)
-    if len(authors) > users.TIMELINE_MERGE_MAX_AUTHORS:
+    if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_listing(dialect), {"authors": authors}
     return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
 

@@ -17,8 +17,10 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(String(280))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped["User"] = relationship(foreign_keys=[sender_id])
-    recipient: Mapped["User"] = relationship(foreign_keys=[recipient_id])
+    author: Mapped["User"] = relationship(foreign_keys=[sender_id], back_populates="messages_sent")
+    recipient: Mapped["User"] = relationship(
+        foreign_keys=[recipient_id], back_populates="messages_received"
+    )
 
     __table_args__ = (
         # A user's inbox, newest first, and the count of what arrived since they last looked.
@@ -50,12 +52,12 @@ class Message(db.Model):
     @staticmethod
     def unread_count(user: "User") -> int:
         """What arrived for `user` since they last read their messages."""
-        return db.session.scalar(select(User.unread_message_count).where(User.id == user.id)) or 0
+        return db.session.scalar(select(User.unread_messages).where(User.id == user.id)) or 0
 
 
 # Every page's navbar shows it: a column of User, loaded in the same query as the signed-in
 # user (load_user) instead of a query of its own.
-User.unread_message_count = column_property(
+User.unread_messages = column_property(
     select(func.count())
     .where(
         Message.recipient_id == User.id,

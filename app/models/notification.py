@@ -22,7 +22,7 @@ class Notification(db.Model):
     timestamp: Mapped[float] = mapped_column(Double, default=time.time)
     payload_json: Mapped[str] = mapped_column(Text)
 
-    user: Mapped["User"] = relationship()
+    user: Mapped["User"] = relationship(back_populates="notifications")
 
     __table_args__ = (Index("ix_notification_user_id_timestamp", "user_id", "timestamp"),)
 

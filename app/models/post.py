@@ -7,13 +7,14 @@ from sqlalchemy import ForeignKey, Index, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.search import SearchableMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Post(db.Model):
+class Post(SearchableMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(String(280))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,7 +23,7 @@ class Task(db.Model):
     # "one running task of a kind per user" hold even for two requests at the same instant.
     running_key: Mapped[str | None] = mapped_column(String(160), unique=True)
 
-    user: Mapped["User"] = relationship()
+    user: Mapped["User"] = relationship(back_populates="tasks")
 
     @staticmethod
     def key_for(user: "User", name: str) -> str:

@@ -1,19 +1,14 @@
 """Search: find posts by the words in them."""
 
-import click
 from flask import Blueprint, current_app, render_template, request
-from flask.cli import AppGroup
 from flask_babel import _
 from flask_login import login_required
 
-from app.database import require_current_schema
 from app.pagination import requested_page
-from app.search.backends import rebuild_index, search_page
+from app.search.backends import search_page
 from app.search.forms import SearchForm
 
 bp = Blueprint("search", __name__)
-
-search_cli = AppGroup("search", help="Full-text search commands.")
 
 
 @bp.route("/search")
@@ -26,10 +21,3 @@ def search():
         per_page = current_app.config["POSTS_PER_PAGE"]
         page = search_page(form.q.data, requested_page(), per_page)
     return render_template("search/search.html", title=_("Search"), form=form, page=page)
-
-
-@search_cli.command()
-def reindex() -> None:
-    """Rebuild the search index from the posts."""
-    require_current_schema()
-    click.echo(rebuild_index())

@@ -4,8 +4,7 @@ The search index differs by database (an FTS5 table and its shadow tables on SQL
 expression and trigram indexes on PostgreSQL), so no model could describe it on all three.
 """
 
-SQLITE_TABLE = "post_fts"
-POSTGRESQL_INDEXES = frozenset({"ix_post_body_tsvector", "ix_post_body_trigram"})
+from app.models.search import POSTGRESQL_INDEXES, SQLITE_TABLE
 
 
 def is_search_table(name: str) -> bool:

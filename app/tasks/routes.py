@@ -5,8 +5,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.main.forms import EmptyForm
-from app.tasks.export import export_posts as export_posts_job
-from app.tasks.runner import TaskNotStarted, launch_task
+from app.tasks.runner import TaskNotStarted
 
 bp = Blueprint("tasks", __name__)
 
@@ -17,9 +16,7 @@ def export_posts():
     """Start emailing you a JSON file of all your posts."""
     if EmptyForm().validate_on_submit():
         try:
-            task = launch_task(
-                current_user, "export_posts", _("Exporting posts…"), export_posts_job
-            )
+            task = current_user.launch_task("export_posts", _("Exporting posts…"))
         except TaskNotStarted:
             flash(_("The export could not be started. Please try again later."), "danger")
         else:

@@ -3,13 +3,12 @@
 import re
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import _, get_locale
+from flask_babel import _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import limiter
-from app.i18n import html_lang
-from app.translate.clients import TranslationError, check_settings, make_translator, split_tag
+from app.translate.clients import TranslationError, check_settings, make_translator
 
 bp = Blueprint("translate", __name__)
 
@@ -20,23 +19,6 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 @bp.record_once
 def check_translator_settings(state) -> None:
     check_settings(state.app.config)
-
-
-def reader_language_for_translation() -> str | None:
-    """The reader's language (a BCP 47 tag) when posts can be translated for them: a
-    translator is set up and they are signed in."""
-    if not current_app.config.get("TRANSLATOR") or current_user.is_anonymous:
-        return None
-    return html_lang() if get_locale() is not None else None
-
-
-def translation_target(post, reader_language: str | None) -> str | None:
-    """`reader_language` when `post` is written in another language, else None."""
-    if reader_language is None or not post.language:
-        return None
-    if split_tag(post.language)[0] == split_tag(reader_language)[0]:
-        return None
-    return reader_language
 
 
 def json_error(message: str, status: int):

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.auth.tokens import make_reset_token
 from app.extensions import db
 from app.models import ApiToken, User, password_hasher
 from tests.api.conftest import basic, bearer
@@ -118,7 +117,7 @@ def change_password(app):
 def reset_password(app):
     """Reset susan's password through an emailed link."""
     with app.app_context():
-        link_token = make_reset_token(db.session.get(User, 1))
+        link_token = db.session.get(User, 1).get_reset_password_token()
     browser = app.test_client()
     browser.get(f"/auth/reset_password/{link_token}")
     data = {"password": NEW_PASSWORD, "password2": NEW_PASSWORD}

@@ -3,7 +3,6 @@
 import pytest
 
 from app.auth.passwords import common_passwords, is_common
-from app.auth.tokens import make_reset_token
 from app.extensions import db
 from app.models import User
 from tests.conftest import PASSWORD
@@ -69,7 +68,7 @@ def test_change_password_refuses(client, auth, make_user, password, error):
 def test_reset_refuses(app, client, make_user, password, error):
     make_user("susansmith", email="susan.smith@example.com")
     with app.app_context():
-        token = make_reset_token(db.session.scalar(User.by_username("susansmith")))
+        token = db.session.scalar(User.by_username("susansmith")).get_reset_password_token()
     client.get(f"/auth/reset_password/{token}")
     response = client.post(
         "/auth/reset_password", data={"password": password, "password2": password}

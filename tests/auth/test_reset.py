@@ -256,15 +256,14 @@ def test_known_and_unknown_emails_take_about_the_same_time(make_app):
 def test_known_and_unknown_addresses_cost_the_request_the_same_work(app, make_user, monkeypatch):
     """A token, both templates and one hand-off to the mail sender on either path; only the
     known address's message is sent. Structural, not timed: a loaded machine cannot skew it."""
-    import app.auth.email as auth_email
     import app.email as email_module
 
     make_user()
     work = []
-    make_token = auth_email.make_reset_token
+    make_token = User.get_reset_password_token
     deliver = email_module._deliver
     monkeypatch.setattr(
-        auth_email, "make_reset_token", lambda user: work.append("token") or make_token(user)
+        User, "get_reset_password_token", lambda user: work.append("token") or make_token(user)
     )
     monkeypatch.setattr(
         email_module, "_deliver", lambda *args: work.append("hand-off") or deliver(*args)

@@ -6,9 +6,9 @@ import jwt
 import pytest
 from flask import current_app
 
-from app.auth.tokens import RESET_PURPOSE, make_reset_token, user_from_reset_token
 from app.extensions import db
 from app.models import User
+from app.models.user import RESET_PURPOSE
 
 
 def claims_for(user):
@@ -37,14 +37,14 @@ def expired(user):
 
 
 def tampered_signature(user):
-    token = make_reset_token(user)
+    token = user.get_reset_password_token()
     head, body, signature = token.split(".")
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     return f"{head}.{body}.{flipped}"
 
 
 def tampered_claims(user):
-    head, _, signature = make_reset_token(user).split(".")
+    head, _, signature = user.get_reset_password_token().split(".")
     return f"{head}.{b64({**claims_for(user), 'sub': '2', 'iat': 0, 'exp': 2**40})}.{signature}"
 
 
@@ -122,8 +122,8 @@ def test_token_round_trip(app, make_user):
     make_user("bob")
     with app.app_context():
         bob = db.session.get(User, 2)
-        token = make_reset_token(bob)
-        assert user_from_reset_token(token) == bob
+        token = bob.get_reset_password_token()
+        assert User.verify_reset_password_token(token) == bob
         claims = jwt.decode(token, options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == app.config["RESET_TOKEN_TTL"]
         assert claims["purpose"] == RESET_PURPOSE
@@ -134,9 +134,9 @@ def test_token_dies_with_the_password(app, make_user):
     make_user()
     with app.app_context():
         user = db.session.get(User, 1)
-        token = make_reset_token(user)
+        token = user.get_reset_password_token()
         user.set_password("a brand new password")
-        assert user_from_reset_token(token) is None
+        assert User.verify_reset_password_token(token) is None
 
 
 def test_token_lifetime_follows_setting(make_app):
@@ -145,8 +145,8 @@ def test_token_lifetime_follows_setting(make_app):
         user = User(username="susan", email="susan@example.com", password_hash="x")
         db.session.add(user)
         db.session.commit()
-        token = make_reset_token(user)
-        assert user_from_reset_token(token) == user
+        token = user.get_reset_password_token()
+        assert User.verify_reset_password_token(token) == user
         claims = jwt.decode(token, options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == 37
 
@@ -156,7 +156,7 @@ def test_bad_token_is_refused(app, make_user, make_token):
     make_user()
     with app.app_context():
         token = make_token(db.session.get(User, 1))
-        assert user_from_reset_token(token) is None
+        assert User.verify_reset_password_token(token) is None
 
 
 @pytest.mark.parametrize("make_token", BAD_TOKENS, ids=lambda f: f.__name__)

@@ -296,7 +296,7 @@ def test_identicon_rejects_bad_seeds(client, seed):
 
 
 def test_avatars_are_local_by_default_and_gravatar_by_setting(make_app):
-    from app.main.avatars import avatar_url
+    from app.models.avatar import avatar_url
 
     local = make_app()
     with local.test_request_context():

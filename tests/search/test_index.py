@@ -11,7 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Post, User
 from app.search import backends
-from app.search.backends import posts_matching, search_page
+from app.search.backends import search_page
 from tests.conftest import TEST_CONFIG, add_user
 from tests.migrations.test_migrations import sample_row
 from tests.paging import every_row
@@ -19,7 +19,7 @@ from tests.plans import analyzed, explain, plan_nodes, statements
 
 
 def bodies(query: str) -> list[str]:
-    return [post.body for post in db.session.scalars(posts_matching(query))]
+    return [post.body for post in db.session.scalars(Post.matching(query))]
 
 
 def test_a_new_post_is_found_before_its_transaction_commits(app, susan):
@@ -206,7 +206,7 @@ def test_every_page_of_a_search_follows_the_newest_first_order(
     )
     with app.app_context():
         for query in ("common", "rare", "罕见", "常见", "common rare", "absent", "COMMON 常见"):
-            expected = [post.id for post in db.session.scalars(posts_matching(query))]
+            expected = [post.id for post in db.session.scalars(Post.matching(query))]
             for per_page in (1, 3, 7, 50):
                 assert every_page(query, per_page) == expected, (query, per_page)
 
@@ -235,5 +235,5 @@ def test_postgresql_finds_a_word_no_post_holds_without_reading_every_post(postgr
         # At most the newest posts, looked at first; then the search index found no match.
         assert read <= backends.NEWEST_POSTS_FIRST, sent
         assert search_page("zebra", 1, 2).items == []
-        newest = [post.id for post in db.session.scalars(posts_matching("morning").limit(2))]
+        newest = [post.id for post in db.session.scalars(Post.matching("morning").limit(2))]
         assert [row.id for row in search_page("morning", 1, 2).items] == newest

@@ -1,0 +1,86 @@
+"""Users as the busiest pages find them: a profile with its counts, a name, the signed-in user.
+
+Each statement is built once and run with parameters: building and cache-keying a statement
+costs SQLAlchemy more Python than running a small one.
+"""
+
+import hmac
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import Integer, Select, bindparam, exists, func, select
+from sqlalchemy.orm import undefer
+
+from app.extensions import db, login
+from app.models.followers import followers
+from app.models.user import User
+from app.models.username import normalize_username
+
+
+class Profile(NamedTuple):
+    user: User
+    followers_count: int
+    following_count: int
+    followed_by_reader: bool
+
+
+@cache
+def _profile() -> Select:
+    """The user and their follow counts in one query: the profile is among the busiest pages."""
+
+    def count(condition):
+        return select(func.count()).select_from(followers).where(condition).scalar_subquery()
+
+    reader = bindparam("reader", type_=Integer)
+    return select(
+        User,
+        count(followers.c.followed_id == User.id),
+        count(followers.c.follower_id == User.id),
+        exists().where(followers.c.follower_id == reader, followers.c.followed_id == User.id),
+    ).where(User.username == bindparam("username"))
+
+
+def profile_by_username(username: str, reader: User) -> Profile | None:
+    """The profile of the user with this username (in any letter case), as `reader` sees it."""
+    params = {"username": normalize_username(username), "reader": reader.id}
+    row = db.session.execute(_profile(), params).one_or_none()
+    if row is None:
+        return None
+    user, followers_count, following_count, followed = row
+    return Profile(user, followers_count, following_count, bool(followed) and user.id != reader.id)
+
+
+@cache
+def _signed_in_user() -> Select:
+    # With the navbar's unread count (app/models/message.py) in the same query.
+    return (
+        select(User)
+        .where(User.id == bindparam("id", type_=Integer))
+        .options(undefer(User.unread_messages))
+    )
+
+
+@cache
+def _user_by_username() -> Select:
+    return select(User).where(User.username == bindparam("username"))
+
+
+def user_by_username(username: str) -> User | None:
+    """The user with this username, in any letter case."""
+    params = {"username": normalize_username(username)}
+    return db.session.execute(_user_by_username(), params).scalar_one_or_none()
+
+
+@login.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a login id (User.get_id), if it is still theirs."""
+    user_id, _, rest = session_id.partition(":")
+    generation, _, fingerprint = rest.partition(":")
+    if not user_id.isdecimal() or not generation.isdecimal():
+        return None
+    user = db.session.execute(_signed_in_user(), {"id": int(user_id)}).scalar_one_or_none()
+    if user is None or user.session_generation != int(generation):
+        return None
+    if not hmac.compare_digest(user.password_fingerprint(), fingerprint):
+        return None
+    return user

@@ -1,0 +1,93 @@
+"""The timeline's fast SQL: each author's newest posts merged, instead of one big sort.
+
+User.following_posts() is the plain definition; User.timeline() and the timeline page read
+the same rows through these statements (tests/main/test_timeline_equivalence.py holds them
+equal). Measured in benchmarks/README.md.
+"""
+
+from functools import cache
+
+from sqlalchemy import Integer, Select, Subquery, TextClause, bindparam, or_, select, text
+from sqlalchemy.orm import aliased
+
+from app.models.followers import followers
+from app.models.post import Post
+
+# SQLite allows at most 500 terms in one UNION; past this, timelines use a plain IN query.
+TIMELINE_MERGE_MAX_AUTHORS = 400
+
+
+def _union_per_author(arm: str, author_count: int) -> TextClause:
+    """`arm` once per author, its `:a{}` made :a0, :a1, …, joined by UNION ALL."""
+    union = text(" UNION ALL ".join(arm.format(n) for n in range(author_count)))
+    return union.bindparams(*(bindparam(f"a{n}", type_=Integer) for n in range(author_count)))
+
+
+@cache
+def timeline_keys(dialect: str, author_count: int) -> Subquery:
+    """The id and time of every post of `author_count` authors, whose ids are the parameters
+    a0, a1, …: one newest-first range of ix_post_user_id_timestamp_id per author.
+
+    Ordered by time and cut to a page, the database merges the ranges lazily (SQLite's
+    MERGE (UNION ALL), PostgreSQL's Merge Append of index-only scans): a page costs about
+    (authors + page depth) index steps however many posts exist, where "user_id IN (...)
+    ORDER BY timestamp" reads and sorts every post of every author. Built once per database
+    and number of authors, and run with parameters: building and cache-keying a hundred-arm
+    statement on every request cost more than running it.
+    """
+    arm = "SELECT id, timestamp FROM post WHERE user_id = :a{}"
+    if dialect != "sqlite":
+        # SQLite allows no ORDER BY inside a UNION and merges by the outer one anyway.
+        arm = f"({arm} ORDER BY timestamp DESC, id DESC)"
+    keys = _union_per_author(arm, author_count)
+    return keys.columns(Post.id, Post.timestamp).subquery("timeline")
+
+
+@cache
+def merged_timeline(dialect: str, author_count: int) -> Select:
+    """Post objects of `author_count` authors (parameters a0, a1, …), newest first, for the
+    ORM's User.timeline(): timeline_keys() joined to Post, or on SQLite whole rows merged."""
+    if dialect == "sqlite":
+        # SQLite keeps the merge lazy only when the UNION is flattened into the query that
+        # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
+        # the ORM's query, cut later, merges whole rows. (The page listing merges keys.)
+        columns = ", ".join(column.name for column in Post.__table__.c)
+        rows = _union_per_author(f"SELECT {columns} FROM post WHERE user_id = :a{{}}", author_count)
+        newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))
+        return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
+    keys = timeline_keys(dialect, author_count)
+    return (
+        select(Post)
+        .join(keys, Post.id == keys.c.id)
+        .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
+    )
+
+
+def author_parameters(authors: list[int]) -> dict[str, int]:
+    """merged_timeline()'s parameters for these authors."""
+    return {f"a{n}": author for n, author in enumerate(authors)}
+
+
+@cache
+def followed_ids() -> Select:
+    return select(followers.c.followed_id).where(followers.c.follower_id == bindparam("user"))
+
+
+@cache
+def followed_ids_within() -> Select:
+    """User.timeline_authors(depth)'s followed users: two ranges of
+    ix_followers_follower_id_followed_last_post_at."""
+    newest = followers.c.followed_last_post_at
+    mine = followers.c.follower_id == bindparam("user", type_=Integer)
+    since = (
+        select(newest)
+        .where(mine, newest.is_not(None))
+        .order_by(newest.desc())
+        .limit(1)
+        # `newer` is depth - 1: MariaDB takes no expression after OFFSET.
+        .offset(bindparam("newer", type_=Integer))
+        .scalar_subquery()
+    )
+    return select(followers.c.followed_id).where(
+        mine, or_(newest.is_(None), newest >= since, since.is_(None))
+    )
