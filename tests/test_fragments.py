@@ -2,6 +2,9 @@
 
 import re
 
+import pytest
+from jinja2 import nodes
+
 from app.extensions import db
 from app.fragments import keep
 from app.models import Message, User
@@ -79,3 +82,65 @@ def test_a_full_store_is_emptied_before_it_grows():
         assert keep(kept, (n,), lambda n=n: f"<p>{n}</p>", limit=2) == f"<p>{n}</p>"
     assert list(kept) == [(2,)]
     assert keep(kept, (2,), lambda: "not rendered again", limit=2) == "<p>2</p>"
+
+
+# --- The leak guard: a shared block may show only its key, translations and URLs ------------
+
+# Globals that give every reader the same thing for the same language and script root.
+SAME_FOR_EVERYONE = {"_", "gettext", "ngettext", "url_for", "bootstrap"}
+
+
+def shared_block_leaks(env, source: str, name: str = "<string>") -> list[str]:
+    """What a template's same_for_everyone() blocks read besides their key and the
+    SAME_FOR_EVERYONE globals: whatever differs per reader (current_user, csrf_token(),
+    get_flashed_messages(), the session, the request) would be shown to the next reader."""
+    leaks = []
+    for block in env.parse(source).find_all(nodes.CallBlock):
+        call = block.call
+        if not (isinstance(call.node, nodes.Name) and call.node.name == "same_for_everyone"):
+            continue
+        keyed = {n.name for n in nodes.Template(call.args).find_all(nodes.Name)}
+        body = nodes.Template(block.body)
+        stored = {n.name for n in body.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for node in body.find_all((nodes.Name, nodes.Include, nodes.Import, nodes.FromImport)):
+            if not isinstance(node, nodes.Name):
+                leaks.append(f"{name}: a template is brought into a shared block")
+            elif node.ctx == "load" and node.name not in keyed | stored | SAME_FOR_EVERYONE:
+                leaks.append(f"{name}: {node.name}")
+    return leaks
+
+
+def test_no_shared_block_reads_anything_per_reader(app):
+    templates = [t for t in app.jinja_env.list_templates() if t.endswith(".html")]
+    assert "base.html" in templates
+    leaks = []
+    for template in templates:
+        source = app.jinja_env.loader.get_source(app.jinja_env, template)[0]
+        leaks += shared_block_leaks(app.jinja_env, source, template)
+    assert leaks == []
+
+
+@pytest.mark.parametrize(
+    ("inside", "leak"),
+    [
+        # The Profile link moved into the navbar block would show one reader's link to all.
+        ("{{ url_for('main.user', username=current_user.username) }}", "current_user"),
+        ("{{ csrf_token() }}", "csrf_token"),
+        ("{% for m in get_flashed_messages() %}{{ m }}{% endfor %}", "get_flashed_messages"),
+        ("{{ session['_user_id'] }}", "session"),
+        ("{{ request.args.q }}", "request"),
+        ("{{ html_lang() }}", "html_lang"),
+    ],
+)
+def test_the_guard_catches_what_differs_per_reader(app, inside, leak):
+    source = f'{{% call same_for_everyone("navbar") %}}{inside}{{% endcall %}}'
+    assert shared_block_leaks(app.jinja_env, source) == [f"<string>: {leak}"]
+
+
+def test_the_guard_allows_the_key_translations_and_urls(app):
+    source = (
+        '{% call same_for_everyone("badge", unread) %}'
+        "{% for n in range(unread) %}{{ n }}{% endfor %}"
+        "<a href=\"{{ url_for('main.index') }}\">{{ _('Home') }} {{ unread }}</a>{% endcall %}"
+    )
+    assert shared_block_leaks(app.jinja_env, source) == ["<string>: range"]
