@@ -70,9 +70,15 @@ def _drop_connections_the_server_closed(
         raise DisconnectionError("the server closed the connection")
 
 
-# Statements that only read, and may run outside a transaction: a SELECT (or WITH) that
-# neither writes (a data-modifying WITH) nor locks (FOR UPDATE/SHARE, a transaction-level
-# advisory lock). Reading too much into a word only costs a BEGIN.
+# Execution options that declare a statement a plain read: it writes and locks nothing (no
+# function that writes, no FOR UPDATE). On PostgreSQL such a read may run outside a
+# transaction; any other statement begins the transaction. Given by the busiest pages' reads:
+#     db.session.execute(statement, params, execution_options=READS_ONLY)
+READS_ONLY = {"microblog_reads_only": True}
+
+
+# A second check on declared reads: a SELECT (or WITH) that neither writes (a data-modifying
+# WITH) nor locks (FOR UPDATE/SHARE, a transaction-level advisory lock).
 _READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _WRITES_OR_LOCKS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b|_xact_", re.IGNORECASE)
 BEGINS_BEFORE_WRITING = "microblog.begins_before_writing"
@@ -91,9 +97,9 @@ def only_reads(statement: str) -> bool:
 def _read_outside_transactions(
     dbapi_connection: psycopg.Connection, connection_record, proxy
 ) -> None:
-    """PostgreSQL runs a request's reads outside a transaction, as Python's sqlite3 driver
-    does on SQLite; the transaction begins just before the first statement that writes
-    (_begin_before_writing).
+    """PostgreSQL runs the reads declared with reads_only() outside a transaction; the
+    transaction begins just before the first statement that is not one
+    (_begin_before_writing): a write, or any read not declared, such as `SELECT f()`.
 
     A page that only reads then costs two round trips (the user, the page) instead of
     four: psycopg sent BEGIN before the first, and the request's end sent COMMIT or
@@ -117,7 +123,12 @@ def _begin_before_writing(conn, cursor, statement, parameters, context, executem
         dbapi_connection.autocommit
         and "isolation_level" not in conn.get_execution_options()
         # A server-side cursor (yield_per, stream_results) exists only in a transaction.
-        and (isinstance(cursor, psycopg.ServerCursor) or not only_reads(statement))
+        and (
+            isinstance(cursor, psycopg.ServerCursor)
+            or context is None
+            or not context.execution_options.get("microblog_reads_only")
+            or not only_reads(statement)
+        )
     ):
         # psycopg sends BEGIN before this statement; SQLAlchemy's COMMIT or ROLLBACK ends it.
         dbapi_connection.autocommit = False

@@ -6,6 +6,7 @@ from typing import Any
 from flask import abort, request
 from sqlalchemy import Select
 
+from app.database import READS_ONLY
 from app.extensions import db
 
 # Deeper pages would make OFFSET arithmetic overflow the database's integers.
@@ -46,7 +47,8 @@ def _page(rows: list, number: int, per_page: int) -> Page:
 
 def paginate(query: Select, number: int, per_page: int) -> Page:
     """One page of `query`'s ORM objects."""
-    rows = db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    query = query.limit(per_page + 1).offset((number - 1) * per_page)
+    rows = db.session.scalars(query, execution_options=READS_ONLY).all()
     return _page(rows, number, per_page)
 
 
@@ -65,5 +67,6 @@ def fetch_page(listing: Select, number: int, per_page: int, params: dict | None 
     millisecond.
     """
     window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
-    rows = db.session.connection().execute(listing, {**(params or {}), **window}).all()
+    params = {**(params or {}), **window}
+    rows = db.session.connection().execute(listing, params, execution_options=READS_ONLY).all()
     return _page(rows, number, per_page)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 from sqlalchemy import select
 
-from app.database import only_reads
+from app.database import READS_ONLY, only_reads
 from app.extensions import db
 from app.models import Post, User
 from tests.conftest import AuthActions, add_user
@@ -181,7 +181,7 @@ def about_me_seen_by_another_connection(app) -> str:
 @pytest.mark.postgres
 def test_postgresql_reads_outside_a_transaction_and_writes_inside_one(postgresql_app):
     with postgresql_app.app_context():
-        susan = db.session.scalar(select(User))
+        susan = db.session.scalar(select(User), execution_options=READS_ONLY)
         assert transaction_status() == TransactionStatus.IDLE
         susan.about_me = "changed"
         db.session.flush()
@@ -195,6 +195,34 @@ def test_postgresql_reads_outside_a_transaction_and_writes_inside_one(postgresql
         db.session.scalar(select(User)).about_me = "committed"
         db.session.commit()
     assert about_me_seen_by_another_connection(postgresql_app) == "committed"
+
+
+@pytest.mark.postgres
+def test_a_postgresql_read_not_declared_runs_in_the_transaction(postgresql_app):
+    """`SELECT f()` looks like a read, but f may write: only declared reads run outside."""
+    with postgresql_app.app_context():
+        db.session.execute(
+            sa.text(
+                "CREATE FUNCTION bump() RETURNS int LANGUAGE sql AS "
+                "$$ UPDATE \"user\" SET about_me = 'bumped' RETURNING 1 $$"
+            )
+        )
+        db.session.commit()
+        assert db.session.scalar(sa.text("SELECT bump()")) == 1
+        assert transaction_status() == TransactionStatus.INTRANS
+        db.session.rollback()
+    assert about_me_seen_by_another_connection(postgresql_app) == "before"
+
+
+@pytest.mark.postgres
+def test_a_postgresql_declared_read_runs_outside_a_transaction(postgresql_app):
+    with postgresql_app.app_context():
+        db.session.execute(select(User.id), execution_options=READS_ONLY)
+        assert transaction_status() == TransactionStatus.IDLE
+        # The second check still holds: a declared read that locks begins the transaction.
+        db.session.execute(select(User.id).with_for_update(), execution_options=READS_ONLY)
+        assert transaction_status() == TransactionStatus.INTRANS
+        db.session.rollback()
 
 
 @pytest.mark.postgres

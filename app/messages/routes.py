@@ -17,6 +17,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.messages.forms import MarkReadForm, MessageForm
 from app.models import Message, Notification, user_by_username, utcnow
@@ -91,7 +92,9 @@ def notifications():
     since = parse_since(request.args.get("since"))
     if since is None:
         return jsonify(error=_("since must be a finite number of seconds.")), 400
-    found = db.session.scalars(Notification.since(current_user, since))
+    found = db.session.scalars(
+        Notification.since(current_user, since), execution_options=READS_ONLY
+    )
     return jsonify(
         [{"name": n.name, "data": n.get_data(), "timestamp": n.timestamp} for n in found]
     )

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import Integer, Select, bindparam, exists, func, select
 from sqlalchemy.orm import undefer
 
+from app.database import READS_ONLY
 from app.extensions import db, login
 from app.models.followers import followers
 from app.models.user import User
@@ -43,7 +44,7 @@ def _profile() -> Select:
 def profile_by_username(username: str, reader: User) -> Profile | None:
     """The profile of the user with this username (in any letter case), as `reader` sees it."""
     params = {"username": normalize_username(username), "reader": reader.id}
-    row = db.session.execute(_profile(), params).one_or_none()
+    row = db.session.execute(_profile(), params, execution_options=READS_ONLY).one_or_none()
     if row is None:
         return None
     user, followers_count, following_count, followed = row
@@ -68,7 +69,8 @@ def _user_by_username() -> Select:
 def user_by_username(username: str) -> User | None:
     """The user with this username, in any letter case."""
     params = {"username": normalize_username(username)}
-    return db.session.execute(_user_by_username(), params).scalar_one_or_none()
+    found = db.session.execute(_user_by_username(), params, execution_options=READS_ONLY)
+    return found.scalar_one_or_none()
 
 
 @login.user_loader
@@ -78,7 +80,9 @@ def load_user(session_id: str) -> User | None:
     generation, _, fingerprint = rest.partition(":")
     if not user_id.isdecimal() or not generation.isdecimal():
         return None
-    user = db.session.execute(_signed_in_user(), {"id": int(user_id)}).scalar_one_or_none()
+    params = {"id": int(user_id)}
+    found = db.session.execute(_signed_in_user(), params, execution_options=READS_ONLY)
+    user = found.scalar_one_or_none()
     if user is None or user.session_generation != int(generation):
         return None
     if not hmac.compare_digest(user.password_fingerprint(), fingerprint):
