@@ -84,6 +84,7 @@ def test_dead_mail_server_is_logged_and_the_page_still_answers(make_app, free_po
     assert "susan@example.com" in record.getMessage()
 
 
+@pytest.mark.timing
 def test_silent_mail_server_times_out(make_app, free_port, caplog):
     """A server that accepts the connection but never speaks must not hold the request."""
     with socket.socket() as listener:

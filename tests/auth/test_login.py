@@ -258,6 +258,7 @@ def test_corrupt_argon2_hash_fails_closed(app, auth, make_user):
     assert "Invalid username or password" in auth.login().text
 
 
+@pytest.mark.timing
 def test_unknown_user_takes_as_long_as_wrong_password(make_app):
     """Response time must not tell whether an account exists (production Argon2 settings)."""
     app = make_app(

@@ -221,6 +221,7 @@ def test_reset_for_deleted_user_is_refused(app, client, make_user):
     assert client.get("/auth/reset_password").status_code == 400
 
 
+@pytest.mark.timing
 def test_known_and_unknown_emails_take_about_the_same_time(make_app):
     """The mail goes out in the background: even an SMTP server that never answers does not
     make a known address slower to request than an unknown one (no enumeration by timing)."""
@@ -250,7 +251,9 @@ def test_known_and_unknown_emails_take_about_the_same_time(make_app):
         known = median_seconds("susan@example.com")
         unknown = median_seconds("nobody@example.com")
         app.extensions["mail_executor"].shutdown(wait=True)
-    assert known < unknown + 0.05, (known, unknown)
+    # A request that waited for the SMTP server would take MAIL_TIMEOUT (1 s) longer: half
+    # of it is a margin no load on the test machine comes near.
+    assert known < unknown + 0.5, (known, unknown)
 
 
 def test_known_and_unknown_addresses_cost_the_request_the_same_work(app, make_user, monkeypatch):

@@ -68,6 +68,7 @@ def test_reader_in_simplified_chinese_gets_simplified_characters(logged_in, prov
         assert request.json()["target_lang"] == "ZH-HANS"
 
 
+@pytest.mark.timing
 def test_slow_service_gives_a_timeout_error_not_a_hang(app, logged_in, service):
     app.config["TRANSLATOR_TIMEOUT"] = 0.3
     service.delay = 5
