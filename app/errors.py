@@ -1,41 +1,50 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
-from flask import Flask, Response, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import _
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 
 from app.api.errors import error_response, is_api_request
 from app.database import BEHIND_MESSAGE, migrations_pending
 from app.extensions import db, login
 
 
+def wants_json_response() -> bool:
+    """JSON for the API, and for a client that rates JSON at least as high as HTML (the
+    tutorial's test). Without an Accept header a client rates neither: it gets the page."""
+    accept = request.accept_mimetypes
+    return is_api_request() or 0 < accept["application/json"] >= accept["text/html"]
+
+
 def http_error(error: HTTPException):
     """Any other HTTP error (400, 403, 405, 413…) on the site's own page."""
-    if is_api_request():
+    if wants_json_response():
         return error_response(error)
     return render_template("errors/error.html", error=error), error.code
 
 
 def untrusted_host(error: SecurityError):
     """A Host header that is not this site's: plain text, as no link may be built on it."""
+    if wants_json_response():
+        return error_response(error)
     return Response(f"{error.description}\n", 400, mimetype="text/plain")
 
 
 def not_found(error: HTTPException):
-    if is_api_request():
+    if wants_json_response():
         return error_response(error)
     return render_template("errors/404.html"), 404
 
 
 def too_many_requests(error: HTTPException):
-    if is_api_request():
+    if wants_json_response():
         return error_response(error)
     return render_template("errors/429.html"), 429
 
 
 def internal_error(error: Exception):
-    if is_api_request():
+    if wants_json_response():
         return error_response(error)
     db.session.rollback()
     return render_template("errors/500.html"), 500
@@ -53,6 +62,8 @@ def database_unavailable(error: Exception):
     except OperationalError:
         behind = False
     message = BEHIND_MESSAGE if behind else _("The site is briefly unavailable. Please try again.")
+    if wants_json_response():
+        return error_response(ServiceUnavailable(description=message))
     return render_template("errors/503.html", message=message, behind=behind), 503
 
 

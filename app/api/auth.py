@@ -12,7 +12,7 @@ from werkzeug.exceptions import Unauthorized
 from app.api.blueprint import bp
 from app.api.inputs import usable_text
 from app.extensions import db
-from app.models import ApiToken, User
+from app.models import User
 
 REALM = "microblog API"
 
@@ -36,28 +36,27 @@ def basic_auth_user() -> User:
     return user
 
 
-def bearer_token() -> ApiToken | None:
-    """The record of the request's bearer token; None without one; 401 if it is not valid."""
+def bearer_user() -> User | None:
+    """The user of the request's bearer token; None without one; 401 if it is not valid."""
     credentials = request.authorization
     # Other schemes (Basic, for POST /api/tokens) are not bearer tokens: left to their views.
     if credentials is None or credentials.type != "bearer":
         return None
     if not credentials.token:
         unauthorized("Bearer", _("Send a token as Authorization: Bearer <token>."))
-    record = ApiToken.find(credentials.token)
-    if record is None:
+    user = User.check_token(credentials.token)
+    if user is None:
         unauthorized("Bearer", _("The token is invalid or has expired."), error="invalid_token")
-    return record
+    return user
 
 
 def current_api_user() -> User | None:
     """The user behind the bearer token, if the request carries one (401 if it is not valid)."""
-    if "api_token" not in g:
-        g.api_token = bearer_token()
-        user = g.api_token.user if g.api_token else None
-        if user is not None and user.seen_now():
+    if "api_user" not in g:
+        g.api_user = bearer_user()
+        if g.api_user is not None and g.api_user.seen_now():
             db.session.commit()
-    return g.api_token.user if g.api_token else None
+    return g.api_user
 
 
 def token_required(view: Callable) -> Callable:

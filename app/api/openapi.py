@@ -7,132 +7,15 @@ from typing import Any
 
 from app.api.blueprint import MAX_ID, bp
 from app.api.inputs import MAX_PER_PAGE
-from app.api.posts import MAX_BODY
+from app.api.schemas import SCHEMAS, STRING, ref
 from app.pagination import MAX_PAGE
-
-
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def obj(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict:
-    """A JSON object with exactly these properties, all required unless named optional."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": [name for name in properties if name not in optional],
-        "additionalProperties": False,
-    }
-
-
-STRING = {"type": "string"}
-NULLABLE_STRING = {"type": "string", "nullable": True}
-LINK = {"type": "string", "description": "A path on this server, or an absolute URL."}
-NULLABLE_LINK = {**LINK, "nullable": True}
-INTEGER = {"type": "integer"}
-OBJECT = {"type": "object"}
-COUNT = {"type": "integer", "minimum": 0}
-MOMENT = {"type": "string", "format": "date-time"}
-
-USERNAME = (
-    "Letters, digits, '_', '.' and '-', at least 3 characters wide (Chinese, Japanese and Korean"
-    " characters count twice), in one script or Latin with Chinese, Japanese or Korean, and"
-    " not like another user's."
-)
-
-SCHEMAS = {
-    "Error": obj(
-        {
-            "error": {**STRING, "description": "The HTTP status name."},
-            "message": STRING,
-            "fields": {
-                "type": "object",
-                "description": "For invalid input: the messages for each field.",
-                "additionalProperties": {"type": "array", "items": STRING},
-            },
-        },
-        optional=("fields",),
-    ),
-    "User": obj(
-        {
-            "id": INTEGER,
-            "username": STRING,
-            "about_me": NULLABLE_STRING,
-            "created_at": MOMENT,
-            "last_seen": MOMENT,
-            "post_count": COUNT,
-            "follower_count": COUNT,
-            "following_count": COUNT,
-            "email": {**STRING, "description": "Only in the user's own representation."},
-            "_links": obj(
-                {"self": LINK, "followers": LINK, "following": LINK, "posts": LINK, "avatar": LINK}
-            ),
-        },
-        optional=("email",),
-    ),
-    "Post": obj(
-        {
-            "id": INTEGER,
-            "body": STRING,
-            "timestamp": MOMENT,
-            "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
-            "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
-            "_links": obj({"self": LINK}),
-        }
-    ),
-    "PageMeta": obj({"page": INTEGER, "per_page": INTEGER, "has_next": {"type": "boolean"}}),
-    "PageLinks": obj({"self": LINK, "next": NULLABLE_LINK, "prev": NULLABLE_LINK}),
-    "UserCollection": obj(
-        {
-            "items": {"type": "array", "items": ref("User")},
-            "_meta": ref("PageMeta"),
-            "_links": ref("PageLinks"),
-        }
-    ),
-    "PostCollection": obj(
-        {
-            "items": {"type": "array", "items": ref("Post")},
-            "_meta": ref("PageMeta"),
-            "_links": ref("PageLinks"),
-        }
-    ),
-    "Token": obj({"token": STRING, "expires_at": MOMENT}),
-    "Accepted": obj({"message": STRING}),
-    "NewUser": {
-        "type": "object",
-        "properties": {
-            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
-            "email": {**STRING, "format": "email", "maxLength": 120},
-            "password": {
-                **STRING,
-                "minLength": 8,
-                "maxLength": 256,
-                "description": "Not the username or email, nor one of the 100,000 most common"
-                " passwords, nor easy to guess (zxcvbn score 2 or more).",
-            },
-        },
-        "required": ["username", "email", "password"],
-    },
-    "UserChanges": {
-        "type": "object",
-        "properties": {
-            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
-            "about_me": {**NULLABLE_STRING, "maxLength": 140},
-        },
-    },
-    "NewPost": {
-        "type": "object",
-        "properties": {"body": {**STRING, "minLength": 1, "maxLength": MAX_BODY}},
-        "required": ["body"],
-    },
-}
 
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: malformed JSON, wrong types, invalid fields or paging parameters.",
     401: "Missing, invalid, expired or revoked credentials.",
     403: "Not allowed for this user.",
     404: "No such resource.",
-    409: "The username is already in use.",
+    409: "The username or email address was taken meanwhile.",
     415: "The body is not JSON.",
     429: "Too many attempts from this address; try again later.",
     503: "The database is unavailable.",
@@ -156,12 +39,13 @@ def operation(
     summary: str,
     ok: tuple[int, str | None],
     errors: tuple[int, ...],
-    security: str | None = None,
+    security: str | None = "bearer",
     body: str | None = None,
     parameters: tuple[dict, ...] = (),
     headers: dict | None = None,
 ) -> dict:
-    """One operation; `security` is "basic", "bearer", or None for an optional bearer token."""
+    """One operation; `security` is "basic", "bearer" (the default), or None for none needed
+    (an invalid bearer token is refused anyway)."""
     status, schema = ok
     success: dict[str, Any] = {"description": summary}
     if schema is not None:
@@ -202,7 +86,7 @@ PAGED = (PAGE, PER_PAGE)
 PATHS = {
     "/api/openapi.json": {
         "get": {
-            **operation("This description.", (200, None), (401,)),
+            **operation("This description.", (200, None), (401,), security=None),
             "responses": {
                 "200": {
                     "description": "This description.",
@@ -219,9 +103,7 @@ PATHS = {
             (401, 429),
             security="basic",
         ),
-        "delete": operation(
-            "Revoke the bearer token of this request.", (204, None), (401,), security="bearer"
-        ),
+        "delete": operation("Revoke the bearer token of this request.", (204, None), (401,)),
     },
     "/api/users": {
         "get": operation("List users.", (200, "UserCollection"), (400, 401), parameters=PAGED),
@@ -231,16 +113,17 @@ PATHS = {
             " the answer tells nobody who has an account.",
             (202, "Accepted"),
             (400, 401, 409, 415, 429),
+            security=None,
             body="NewUser",
         ),
     },
     "/api/users/{id}": {
         "get": operation("A user.", (200, "User"), (401, 404), parameters=(ID,)),
         "put": operation(
-            "Change your own username or about me.",
+            "Change your own username, email address or about me. A field that cannot be"
+            " changed, or an address another account has, is a 400 naming the field.",
             (200, "User"),
             (400, 401, 403, 404, 409, 415),
-            security="bearer",
             body="UserChanges",
             parameters=(ID,),
         ),
@@ -277,7 +160,6 @@ PATHS = {
             "Write a post.",
             (201, "Post"),
             (400, 401, 415),
-            security="bearer",
             body="NewPost",
             headers=LOCATION,
         ),
@@ -290,7 +172,6 @@ PATHS = {
             "Your posts and those of the people you follow, newest first.",
             (200, "PostCollection"),
             (400, 401),
-            security="bearer",
             parameters=PAGED,
         )
     },
@@ -302,7 +183,9 @@ DOCUMENT = {
         "title": "microblog API",
         "version": "1.0",
         "description": "Get a token with POST /api/tokens (HTTP Basic), then send it as a "
-        "bearer token. Reading is open to anyone; writing needs a token.",
+        "bearer token: everything but signing up and this description needs one. Errors are "
+        '{"error", "message"} objects, here and on any URL of the site whose client prefers '
+        "JSON to HTML (Accept).",
     },
     "paths": PATHS,
     "components": {

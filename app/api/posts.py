@@ -1,4 +1,4 @@
-"""Posts: read anyone's, write your own, and read your timeline."""
+"""Posts: read anyone's, write your own, and read your timeline (all with a token)."""
 
 from flask import url_for
 from flask_babel import _
@@ -10,10 +10,11 @@ from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
-from app.api.users import get_user_or_404, iso
+from app.api.users import get_user_or_404
 from app.extensions import db
 from app.main.text import detect_language
 from app.models import Post
+from app.models.types import iso
 
 MAX_BODY = 280
 
@@ -37,11 +38,13 @@ def post_collection(query: Select, endpoint: str, **view_args) -> dict:
     """A page of posts, with their authors loaded in the same query."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
-    query = query.options(joinedload(post.author))
-    return collection(query, post_to_dict, endpoint, **view_args)
+    return collection(
+        query, post_to_dict, endpoint, loading=(joinedload(post.author),), **view_args
+    )
 
 
 @bp.get("/posts/<id:id>")
+@token_required
 def get_post(id: int):
     """One post."""
     post = db.session.get(Post, id) if id <= MAX_ID else None
@@ -51,12 +54,14 @@ def get_post(id: int):
 
 
 @bp.get("/posts")
+@token_required
 def get_posts():
     """Everyone's posts, newest first."""
     return post_collection(Post.newest_first(), "api.get_posts")
 
 
 @bp.get("/users/<id:id>/posts")
+@token_required
 def get_user_posts(id: int):
     """One user's posts, newest first."""
     user = get_user_or_404(id)

@@ -1,14 +1,12 @@
 """Tokens: trade a username and password for a bearer token, and revoke it."""
 
-from datetime import timedelta
+from flask import current_app, request
 
-from flask import current_app, g
-
-from app.api.auth import basic_auth_user, token_required
+from app.api.auth import basic_auth_user, current_api_user, token_required
 from app.api.blueprint import bp
-from app.api.users import iso
 from app.extensions import db
 from app.models import ApiToken
+from app.models.types import iso
 from app.rate_limits import password_limits
 
 
@@ -17,8 +15,7 @@ from app.rate_limits import password_limits
 def create_token():
     """Get a bearer token with HTTP Basic credentials."""
     user = basic_auth_user()
-    lifetime = timedelta(seconds=current_app.config["API_TOKEN_TTL"])
-    token = ApiToken.issue(user, lifetime)
+    token = user.get_token(expires_in=current_app.config["API_TOKEN_TTL"])
     # The new record, taken before the commit: with a short lifetime, find() may already refuse it.
     record = next(item for item in db.session.new if isinstance(item, ApiToken))
     db.session.commit()
@@ -29,6 +26,7 @@ def create_token():
 @token_required
 def revoke_token():
     """Revoke the bearer token of this request."""
-    db.session.delete(g.api_token)
+    # Only this one: the user's other clients keep theirs.
+    current_api_user().revoke_token(request.authorization.token)
     db.session.commit()
     return "", 204

@@ -1,55 +1,40 @@
 """Users: read profiles and who follows whom, sign up, and edit your own profile."""
 
-from flask import url_for
 from flask_babel import _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.api.auth import current_api_user, token_required
 from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
+from app.api.forms import UserChangesForm
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.auth.forms import RegistrationForm
 from app.auth.registration import sign_up
 from app.extensions import db
-from app.main.forms import EditProfileForm
-from app.models import Post, User, normalize_username
-from app.models.avatar import avatar_url
+from app.models import User
+from app.models.user_api import LOAD_COUNTS
 from app.rate_limits import register_limits
 
-AVATAR_SIZE = 128
+# What PUT /api/users/<id> may change; anything else in its body is refused by name.
+EDITABLE = ("username", "email", "about_me")
+TAKEN = {
+    "username": _l("Please use a different username."),
+    "email": _l("Please use a different email address."),
+}
 
 
-def iso(moment) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+def user_dict(user: User) -> dict:
+    """The user's dictionary, with their email address when they are the one asking."""
+    return user.to_dict(include_email=user.id == current_api_user().id)
 
 
-def user_to_dict(user: User, own: bool = False) -> dict:
-    post_count = db.session.scalar(select(func.count()).where(Post.user_id == user.id))
-    data = {
-        "id": user.id,
-        "username": user.username,
-        "about_me": user.about_me,
-        "created_at": iso(user.created_at),
-        "last_seen": iso(user.last_seen),
-        "post_count": post_count or 0,
-        "follower_count": user.followers_count(),
-        "following_count": user.following_count(),
-        "_links": {
-            "self": url_for("api.get_user", id=user.id),
-            "followers": url_for("api.get_followers", id=user.id),
-            "following": url_for("api.get_following", id=user.id),
-            "posts": url_for("api.get_user_posts", id=user.id),
-            "avatar": avatar_url(user.username, user.email, AVATAR_SIZE),
-        },
-    }
-    # An email address is private: only its owner sees it.
-    viewer = current_api_user()
-    if own or (viewer is not None and viewer.id == user.id):
-        data["email"] = user.email
-    return data
+def user_collection(query: Select, endpoint: str, **view_args) -> dict:
+    """A page of users, with their counts loaded in the same query."""
+    return collection(query, user_dict, endpoint, loading=(LOAD_COUNTS,), **view_args)
 
 
 def get_user_or_404(id: int) -> User:
@@ -64,31 +49,33 @@ def field_errors(form) -> dict[str, list[str]]:
 
 
 @bp.get("/users/<id:id>")
+@token_required
 def get_user(id: int):
     """One user's profile."""
-    return user_to_dict(get_user_or_404(id))
+    return user_dict(get_user_or_404(id))
 
 
 @bp.get("/users")
+@token_required
 def get_users():
     """Every user, oldest account first."""
-    return collection(select(User).order_by(User.id), user_to_dict, "api.get_users")
+    return user_collection(select(User).order_by(User.id), "api.get_users")
 
 
 @bp.get("/users/<id:id>/followers")
+@token_required
 def get_followers(id: int):
     """The users who follow this user."""
-    user = get_user_or_404(id)
-    query = user.followers.select().order_by(User.id)
-    return collection(query, user_to_dict, "api.get_followers", id=id)
+    query = get_user_or_404(id).followers.select().order_by(User.id)
+    return user_collection(query, "api.get_followers", id=id)
 
 
 @bp.get("/users/<id:id>/following")
+@token_required
 def get_following(id: int):
     """The users this user follows."""
-    user = get_user_or_404(id)
-    query = user.following.select().order_by(User.id)
-    return collection(query, user_to_dict, "api.get_following", id=id)
+    query = get_user_or_404(id).following.select().order_by(User.id)
+    return user_collection(query, "api.get_following", id=id)
 
 
 @bp.post("/users")
@@ -108,29 +95,39 @@ def create_user():
     }, 202
 
 
+def requested_changes() -> dict[str, str | None]:
+    """The fields the request's body changes; 400 naming any that cannot be changed."""
+    data = json_object()
+    unknown = {name: [_("This field cannot be changed.")] for name in data if name not in EDITABLE}
+    if unknown:
+        fail(400, _("The request has invalid fields."), unknown)
+    return text_fields(data, required=(), optional=EDITABLE)
+
+
+def changes_form(user: User, values: dict[str, str | None]) -> UserChangesForm:
+    """The site's profile form, filled with these changes and the rest of `user`'s profile."""
+    current = {"username": user.username, "email": user.email, "about_me": user.about_me}
+    formdata = MultiDict({name: values.get(name, current[name]) or "" for name in EDITABLE})
+    return UserChangesForm(user, formdata=formdata, meta={"csrf": False})
+
+
 @bp.put("/users/<id:id>")
 @token_required
 def update_user(id: int):
-    """Change your own username and about me."""
+    """Change your own username, email address or about me, by the site's rules."""
     user = get_user_or_404(id)
     if user.id != current_api_user().id:
         fail(403, _("You can only change your own profile."))
-    values = text_fields(json_object(), required=(), optional=("username", "about_me"))
-    username = values.get("username", user.username) or ""
-    about_me = values.get("about_me", user.about_me)
-    formdata = MultiDict({"username": username, "about_me": about_me or ""})
-    form = EditProfileForm(user, formdata=formdata, meta={"csrf": False})
+    values = requested_changes()
+    form = changes_form(user, values)
     if not form.validate():
         fail(400, _("The request has invalid fields."), field_errors(form))
-    user.username = normalize_username(form.username.data)
-    user.about_me = form.about_me.data.strip() or None
+    user.from_dict({name: form[name].data for name in values})
     try:
         db.session.commit()
     except IntegrityError:
+        # Someone took the name or address between the check and the commit.
         db.session.rollback()
-        fail(
-            409,
-            _("That username is already in use."),
-            {"username": [_("Please use a different username.")]},
-        )
-    return user_to_dict(user)
+        taken = {name: [str(TAKEN[name])] for name in ("username", "email") if name in values}
+        fail(409, _("That username or email address is already in use."), taken)
+    return user_dict(user)

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.extensions import db
@@ -61,3 +61,11 @@ class ApiToken(db.Model):
         if not hmac.compare_digest(issued_under, record.user.password_fingerprint()):
             return None
         return record
+
+    @staticmethod
+    def revoke(user: "User", token: str | None = None) -> None:
+        """Revoke this token of `user`, or with none given every one of theirs (caller commits)."""
+        query = delete(ApiToken).where(ApiToken.user_id == user.id)
+        if token is not None:
+            query = query.where(ApiToken.token_hash == _digest(token))
+        db.session.execute(query)

@@ -31,3 +31,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    """A UTC time as the API writes it: 2024-05-01T12:00:00Z."""
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

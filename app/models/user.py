@@ -1,6 +1,6 @@
 """Users: accounts, who follows whom, and the tutorial's names for what a user does."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, rela
 
 from app.extensions import db
 from app.models import timeline as merged
+from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.followers import followers
 from app.models.notification import Notification
@@ -248,3 +249,36 @@ class User(PasswordMixin, UserMixin, db.Model):
             return False
         self.last_seen = now
         return True
+
+    # The tutorial's API names, backed by app/models/user_api.py and app/models/api_token.py.
+    def to_dict(self, include_email: bool = False) -> dict:
+        """The user as the REST API shows them; the email only when asked for (their own)."""
+        # Imported here: user_api builds on User (its counts) and links to the API's views.
+        from app.models.user_api import user_to_dict
+
+        return user_to_dict(self, include_email)
+
+    def from_dict(self, data: dict, new_user: bool = False) -> None:
+        """Set the fields the API writes from checked input, in the form they are stored."""
+        if "username" in data:
+            self.username = normalize_username(data["username"])
+        if "email" in data:
+            self.email = normalize_email(data["email"])
+        if "about_me" in data:
+            self.about_me = (data["about_me"] or "").strip() or None
+        if new_user and "password" in data:
+            self.set_password(data["password"])
+
+    def get_token(self, expires_in: int = 3600) -> str:
+        """A new bearer token for the API, valid `expires_in` seconds (the caller commits)."""
+        return ApiToken.issue(self, timedelta(seconds=expires_in))
+
+    def revoke_token(self, token: str | None = None) -> None:
+        """Revoke this bearer token of the user, or all of them (the caller commits)."""
+        ApiToken.revoke(self, token)
+
+    @staticmethod
+    def check_token(token: str) -> "User | None":
+        """The user of a valid bearer token; None if it is unknown, expired or revoked."""
+        record = ApiToken.find(token)
+        return record.user if record is not None else None

@@ -36,9 +36,11 @@ def test_api_round_trip(server_app):
     assert response.json["language"] == "fr"
     timeline = client.get("/api/timeline", headers=bearer(token)).json
     assert [post["body"] for post in timeline["items"]] == [body]
-    assert client.get("/api/users/2147483647").status_code == 404
-    assert client.get("/api/posts/2147483648").status_code == 404
-    assert client.get("/api/users?page=100000&per_page=100").json["items"] == []
+    assert client.get("/api/users/2147483647", headers=bearer(token)).status_code == 404
+    assert client.get("/api/posts/2147483648", headers=bearer(token)).status_code == 404
+    page = client.get("/api/users?page=100000&per_page=100", headers=bearer(token)).json
+    assert (page["items"], page["_meta"]["total_items"]) == ([], 2)
+    assert timeline["_meta"]["total_items"] == 1
     assert client.delete("/api/tokens", headers=bearer(token)).status_code == 204
     assert client.get("/api/timeline", headers=bearer(token)).status_code == 401
 
@@ -46,6 +48,6 @@ def test_api_round_trip(server_app):
 def test_database_down_is_a_json_503(tmp_path):
     missing = tmp_path / "no such folder" / "app.db"
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
-    response = app.test_client().get("/api/users")
+    response = app.test_client().get("/api/users", headers=bearer("any token"))
     assert response.status_code == 503
     assert response.json["error"] == "Service Unavailable"

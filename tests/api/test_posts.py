@@ -27,7 +27,7 @@ def test_write_a_post(app, client, susan, headers):
     }
     assert post["timestamp"].endswith("Z")
     assert response.headers["Location"] == post["_links"]["self"]
-    assert client.get(post["_links"]["self"]).json == post
+    assert client.get(post["_links"]["self"], headers=headers).json == post
     with app.app_context():
         assert db.session.scalar(db.select(Post.body)) == body.strip()
 
@@ -54,23 +54,25 @@ def test_writing_needs_a_token(client, susan):
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_all_posts_newest_first(app, client, susan, make_user):
+def test_all_posts_newest_first(app, client, headers, make_user):
     make_user("john")
     add_posts(app, "susan", "one", "two")
     add_posts(app, "john", "three")
-    page = client.get("/api/posts?per_page=2").json
+    page = client.get("/api/posts?per_page=2", headers=headers).json
     assert [post["body"] for post in page["items"]] == ["three", "two"]
-    assert page["_meta"]["has_next"] is True
-    rest = client.get(page["_links"]["next"]).json
+    meta = {"page": 1, "per_page": 2, "total_pages": 2, "total_items": 3, "has_next": True}
+    assert page["_meta"] == meta
+    rest = client.get(page["_links"]["next"], headers=headers).json
     assert [post["body"] for post in rest["items"]] == ["one"]
 
 
-def test_user_posts(app, client, susan, make_user):
+def test_user_posts(app, client, headers, make_user):
     john = make_user("john")
     add_posts(app, "susan", "mine")
     add_posts(app, "john", "his")
-    page = client.get(f"/api/users/{john.id}/posts").json
+    page = client.get(f"/api/users/{john.id}/posts", headers=headers).json
     assert [post["body"] for post in page["items"]] == ["his"]
+    assert page["_meta"]["total_items"] == 1
     assert page["_links"]["self"] == f"/api/users/{john.id}/posts?page=1&per_page=25"
 
 
@@ -86,9 +88,10 @@ def test_timeline(app, client, susan, make_user, headers):
         db.session.commit()
     page = client.get("/api/timeline", headers=headers).json
     assert [post["body"] for post in page["items"]] == ["followed", "mine"]
+    assert (page["_meta"]["total_items"], page["_meta"]["total_pages"]) == (2, 1)
     assert client.get("/api/timeline").status_code == 401
 
 
-def test_unknown_post_is_404(client):
-    assert client.get("/api/posts/12345").status_code == 404
-    assert client.get("/api/posts/" + "1" * 30).json["error"] == "Not Found"
+def test_unknown_post_is_404(client, headers):
+    assert client.get("/api/posts/12345", headers=headers).status_code == 404
+    assert client.get("/api/posts/" + "1" * 30, headers=headers).json["error"] == "Not Found"

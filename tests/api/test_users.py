@@ -20,17 +20,20 @@ def follow(app, follower: str, followed: str) -> None:
         db.session.commit()
 
 
-def test_user_representation(client, susan):
-    response = client.get(f"/api/users/{susan.id}")
+def test_user_representation(client, susan, make_user, get_token):
+    make_user("john")
+    response = client.get(f"/api/users/{susan.id}", headers=bearer(get_token("john")))
     assert response.status_code == 200
     data = response.json
     assert data["id"] == susan.id
     assert data["username"] == "susan"
     assert data["about_me"] is None
     assert data["created_at"].endswith("Z")
+    assert data["last_seen"].endswith("Z")
     assert (data["post_count"], data["follower_count"], data["following_count"]) == (0, 0, 0)
     assert data["_links"]["self"] == f"/api/users/{susan.id}"
     assert data["_links"]["followers"] == f"/api/users/{susan.id}/followers"
+    assert data["_links"]["following"] == f"/api/users/{susan.id}/following"
     assert data["_links"]["avatar"].startswith("/avatar/")
     assert "email" not in data
 
@@ -46,51 +49,59 @@ def test_email_is_shown_only_to_its_owner(client, susan, make_user, get_token):
 @pytest.mark.parametrize(
     "path", ["/api/users/99", "/api/users/0", "/api/users/2147483648", "/api/users/" + "9" * 40]
 )
-def test_unknown_user_is_a_json_404(client, susan, path):
+def test_unknown_user_is_a_json_404(client, headers, path):
     for suffix in ("", "/followers", "/following", "/posts"):
-        response = client.get(path + suffix)
+        response = client.get(path + suffix, headers=headers)
         assert response.status_code == 404
         assert response.json["error"] == "Not Found"
 
 
-def test_users_are_paginated_without_counting(client, make_user):
-    for name in ("amy", "bob", "cat"):
+def test_users_are_paginated_as_in_the_tutorial(client, headers, make_user):
+    for name in ("amy", "bob"):
         make_user(name)
-    first = client.get("/api/users?per_page=2").json
-    assert [user["username"] for user in first["items"]] == ["amy", "bob"]
-    assert first["_meta"] == {"page": 1, "per_page": 2, "has_next": True}
+    first = client.get("/api/users?per_page=2", headers=headers).json
+    assert [user["username"] for user in first["items"]] == ["susan", "amy"]
+    meta = {"page": 1, "per_page": 2, "total_pages": 2, "total_items": 3, "has_next": True}
+    assert first["_meta"] == meta
     assert first["_links"]["prev"] is None
-    second = client.get(first["_links"]["next"]).json
-    assert [user["username"] for user in second["items"]] == ["cat"]
-    assert second["_meta"]["has_next"] is False
+    second = client.get(first["_links"]["next"], headers=headers).json
+    assert [user["username"] for user in second["items"]] == ["bob"]
+    assert second["_meta"] == {**meta, "page": 2, "has_next": False}
     assert second["_links"]["next"] is None
     assert second["_links"]["prev"] == "/api/users?page=1&per_page=2"
+    beyond = client.get("/api/users?page=3&per_page=2", headers=headers).json
+    assert (beyond["items"], beyond["_meta"]["total_items"]) == ([], 3)
 
 
-def test_per_page_is_capped_at_100(client, susan):
-    assert client.get("/api/users?per_page=5000").json["_meta"]["per_page"] == 100
-    assert client.get("/api/users?per_page=" + "9" * 5000).json["_meta"]["per_page"] == 100
+def test_per_page_is_capped_at_100(client, headers):
+    response = client.get("/api/users?per_page=5000", headers=headers)
+    assert response.json["_meta"]["per_page"] == 100
+    response = client.get("/api/users?per_page=" + "9" * 5000, headers=headers)
+    assert response.json["_meta"]["per_page"] == 100
 
 
 @pytest.mark.parametrize(
     "query", ["page=0", "page=-1", "page=abc", "page=100001", "per_page=0", "per_page=x", "page="]
 )
-def test_bad_paging_parameters_are_400(client, susan, query):
-    response = client.get(f"/api/users?{query}")
+def test_bad_paging_parameters_are_400(client, headers, query):
+    response = client.get(f"/api/users?{query}", headers=headers)
     assert response.status_code == 400
     assert response.json["error"] == "Bad Request"
 
 
-def test_followers_and_following(app, client, susan, make_user):
+def test_followers_and_following(app, client, susan, make_user, headers):
     john = make_user("john")
     follow(app, "susan", "john")
-    followers = client.get(f"/api/users/{john.id}/followers").json
+    followers = client.get(f"/api/users/{john.id}/followers", headers=headers).json
     assert [user["username"] for user in followers["items"]] == ["susan"]
-    following = client.get(f"/api/users/{susan.id}/following").json
+    assert followers["_meta"]["total_items"] == 1
+    following = client.get(f"/api/users/{susan.id}/following", headers=headers).json
     assert [user["username"] for user in following["items"]] == ["john"]
-    assert client.get(f"/api/users/{susan.id}/followers").json["items"] == []
-    assert client.get(f"/api/users/{john.id}").json["follower_count"] == 1
-    links = client.get(f"/api/users/{john.id}/followers?per_page=1").json["_links"]
+    assert following["items"][0]["follower_count"] == 1
+    assert client.get(f"/api/users/{susan.id}/followers", headers=headers).json["items"] == []
+    assert client.get(f"/api/users/{john.id}", headers=headers).json["follower_count"] == 1
+    url = f"/api/users/{john.id}/followers?per_page=1"
+    links = client.get(url, headers=headers).json["_links"]
     assert links["self"] == f"/api/users/{john.id}/followers?page=1&per_page=1"
 
 
@@ -225,3 +236,56 @@ def test_concurrent_duplicate_rename_is_409(client, susan, headers, rival_insert
     response = client.put(f"/api/users/{susan.id}", json={"username": "suzy"}, headers=headers)
     assert response.status_code == 409
     assert "username" in response.json["fields"]
+
+
+def test_update_email(app, client, susan, headers):
+    response = client.put(
+        f"/api/users/{susan.id}", json={"email": " Susan.New@Example.com "}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json["email"] == "susan.new@example.com"
+    with app.app_context():
+        assert db.session.get(User, susan.id).email == "susan.new@example.com"
+    # Your own address, in another case, is yours to keep.
+    response = client.put(
+        f"/api/users/{susan.id}", json={"email": "SUSAN.NEW@example.com"}, headers=headers
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "", None, 5, "JOHN@example.com", "x" * 110 + "@example.com"]
+)
+def test_update_email_validation(app, client, susan, make_user, headers, email):
+    make_user("john")
+    response = client.put(f"/api/users/{susan.id}", json={"email": email}, headers=headers)
+    assert response.status_code == 400
+    assert list(response.json["fields"]) == ["email"]
+    with app.app_context():
+        assert db.session.get(User, susan.id).email == "susan@example.com"
+
+
+def test_a_taken_email_is_named_as_the_site_names_it(client, susan, make_user, headers):
+    make_user("john")
+    response = client.put(
+        f"/api/users/{susan.id}", json={"email": "john@example.com"}, headers=headers
+    )
+    assert response.json["fields"]["email"] == ["Please use a different email address."]
+
+
+def test_unknown_fields_are_refused_by_name(app, client, susan, headers):
+    changes = {"about_me": "changed", "password": "new password", "id": 7}
+    response = client.put(f"/api/users/{susan.id}", json=changes, headers=headers)
+    assert response.status_code == 400
+    assert set(response.json["fields"]) == {"password", "id"}
+    with app.app_context():
+        assert db.session.get(User, susan.id).about_me is None
+
+
+def test_concurrent_duplicate_email_is_409(client, susan, headers, rival_insert):
+    rival_insert("rival", "new@example.com")
+    response = client.put(
+        f"/api/users/{susan.id}", json={"email": "new@example.com"}, headers=headers
+    )
+    assert response.status_code == 409
+    assert list(response.json["fields"]) == ["email"]

@@ -1,0 +1,137 @@
+"""The schemas of the OpenAPI description (app/api/openapi.py): what each body holds."""
+
+from typing import Any
+
+from app.api.posts import MAX_BODY
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict:
+    """A JSON object with exactly these properties, all required unless named optional."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+LINK = {"type": "string", "description": "A path on this server, or an absolute URL."}
+NULLABLE_LINK = {**LINK, "nullable": True}
+INTEGER = {"type": "integer"}
+OBJECT = {"type": "object"}
+COUNT = {"type": "integer", "minimum": 0}
+MOMENT = {"type": "string", "format": "date-time"}
+
+USERNAME = (
+    "Letters, digits, '_', '.' and '-', at least 3 characters wide (Chinese, Japanese and Korean"
+    " characters count twice), in one script or Latin with Chinese, Japanese or Korean, and"
+    " not like another user's."
+)
+
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": {**STRING, "description": "The HTTP status name."},
+            "message": STRING,
+            "fields": {
+                "type": "object",
+                "description": "For invalid input: the messages for each field.",
+                "additionalProperties": {"type": "array", "items": STRING},
+            },
+        },
+        optional=("fields",),
+    ),
+    "User": obj(
+        {
+            "id": INTEGER,
+            "username": STRING,
+            "about_me": NULLABLE_STRING,
+            "created_at": MOMENT,
+            "last_seen": MOMENT,
+            "post_count": COUNT,
+            "follower_count": COUNT,
+            "following_count": COUNT,
+            "email": {**STRING, "description": "Only in the user's own representation."},
+            "_links": obj(
+                {"self": LINK, "followers": LINK, "following": LINK, "posts": LINK, "avatar": LINK}
+            ),
+        },
+        optional=("email",),
+    ),
+    "Post": obj(
+        {
+            "id": INTEGER,
+            "body": STRING,
+            "timestamp": MOMENT,
+            "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
+            "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
+            "_links": obj({"self": LINK}),
+        }
+    ),
+    "PageMeta": obj(
+        {
+            "page": INTEGER,
+            "per_page": INTEGER,
+            "total_pages": COUNT,
+            "total_items": COUNT,
+            "has_next": {"type": "boolean"},
+        }
+    ),
+    "PageLinks": obj({"self": LINK, "next": NULLABLE_LINK, "prev": NULLABLE_LINK}),
+    "UserCollection": obj(
+        {
+            "items": {"type": "array", "items": ref("User")},
+            "_meta": ref("PageMeta"),
+            "_links": ref("PageLinks"),
+        }
+    ),
+    "PostCollection": obj(
+        {
+            "items": {"type": "array", "items": ref("Post")},
+            "_meta": ref("PageMeta"),
+            "_links": ref("PageLinks"),
+        }
+    ),
+    "Token": obj({"token": STRING, "expires_at": MOMENT}),
+    "Accepted": obj({"message": STRING}),
+    "NewUser": {
+        "type": "object",
+        "properties": {
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
+            "email": {**STRING, "format": "email", "maxLength": 120},
+            "password": {
+                **STRING,
+                "minLength": 8,
+                "maxLength": 256,
+                "description": "Not the username or email, nor one of the 100,000 most common"
+                " passwords, nor easy to guess (zxcvbn score 2 or more).",
+            },
+        },
+        "required": ["username", "email", "password"],
+    },
+    "UserChanges": {
+        "type": "object",
+        "properties": {
+            "username": {**STRING, "minLength": 2, "maxLength": 64, "description": USERNAME},
+            "email": {
+                **STRING,
+                "format": "email",
+                "maxLength": 120,
+                "description": "Not the address of another account.",
+            },
+            "about_me": {**NULLABLE_STRING, "maxLength": 140},
+        },
+        "additionalProperties": False,
+    },
+    "NewPost": {
+        "type": "object",
+        "properties": {"body": {**STRING, "minLength": 1, "maxLength": MAX_BODY}},
+        "required": ["body"],
+    },
+}
