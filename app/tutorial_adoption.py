@@ -118,10 +118,14 @@ class Adoption:
                     "last_seen": row["last_seen"] or created_at,
                 }
             )
-        names = [*TUTORIAL_COLUMNS["user"], "created_at"]
-        types = {"created_at": sa.DateTime, "last_seen": sa.DateTime,
-                 "last_message_read_time": sa.DateTime}  # fmt: skip
-        user = sa.table("user", *(sa.column(name, types.get(name)) for name in names))
+        dates = {"created_at", "last_seen", "last_message_read_time"}
+        user = sa.table(
+            "user",
+            *(
+                sa.column(name, sa.DateTime if name in dates else None)
+                for name in [*TUTORIAL_COLUMNS["user"], "created_at"]
+            ),
+        )
         if rows:
             connection.execute(user.insert(), rows)
 

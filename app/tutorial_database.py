@@ -63,7 +63,7 @@ REFERENCES = {
 NAME_LENGTHS = {"username": 64, "email": 120}
 # What makes two names one (app.models.username.normalize_username, normalize_email).
 IGNORED = {
-    "username": "letter case and character width do not count",
+    "username": "letter case and forms such as full-width letters do not count",
     "email": "letter case does not count",
 }
 SHOWN_IDS = 5
@@ -75,13 +75,19 @@ class AdoptionRefused(RuntimeError):
 
 def tutorial_table(name: str, prefix: str = "") -> sa.TableClause:
     """The columns adoption reads from a tutorial table (or its copy), with their types."""
-    types = {"last_seen": sa.DateTime, "last_message_read_time": sa.DateTime,
-             "timestamp": sa.Double if name == "notification" else sa.DateTime,
-             "complete": sa.Boolean, "id": sa.String if name == "task" else sa.Integer}  # fmt: skip
-    return sa.table(prefix + name, *(
-        sa.column(c, types.get(c, sa.Integer if c.endswith("_id") else sa.String))
-        for c in TUTORIAL_COLUMNS[name]
-    ))  # fmt: skip
+
+    def type_of(column: str):
+        if column == "id":
+            return sa.String if name == "task" else sa.Integer
+        if column == "timestamp" and name == "notification":
+            return sa.Double
+        if column in {"timestamp", "last_seen", "last_message_read_time"}:
+            return sa.DateTime
+        if column == "complete":
+            return sa.Boolean
+        return sa.Integer if column.endswith("_id") else sa.String
+
+    return sa.table(prefix + name, *(sa.column(c, type_of(c)) for c in TUTORIAL_COLUMNS[name]))
 
 
 def refusal(revision: str) -> str | None:
@@ -177,8 +183,8 @@ def check(connection: Connection) -> None:
         problems = user_problems(connection) + row_problems(connection)
     if problems:
         raise AdoptionRefused(
-            f"Not adopted: the tutorial's database (revision {TUTORIAL_HEAD}) has rows this app"
-            " cannot keep as they are. Nothing was changed.\n"
+            f"Not adopted: this app cannot keep the tutorial's database (revision"
+            f" {TUTORIAL_HEAD}) as it is. Nothing was changed.\n"
             + "".join(f"  {problem}\n" for problem in problems)
             + "Fix these with the tutorial's app or in SQL (rename or merge the accounts named"
             " above), then run flask db upgrade again."
