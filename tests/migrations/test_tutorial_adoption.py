@@ -197,3 +197,30 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(database_url):
     assert "stopped by the test" in done.stderr
     assert "Running upgrade 0001 -> 0002" in done.stderr
     assert tutorial.snapshot(database_url) == before
+
+
+@pytest.mark.parametrize(
+    "command", [["current"], ["downgrade", "base"], ["upgrade", "0002"], ["stamp", "head"]]
+)
+def test_other_commands_on_the_tutorials_database_say_to_upgrade_first(database_url, command):
+    tutorial.build(database_url)
+    before = tutorial.snapshot(database_url)
+    done = flask_db(database_url, *command)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"made by the tutorial's app (revision {tutorial.HEAD})" in done.stderr
+    assert "run `flask db upgrade` first, which adopts it" in done.stderr
+    assert tutorial.snapshot(database_url) == before
+
+
+def test_an_adoption_left_half_way_is_not_taken_for_done(adopted):
+    # What a MariaDB server that died during an adoption may leave: our tables, and the
+    # tutorial's rows still aside.
+    engine = tutorial.engine(adopted)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE tutorial_user (id INTEGER)")
+    engine.dispose()
+    done = flask_db(adopted, "upgrade")
+    assert done.returncode == 1
+    assert "stopped half-way" in done.stderr
+    assert "Restore the backup" in done.stderr
