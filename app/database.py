@@ -16,9 +16,23 @@ from sqlalchemy import event, make_url
 from sqlalchemy.exc import DisconnectionError
 
 from app.extensions import db
-from app.tutorial_database import TUTORIAL_HEAD, TUTORIAL_REVISIONS
 
 UPGRADE = "`flask db upgrade`"
+
+# The revisions of the tutorial's app, oldest first (its migrations/versions): a database
+# at the last is adopted by `flask db upgrade` (app/tutorial_adoption.py).
+TUTORIAL_REVISIONS = {
+    "e517276bb1c2": "users table",
+    "780739b227a7": "posts table",
+    "37f06a334dbf": "new fields in user model",
+    "ae346256b650": "followers",
+    "2b017edaa91f": "add language to posts",
+    "d049de007ccf": "private messages",
+    "f7ac3d27bb1d": "notifications",
+    "c81bac34faab": "tasks",
+    "834b1a697901": "user tokens",
+}
+TUTORIAL_HEAD = "834b1a697901"
 
 
 def _tune_sqlite(dbapi_connection: sqlite3.Connection, connection_record) -> None:

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.database import TUTORIAL_HEAD
 from app.models.user import normalize_email
 from app.models.username import normalize_username
 from app.tutorial_database import (
     ADOPTED_AT,
     ASIDE,
     TUTORIAL_COLUMNS,
-    TUTORIAL_HEAD,
     AdoptionRefused,
     check,
     refusal,

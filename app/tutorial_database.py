@@ -12,24 +12,12 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.database import TUTORIAL_HEAD, TUTORIAL_REVISIONS
 from app.extensions import db
 from app.models.user import normalize_email
 from app.models.username import normalize_username
 from app.search.schema import SQLITE_TABLE
 
-# The tutorial's revisions, oldest first (its migrations/versions).
-TUTORIAL_REVISIONS = {
-    "e517276bb1c2": "users table",
-    "780739b227a7": "posts table",
-    "37f06a334dbf": "new fields in user model",
-    "ae346256b650": "followers",
-    "2b017edaa91f": "add language to posts",
-    "d049de007ccf": "private messages",
-    "f7ac3d27bb1d": "notifications",
-    "c81bac34faab": "tasks",
-    "834b1a697901": "user tokens",
-}
-TUTORIAL_HEAD = "834b1a697901"
 # Our revision whose tables the tutorial's rows are copied into.
 ADOPTED_AT = "0003"
 ASIDE = "tutorial_"
