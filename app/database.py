@@ -1,8 +1,10 @@
 """Database engine tuning and the "migrations not applied" check."""
 
+import os
 import re
 import select
 import sqlite3
+from collections.abc import Callable
 from functools import lru_cache
 
 import click
@@ -15,7 +17,22 @@ from sqlalchemy.exc import DisconnectionError
 
 from app.extensions import db
 
-BEHIND_MESSAGE = "The database is not up to date: run `flask db upgrade`."
+UPGRADE = "`flask db upgrade`"
+
+# The revisions of the tutorial's app, oldest first (its migrations/versions): a database
+# at the last is adopted by `flask db upgrade` (app/tutorial_adoption.py).
+TUTORIAL_REVISIONS = {
+    "e517276bb1c2": "users table",
+    "780739b227a7": "posts table",
+    "37f06a334dbf": "new fields in user model",
+    "ae346256b650": "followers",
+    "2b017edaa91f": "add language to posts",
+    "d049de007ccf": "private messages",
+    "f7ac3d27bb1d": "notifications",
+    "c81bac34faab": "tasks",
+    "834b1a697901": "user tokens",
+}
+TUTORIAL_HEAD = "834b1a697901"
 
 
 def _tune_sqlite(dbapi_connection: sqlite3.Connection, connection_record) -> None:
@@ -134,16 +151,67 @@ def _begin_before_writing(conn, cursor, statement, parameters, context, executem
         dbapi_connection.autocommit = False
 
 
-def migrations_pending() -> bool:
-    """True when the database is not at the head revision of migrations/."""
-    config = current_app.extensions["migrate"].migrate.get_config()
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+@lru_cache(maxsize=8)
+def _revisions(directory: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The revisions and heads in `directory`, read once: the 503 page asks on each failure."""
+    scripts = ScriptDirectory(directory)
+    return frozenset(s.revision for s in scripts.walk_revisions()), frozenset(scripts.get_heads())
+
+
+def _database_revisions() -> tuple[set[str], frozenset[str], frozenset[str]]:
+    """The database's revisions, and migrations/'s revisions and heads."""
+    ours, heads = _revisions(os.path.abspath(current_app.extensions["migrate"].directory))
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+    return current, ours, heads
+
+
+def migrations_pending() -> bool:
+    """True when the database is not at the head revision of migrations/."""
+    current, _, heads = _database_revisions()
     return current != heads
+
+
+def _english(message: str, **values) -> str:
+    return message % values
+
+
+def schema_advice(_: Callable[..., str] = _english) -> str | None:
+    """What to do for the database to be at the head revision of migrations/, None when it
+    is: in English for commands, or in the words `_` (gettext) gives for the 503 page."""
+    current, ours, heads = _database_revisions()
+    if current == heads:
+        return None
+    unknown = sorted(current - ours)
+    if not unknown:
+        return _("The database is not up to date: run %(command)s.", command=UPGRADE)
+    revision = unknown[0]
+    if revision == TUTORIAL_HEAD:
+        return _(
+            "This database was made by the tutorial's app (revision %(revision)s): run"
+            " %(command)s, which adopts it.",
+            revision=revision,
+            command=UPGRADE,
+        )
+    if revision in TUTORIAL_REVISIONS:
+        return _(
+            "This database was made by the tutorial's app and is at its revision"
+            " %(revision)s, which %(command)s cannot go on from: run the tutorial's own"
+            " %(command)s on it first (to %(head)s), then this app's.",
+            revision=revision,
+            command=UPGRADE,
+            head=TUTORIAL_HEAD,
+        )
+    return _(
+        "The database is at revision %(revision)s, which this app does not know:"
+        " %(command)s cannot go on from there.",
+        revision=revision,
+        command=UPGRADE,
+    )
 
 
 def require_current_schema() -> None:
     """For CLI commands: stop with a clear message when migrations are not applied."""
-    if migrations_pending():
-        raise click.ClickException(BEHIND_MESSAGE)
+    advice = schema_advice()
+    if advice is not None:
+        raise click.ClickException(advice)

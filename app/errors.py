@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 
 from app.api.errors import error_response, is_api_request
-from app.database import BEHIND_MESSAGE, migrations_pending
+from app.database import schema_advice
 from app.extensions import db, login
 
 
@@ -58,13 +58,13 @@ def database_unavailable(error: Exception):
     g._login_user = login.anonymous_user()
     current_app.logger.error("Database error: %s", error)
     try:
-        behind = migrations_pending()
+        advice = schema_advice(_)
     except OperationalError:
-        behind = False
-    message = BEHIND_MESSAGE if behind else _("The site is briefly unavailable. Please try again.")
+        advice = None
+    message = advice or _("The site is briefly unavailable. Please try again.")
     if wants_json_response():
         return error_response(ServiceUnavailable(description=message))
-    return render_template("errors/503.html", message=message, behind=behind), 503
+    return render_template("errors/503.html", message=message, behind=advice is not None), 503
 
 
 def end_session(error: BaseException | None) -> None:

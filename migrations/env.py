@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import TypeDecorator, text
 from sqlalchemy.exc import OperationalError
 
+from app import tutorial_adoption
 from app.search.schema import include_name
 
 # this is the Alembic Config object, which provides
@@ -198,9 +199,20 @@ def run_migrations_online():
         sqlite_foreign_keys_paused(connection),
     ):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        adoption = tutorial_adoption.adoption_for(context)
+        if adoption is not None:
+            # One transaction on SQLite too; the rows move when our tables stand ready.
+            conf_args["on_version_apply"] = adoption.on_version_apply
+            if connection.dialect.name == "sqlite":
+                conf_args["transactional_ddl"] = True
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            if adoption is not None:
+                adoption.begin()
             context.run_migrations()
+            if adoption is not None:
+                adoption.finish()
             check_sqlite_foreign_keys(connection)
 
 

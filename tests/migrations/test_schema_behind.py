@@ -8,6 +8,7 @@ from app import create_app
 from app.database import migrations_pending, require_current_schema
 from app.extensions import db
 from tests.conftest import TEST_CONFIG
+from tests.migrations import tutorial
 
 UPGRADE_HINT = "flask db upgrade"
 
@@ -63,3 +64,25 @@ def test_unreachable_database_is_not_blamed_on_migrations(tmp_path):
     assert response.status_code == 503
     assert "briefly unavailable" in response.text
     assert UPGRADE_HINT not in response.text
+
+
+@pytest.mark.parametrize(
+    ("revision", "advice"),
+    [
+        (tutorial.HEAD, "run `flask db upgrade`, which adopts it"),
+        (tutorial.OLDER[-1], "`flask db upgrade` cannot go on from"),
+        ("5eb0f7e1d2a9", "which this app does not know: `flask db upgrade` cannot go on"),
+    ],
+)
+def test_a_database_from_elsewhere_says_what_can_be_done(tmp_path, revision, advice):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    tutorial.build(url, revision=revision)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    response = app.test_client().post("/auth/login", data={"username": "a", "password": "b"})
+    assert response.status_code == 503
+    assert revision in response.text
+    assert advice in response.text
+    with app.app_context():
+        with pytest.raises(click.ClickException, match=revision):
+            require_current_schema()
+        db.engine.dispose()
