@@ -85,6 +85,12 @@ def current_account() -> str:
     return f"user:{current_user.id}" if authenticated else ""
 
 
+def api_account() -> str:
+    """The user of the request's API token (token_required has checked it)."""
+    user = g.get("api_user")
+    return f"user:{user.id}" if user is not None else ""
+
+
 def new_username() -> str:
     name = submitted("username")
     return f"name:{normalize_username(name)}" if name.strip() else ""
@@ -99,8 +105,14 @@ def setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
-def rate_limits(scope: str, address_limit: str, account_limit: str, *accounts: Callable[[], str]):
-    """Limit POSTs per client address and per account named by each of `accounts`.
+def rate_limits(
+    scope: str,
+    address_limit: str,
+    account_limit: str,
+    *accounts: Callable[[], str],
+    methods: tuple[str, ...] = ("POST",),
+):
+    """Limit requests (POSTs) per client address and per account named by each of `accounts`.
 
     The counters belong to `scope`, not to the view: views of one scope share them.
     The limits are the settings named `address_limit` and `account_limit`.
@@ -110,7 +122,7 @@ def rate_limits(scope: str, address_limit: str, account_limit: str, *accounts: C
         # Flask-Limiter checks limits in the order they are applied, and stops at the first
         # refusal: checked first, the address limit spends no account's count when it refuses.
         view = limiter.shared_limit(
-            setting(address_limit), f"{scope}-address", key_func=client_address, methods=["POST"]
+            setting(address_limit), f"{scope}-address", key_func=client_address, methods=methods
         )(view)
         for account in accounts:
             view = limiter.shared_limit(
@@ -119,7 +131,7 @@ def rate_limits(scope: str, address_limit: str, account_limit: str, *accounts: C
                 key_func=account,
                 # No account named, no password checked: nothing to count.
                 exempt_when=lambda account=account: not account(),
-                methods=["POST"],
+                methods=methods,
             )(view)
         return view
 
@@ -131,5 +143,10 @@ password_limits = rate_limits(*PASSWORD_CHECKS, login_account)
 change_password_limits = rate_limits(*PASSWORD_CHECKS, current_account)
 register_limits = rate_limits(
     "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", new_username, new_email
+)
+# Changing an email address through the API says whether another account has it: counted
+# with sign-ups, which can tell the same.
+profile_change_limits = rate_limits(
+    "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", api_account, methods=("PUT",)
 )
 reset_limits = rate_limits("reset", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", new_email)

@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import User
 from tests.conftest import PASSWORD, TEST_CONFIG, add_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,3 +319,21 @@ def test_a_database_outage_is_not_taken_for_the_counters(caplog):
         assert client.post("/auth/login", data=data).status_code == 503
         assert client.post("/auth/login", data=data).status_code == 429
     assert "falling back to in-memory storage" not in caplog.text
+
+
+def test_email_changes_through_the_api_count_per_account_from_any_address(make_app):
+    """Each answer says whether an address has an account: probing is limited like sign-ups."""
+    app = make_app(RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="3 per minute")
+    add_user(app)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        user_id, token = user.id, user.get_token()
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    statuses = [
+        at(app.test_client(), f"10.0.2.{n + 1}")
+        .put(f"/api/users/{user_id}", json={"email": f"probe{n}@example.com"}, headers=headers)
+        .status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]

@@ -17,7 +17,7 @@ from app.auth.registration import sign_up
 from app.extensions import db
 from app.models import User
 from app.models.user_api import LOAD_COUNTS
-from app.rate_limits import register_limits
+from app.rate_limits import profile_change_limits, register_limits
 
 # What PUT /api/users/<id> may change; anything else in its body is refused by name.
 EDITABLE = ("username", "email", "about_me")
@@ -113,6 +113,7 @@ def changes_form(user: User, values: dict[str, str | None]) -> UserChangesForm:
 
 @bp.put("/users/<id:id>")
 @token_required
+@profile_change_limits
 def update_user(id: int):
     """Change your own username, email address or about me, by the site's rules."""
     user = get_user_or_404(id)
