@@ -5,11 +5,20 @@ import sqlalchemy.orm as so
 
 from app import create_app
 from app.extensions import db
-from app.models import User
+from app.models import Message, Notification, Post, Task, User
 
 app = create_app()
 
 
 @app.shell_context_processor
 def make_shell_context() -> dict:
-    return {"sa": sa, "so": so, "db": db, "User": User}
+    return {
+        "sa": sa,
+        "so": so,
+        "db": db,
+        "User": User,
+        "Post": Post,
+        "Message": Message,
+        "Notification": Notification,
+        "Task": Task,
+    }

@@ -104,6 +104,37 @@ def test_migrations_chapter(fresh_copy):
     assert [line for line in untracked(fresh_copy) if "versions" not in line] == []
 
 
+def test_the_other_commands_sign_nothing_and_need_no_secret_key(fresh_copy):
+    flask(fresh_copy, "db", "upgrade")
+    assert "main.index" in flask(fresh_copy, "routes").stdout
+    flask(
+        fresh_copy,
+        "seed",
+        "--users",
+        "3",
+        "--posts",
+        "12",
+        "--follows",
+        "2",
+        "--password",
+        "long enough pw",
+    )
+    assert "search index" in flask(fresh_copy, "search", "reindex").stdout
+    # The book's shell session: its names are there, and the data is the seed's.
+    statements = "print(db.session.scalar(sa.select(sa.func.count(Post.id))), User, Task)\n"
+    shell = subprocess.run(
+        ["flask", "shell"],
+        cwd=fresh_copy,
+        env=reader_env(),
+        input=statements,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert "12 <class 'app.models.user.User'> <class 'app.models.task.Task'>" in shell.stdout
+
+
 @pytest.mark.parametrize("args", [["db", "upgrade"], ["db", "downgrade"], ["search", "reindex"]])
 def test_a_database_that_cannot_open_fails_in_one_line(tmp_path, args):
     env = {**reader_env(), "DATABASE_URL": f"sqlite:///{tmp_path}/missing/app.db"}
