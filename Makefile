@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test system lint translations clean
+.PHONY: run test test-fast system lint translations clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: translations
 # --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker.
 test: $(BIN)/.installed-test translations
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
+
+# The inner loop: everything but the browser and system tests (make test runs them all).
+test-fast: $(BIN)/.installed-test translations
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not e2e and not system" \
+		--ignore=tests/e2e --ignore=tests/system
 
 # PostgreSQL, Redis, two gunicorn instances and nginx of their own (nginx is installed when
 # missing): load, shared state, faults, fuzzing. The long run: .venv/bin/python benchmarks/system.py
