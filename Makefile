@@ -39,6 +39,7 @@ system: $(BIN)/.installed-test translations
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov

@@ -60,9 +60,10 @@ def send_email(
     on the same way, then dropped: a request that must not reveal whether it sends (one for an
     unknown address) costs what a real one does.
     """
+    to: list[str | tuple[str, str]] = list(recipients)
     message = Message(
         subject,
-        recipients=recipients,
+        recipients=to,
         body=render_template(f"email/{template}.txt", url_for=canonical_url_for, **context),
         html=render_template(f"email/{template}.html", url_for=canonical_url_for, **context),
     )

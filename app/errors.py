@@ -43,10 +43,10 @@ def too_many_requests(error: HTTPException):
     return render_template("errors/429.html"), 429
 
 
-def internal_error(error: Exception):
+def internal_error(error: HTTPException):
+    db.session.rollback()
     if wants_json_response():
         return error_response(error)
-    db.session.rollback()
     return render_template("errors/500.html"), 500
 
 

@@ -7,6 +7,7 @@ the same kind share their counters, so neither adds guesses to the other.
 """
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
@@ -105,18 +106,25 @@ def setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
+def lacks_account(account: Callable[[], str]) -> bool:
+    # No account named, no password checked: nothing to count.
+    return not account()
+
+
 def rate_limits(
     scope: str,
     address_limit: str,
     account_limit: str,
     *accounts: Callable[[], str],
-    methods: tuple[str, ...] = ("POST",),
+    methods: list[str] | None = None,
 ):
     """Limit requests (POSTs) per client address and per account named by each of `accounts`.
 
     The counters belong to `scope`, not to the view: views of one scope share them.
     The limits are the settings named `address_limit` and `account_limit`.
     """
+
+    methods = methods or ["POST"]
 
     def decorate(view: Callable) -> Callable:
         # Flask-Limiter checks limits in the order they are applied, and stops at the first
@@ -129,8 +137,7 @@ def rate_limits(
                 setting(account_limit),
                 scope=f"{scope}-account",
                 key_func=account,
-                # No account named, no password checked: nothing to count.
-                exempt_when=lambda account=account: not account(),
+                exempt_when=partial(lacks_account, account),
                 methods=methods,
             )(view)
         return view
@@ -147,6 +154,6 @@ register_limits = rate_limits(
 # Changing an email address through the API says whether another account has it: counted
 # with sign-ups, which can tell the same.
 profile_change_limits = rate_limits(
-    "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", api_account, methods=("PUT",)
+    "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", api_account, methods=["PUT"]
 )
 reset_limits = rate_limits("reset", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", new_email)

@@ -11,6 +11,7 @@ commits as it goes, the checks are what keeps a database from being left half-ad
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -70,7 +71,7 @@ class Adoption:
         self._copy_users()
         for name in ("post", "followers", "message", "notification", "task"):
             source = tutorial_table(name, ASIDE)
-            columns = {column.name: column for column in source.c}
+            columns: dict[str, sa.ColumnElement[Any]] = {c.name: c for c in source.c}
             if name == "task":
                 # The tutorial keeps a task's progress in its job, which is gone.
                 columns["progress"] = sa.case((source.c.complete, 100), else_=0)

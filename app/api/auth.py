@@ -59,6 +59,14 @@ def current_api_user() -> User | None:
     return g.api_user
 
 
+def token_user() -> User:
+    """The token's user, in a view behind token_required."""
+    user = current_api_user()
+    if user is None:
+        raise RuntimeError("token_user() is for views behind token_required")
+    return user
+
+
 def token_required(view: Callable) -> Callable:
     """Refuse the request with 401 unless it carries a valid bearer token."""
 

@@ -29,4 +29,8 @@ bp = Blueprint("api", __name__)
 # The API authenticates by header, never by cookie, so a forged cross-site request carries
 # no credentials and CSRF tokens would only get in the way.
 csrf.exempt(bp)
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
+
+
+@bp.record_once
+def add_id_converter(state) -> None:
+    state.app.url_map.converters.setdefault("id", IdConverter)

@@ -14,7 +14,7 @@ from app.pagination import paginate
 
 def count(query: Select) -> int:
     """How many rows `query` has: one statement, whatever it selects from."""
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def collection(

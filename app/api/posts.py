@@ -5,7 +5,7 @@ from flask_babel import _
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
-from app.api.auth import current_api_user, token_required
+from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
@@ -72,7 +72,7 @@ def get_user_posts(id: int):
 @token_required
 def get_timeline():
     """Your own posts and those of the people you follow, newest first."""
-    return post_collection(current_api_user().timeline(), "api.get_timeline")
+    return post_collection(token_user().timeline(), "api.get_timeline")
 
 
 @bp.post("/posts")
@@ -85,7 +85,7 @@ def create_post():
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post(body=body, author=current_api_user(), language=detect_language(body))
+    post = Post(body=body, author=token_user(), language=detect_language(body))
     db.session.add(post)
     db.session.commit()
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

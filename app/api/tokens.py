@@ -2,7 +2,7 @@
 
 from flask import current_app, request
 
-from app.api.auth import basic_auth_user, current_api_user, token_required
+from app.api.auth import basic_auth_user, token_required, token_user
 from app.api.blueprint import bp
 from app.extensions import db
 from app.models import ApiToken
@@ -27,6 +27,6 @@ def create_token():
 def revoke_token():
     """Revoke the bearer token of this request."""
     # Only this one: the user's other clients keep theirs.
-    current_api_user().revoke_token(request.authorization.token)
+    token_user().revoke_token(request.authorization.token)
     db.session.commit()
     return "", 204

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from app.api.auth import current_api_user, token_required
+from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
 from app.api.forms import UserChangesForm
@@ -29,7 +29,7 @@ TAKEN = {
 
 def user_dict(user: User) -> dict:
     """The user's dictionary, with their email address when they are the one asking."""
-    return user.to_dict(include_email=user.id == current_api_user().id)
+    return user.to_dict(include_email=user.id == token_user().id)
 
 
 def user_collection(query: Select, endpoint: str, **view_args) -> dict:
@@ -117,7 +117,7 @@ def changes_form(user: User, values: dict[str, str | None]) -> UserChangesForm:
 def update_user(id: int):
     """Change your own username, email address or about me, by the site's rules."""
     user = get_user_or_404(id)
-    if user.id != current_api_user().id:
+    if user.id != token_user().id:
         fail(403, _("You can only change your own profile."))
     values = requested_changes()
     form = changes_form(user, values)
@@ -129,6 +129,8 @@ def update_user(id: int):
     except IntegrityError:
         # Someone took the name or address between the check and the commit.
         db.session.rollback()
-        taken = {name: [str(TAKEN[name])] for name in ("username", "email") if name in values}
+        taken: dict[str, list[str]] = {
+            name: [str(TAKEN[name])] for name in ("username", "email") if name in values
+        }
         fail(409, _("That username or email address is already in use."), taken)
     return user_dict(user)

@@ -4,11 +4,13 @@ import contextlib
 import hashlib
 import hmac
 from functools import lru_cache
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy import Select
+from sqlalchemy.orm import Mapped
 from werkzeug.security import check_password_hash
 
 from app.extensions import db
@@ -40,6 +42,12 @@ def spend_password_check_time(password: str) -> None:
 
 class PasswordMixin:
     """User's password methods, under the tutorial's names (set_password, check_password)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        password_hash: Mapped[str | None]
+
+        @classmethod
+        def by_login(cls, username_or_email: str) -> Select[Self]: ...
 
     @classmethod
     def authenticate(cls, username_or_email: str, password: str) -> "Self | None":

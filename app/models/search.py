@@ -27,9 +27,19 @@ cannot search Chinese). Fine for a small site; a large one should use PostgreSQL
 
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, ScalarResult, Select, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    ScalarResult,
+    Select,
+    String,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, QueryableAttribute
 
 from app.extensions import db
 
@@ -37,6 +47,8 @@ from app.extensions import db
 SQLITE_TABLE = "post_fts"
 POSTGRESQL_INDEXES = frozenset({"ix_post_body_tsvector", "ix_post_body_trigram"})
 TRIGRAM = 3
+# A column, as a model's attribute or a subquery's.
+SQLColumn = ColumnElement[Any] | QueryableAttribute[Any]
 LIKE_ESCAPE = "/"
 
 
@@ -69,12 +81,12 @@ def sqlite_index_exists() -> bool:
     return found.first() is not None
 
 
-def like(body: ColumnElement[str], term: str) -> ColumnElement[bool]:
+def like(body: SQLColumn, term: str) -> ColumnElement[bool]:
     return body.like(contains_pattern(term), escape=LIKE_ESCAPE)
 
 
 def sqlite_conditions(
-    terms: list[str], body: ColumnElement[str], id_: ColumnElement[int]
+    terms: list[str], body: SQLColumn, id_: SQLColumn
 ) -> Iterator[ColumnElement[bool]]:
     indexed = [term for term in terms if len(term) >= TRIGRAM]
     if not indexed or not sqlite_index_exists():
@@ -87,11 +99,9 @@ def sqlite_conditions(
     yield from (like(body, term) for term in terms if len(term) < TRIGRAM)
 
 
-def postgresql_conditions(
-    terms: list[str], body: ColumnElement[str]
-) -> Iterator[ColumnElement[bool]]:
+def postgresql_conditions(terms: list[str], body: SQLColumn) -> Iterator[ColumnElement[bool]]:
     # The same expression as the index ix_post_body_tsvector, so the planner can use it.
-    simple = literal_column("'simple'")
+    simple = literal_column("'simple'", String)
     document = func.to_tsvector(simple, body)
     for term in terms:
         if term.isascii() and term.isalnum():
@@ -100,7 +110,7 @@ def postgresql_conditions(
             yield body.ilike(contains_pattern(term), escape=LIKE_ESCAPE)
 
 
-def like_conditions(terms: list[str], body: ColumnElement[str]) -> Iterator[ColumnElement[bool]]:
+def like_conditions(terms: list[str], body: SQLColumn) -> Iterator[ColumnElement[bool]]:
     # MariaDB's default collations ignore case, so LIKE does what ILIKE does elsewhere.
     yield from (like(body, term) for term in terms)
 
@@ -126,6 +136,13 @@ def rebuild_index() -> str:
 
 class SearchableMixin:
     """The book's search API on a model with a `body` column and `newest_first()`."""
+
+    if TYPE_CHECKING:  # what the mixin uses of the model
+        id: Mapped[int]
+        body: Mapped[str]
+
+        @staticmethod
+        def newest_first(*conditions: ColumnElement[bool]) -> Select: ...
 
     @classmethod
     def matching(cls, expression: str) -> Select:

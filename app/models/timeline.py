@@ -1,7 +1,7 @@
 """The timeline's fast SQL: each author's newest posts merged, instead of one big sort.
 
 User.following_posts() is the plain definition; User.timeline() and the timeline page read
-the same rows through these statements (tests/main/test_timeline_equivalence.py holds them
+the same rows through these statements (tests/main/test_newest_post.py holds them
 equal). Measured in benchmarks/README.md.
 """
 

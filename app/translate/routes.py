@@ -39,12 +39,18 @@ def read_request() -> tuple[str, str, str] | str:
     for language in languages:
         if not isinstance(language, str) or not LANGUAGE_TAG.fullmatch(language):
             return _("Unknown language code.")
-    return text, languages[0], languages[1]
+    source, dest = languages
+    assert isinstance(source, str) and isinstance(dest, str)  # checked just above
+    return text, source, dest
 
 
 def reader_key() -> str:
     # Per reader, not per address: every call may cost money at the translation service.
-    return f"reader:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+    return (
+        f"reader:{current_user.id}"
+        if current_user.is_authenticated
+        else (request.remote_addr or "")
+    )
 
 
 @bp.route("/translate", methods=["POST"])
