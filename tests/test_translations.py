@@ -59,17 +59,17 @@ ACCEPT_LANGUAGE = {
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]")
 
 
-def catalog_folder(language: str) -> Path:
+def catalog_folder(language: str, translations: Path = TRANSLATIONS) -> Path:
     """app/translations/<language>, under the code or under Babel's spelling of it
     (`pybabel init -l zh_CN` writes zh_Hans_CN)."""
     for name in (language, str(Locale.parse(language))):
-        if (TRANSLATIONS / name / "LC_MESSAGES" / "messages.po").exists():
-            return TRANSLATIONS / name / "LC_MESSAGES"
+        if (translations / name / "LC_MESSAGES" / "messages.po").exists():
+            return translations / name / "LC_MESSAGES"
     raise AssertionError(f"no catalog for {language}: run `flask translate init {language}`")
 
 
-def load_catalog(language: str):
-    with (catalog_folder(language) / "messages.po").open("rb") as po:
+def load_catalog(language: str, translations: Path = TRANSLATIONS):
+    with (catalog_folder(language, translations) / "messages.po").open("rb") as po:
         return read_po(po, locale=language)
 
 
