@@ -5,7 +5,7 @@ import re
 from app.extensions import db
 from app.fragments import keep
 from app.models import Message, User
-from tests.conftest import AuthActions
+from tests.conftest import PASSWORD, add_user
 
 
 def navbar(page: str) -> str:
@@ -59,10 +59,13 @@ def test_what_differs_per_reader_is_not_kept(app, client, auth, make_user):
     assert 'href="/user/john">' in navbar(client.get("/index").text)
 
 
-def test_the_language_pickers_token_and_way_back_are_the_readers_own(app, make_user):
-    make_user("susan")
+def test_the_language_pickers_token_and_way_back_are_the_readers_own(make_app, csrf_token):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app, "susan")
     visitor, member = app.test_client(), app.test_client()
-    AuthActions(member).login("susan")
+    token = csrf_token(member.get("/auth/login"))
+    credentials = {"username": "susan", "password": PASSWORD, "csrf_token": token}
+    assert member.post("/auth/login", data=credentials).status_code == 302
     pages = [
         (visitor, "/auth/register?from=mail"),
         (member, "/explore"),
