@@ -55,7 +55,7 @@ class Config:
     ADMINS = env_list("ADMINS")
 
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
-    LANGUAGES = ["en", "zh_CN"]
+    LANGUAGES = ["en", "es", "zh_CN"]
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)

@@ -10,6 +10,7 @@ from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
 from app.extensions import bootstrap, csrf, db, login, migrate
+from app.language import bp as language_bp
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
 from app.search import bp as search_bp
@@ -56,6 +57,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(translate_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(language_bp)
     errors.init_app(app)
     cli.init_app(app)
     logs.init_app(app)

@@ -1,7 +1,9 @@
-"""The secret key, the site's canonical origin, proxy trust, security headers and cookie flags."""
+"""The secret key, the site's canonical origin, safe redirects, proxy trust, security headers and
+cookie flags."""
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -128,6 +130,16 @@ def canonical_url_for(endpoint: str, **values) -> str:
         url_scheme=config["PREFERRED_URL_SCHEME"],
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: a redirect must never leave the site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 class NestingSafeJSONProvider(DefaultJSONProvider):

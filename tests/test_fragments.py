@@ -8,6 +8,7 @@ from jinja2 import nodes
 from app.extensions import db
 from app.fragments import keep
 from app.models import Message, User
+from tests.conftest import PASSWORD, add_user
 
 
 def navbar(page: str) -> str:
@@ -21,11 +22,14 @@ def test_the_shared_parts_are_rendered_once_and_reused(app, client):
         "stylesheets",
         "navbar",
         "navbar-visitor",
+        "language-picker",
         "scripts",
     }
     again = client.get("/auth/register").text
     assert app.extensions["microblog.fragments"] == kept
-    assert navbar(again) == navbar(first)
+    # Alike but for the way back from the language picker, which is each page's own.
+    way_back = re.compile(r'name="next" type="hidden" value="[^"]*"')
+    assert way_back.sub("", navbar(again)) == way_back.sub("", navbar(first))
     assert '<link rel="stylesheet" href="/static/microblog.css">' in again
     assert '<script src="/static/microblog.js" defer></script>' in again
 
@@ -58,6 +62,31 @@ def test_what_differs_per_reader_is_not_kept(app, client, auth, make_user):
     assert 'href="/user/john">' in navbar(client.get("/index").text)
 
 
+def test_the_language_pickers_token_and_way_back_are_the_readers_own(make_app, csrf_token):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app, "susan")
+    visitor, member = app.test_client(), app.test_client()
+    token = csrf_token(member.get("/auth/login"))
+    credentials = {"username": "susan", "password": PASSWORD, "csrf_token": token}
+    assert member.post("/auth/login", data=credentials).status_code == 302
+    pages = [
+        (visitor, "/auth/register?from=mail"),
+        (member, "/explore"),
+        (member, "/user/susan"),
+    ]
+    tokens = set()
+    for client, path in pages:
+        page = client.get(path).text
+        picker = re.search(r'<form[^>]*action="/language".*?</form>', page, re.S).group(0)
+        assert f'name="next" type="hidden" value="{path}"' in picker
+        tokens.add(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', picker)[1])
+    assert len(tokens) == 2  # one a session
+    kept = "".join(app.extensions["microblog.fragments"].values())
+    assert 'value="/' not in kept
+    assert not any(token in kept for token in tokens)
+    assert "csrf_token" not in kept and "susan" not in kept
+
+
 def test_the_unread_badge_shows_the_readers_count(app, client, auth, make_user):
     susan, john = make_user("susan"), make_user("john")
     with app.app_context():
@@ -86,8 +115,9 @@ def test_a_full_store_is_emptied_before_it_grows():
 
 # --- The leak guard: a shared block may show only its key, translations and URLs ------------
 
-# Globals that give every reader the same thing for the same language and script root.
-SAME_FOR_EVERYONE = {"_", "gettext", "ngettext", "url_for", "bootstrap"}
+# Globals that give every reader the same thing for the same language and script root
+# (language_choices: the offered languages, the current one marked: the block's language).
+SAME_FOR_EVERYONE = {"_", "gettext", "ngettext", "url_for", "bootstrap", "language_choices"}
 
 
 def shared_block_leaks(env, source: str, name: str = "<string>") -> list[str]:

@@ -7,6 +7,7 @@ from flask_babel import _, ngettext
 
 from app.email import send_email
 from app.extensions import db
+from app.i18n import language_of
 from app.models import User
 
 
@@ -32,40 +33,44 @@ def send_password_reset_email(email: str) -> None:
     """
     user = db.session.scalar(User.by_email(email))
     account = user or stand_in_account()
-    send_email(
-        _("[Microblog] Reset Your Password"),
-        recipients=[account.email],
-        template="reset_password",
-        dummy=user is None,
-        user=account,
-        token=account.get_reset_password_token(),
-        lifetime=link_lifetime(current_app.config["RESET_TOKEN_TTL"]),
-    )
+    with language_of(account):
+        send_email(
+            _("[Microblog] Reset Your Password"),
+            recipients=[account.email],
+            template="reset_password",
+            dummy=user is None,
+            user=account,
+            token=account.get_reset_password_token(),
+            lifetime=link_lifetime(current_app.config["RESET_TOKEN_TTL"]),
+        )
 
 
 def send_password_changed_email(user: User) -> None:
-    send_email(
-        _("[Microblog] Your password was changed"),
-        recipients=[user.email],
-        template="password_changed",
-        user=user,
-    )
+    with language_of(user):
+        send_email(
+            _("[Microblog] Your password was changed"),
+            recipients=[user.email],
+            template="password_changed",
+            user=user,
+        )
 
 
 def send_welcome_email(user: User) -> None:
-    send_email(
-        _("[Microblog] Welcome to Microblog"),
-        recipients=[user.email],
-        template="welcome",
-        user=user,
-    )
+    with language_of(user):
+        send_email(
+            _("[Microblog] Welcome to Microblog"),
+            recipients=[user.email],
+            template="welcome",
+            user=user,
+        )
 
 
 def send_account_exists_email(user: User) -> None:
     """Tell an account's owner that someone tried to sign up again with its address."""
-    send_email(
-        _("[Microblog] Someone tried to sign up with your email address"),
-        recipients=[user.email],
-        template="account_exists",
-        user=user,
-    )
+    with language_of(user):
+        send_email(
+            _("[Microblog] Someone tried to sign up with your email address"),
+            recipients=[user.email],
+            template="account_exists",
+            user=user,
+        )

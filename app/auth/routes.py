@@ -1,7 +1,5 @@
 """Sign up, log in and out, and set or reset a password."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -32,18 +30,9 @@ from app.rate_limits import (
     register_limits,
     reset_limits,
 )
+from app.security import safe_next_url
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: `next` must never leave the site."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -58,6 +58,8 @@ class User(PasswordMixin, UserMixin, db.Model):
     # Part of the login id (get_id): raised at logout, so no copy of a session cookie or
     # remember-me cookie from before it logs in again.
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16))
     # unread_messages, counted by the database: see app/models/message.py.
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)

@@ -4,11 +4,12 @@ import json
 import math
 
 from flask import current_app
-from flask_babel import _, force_locale
+from flask_babel import _
 from sqlalchemy import func, select
 
 from app.email import send_email
 from app.extensions import db
+from app.i18n import language_of
 from app.jobs import job_app_context
 from app.models import Notification, Post, Task
 
@@ -54,7 +55,8 @@ def export_posts(task_id: str) -> None:
             _set_progress(task, 0)
             data = _posts_as_json(task)
             user = task.user
-            with force_locale(current_app.config["LANGUAGES"][0]):
+            # No request to take a language from: the one the user picked, else English.
+            with language_of(user, default=current_app.config["LANGUAGES"][0]):
                 send_email(
                     _("[Microblog] Your blog posts"),
                     recipients=[user.email],

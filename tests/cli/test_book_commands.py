@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from babel.messages.pofile import read_po
 
 from tests.system.harness import BIN, HOST, ROOT, free_port, stop_process, wait_for_port
+from tests.test_translations import LANGUAGES, catalog_folder, load_catalog, problems
 
 # The book's chapter 4 adds a column like this one to a model, then migrates.
 NEW_COLUMN = "    mood: Mapped[str | None] = mapped_column(String(20))\n"
@@ -80,6 +82,23 @@ def test_readme_manual_path(fresh_copy):
     finally:
         stop_process(server, signal.SIGINT)
     assert untracked(fresh_copy) == []
+
+
+def test_translation_commands_start_a_language_and_keep_the_others_whole(fresh_copy):
+    flask(fresh_copy, "translate", "init", "fr")
+    with (fresh_copy / "app/translations/fr/LC_MESSAGES/messages.po").open("rb") as po:
+        french = read_po(po)
+    assert french.get("Sign In").string == "" and len(french) > 50
+
+    flask(fresh_copy, "translate", "update")
+    translations = fresh_copy / "app" / "translations"
+    for language in LANGUAGES:
+        assert problems(load_catalog(language, translations), language) == [], language
+
+    flask(fresh_copy, "translate", "compile")
+    for language in [*LANGUAGES, "fr"]:
+        assert (catalog_folder(language, translations) / "messages.mo").exists()
+    assert untracked(fresh_copy) == ["?? app/translations/fr/LC_MESSAGES/messages.po"]
 
 
 def test_migrations_chapter(fresh_copy):

@@ -54,7 +54,7 @@ def open_explore(page, url):
     page.goto(f"{url}/auth/login")
     page.fill("input[name=username]", "susan")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    page.click("main input[type=submit], main button[type=submit]")
     page.goto(f"{url}/explore")
 
 

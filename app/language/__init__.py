@@ -1,0 +1,3 @@
+from app.language.routes import bp
+
+__all__ = ["bp"]
