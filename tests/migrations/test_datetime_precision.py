@@ -3,6 +3,7 @@
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -54,6 +55,7 @@ def utc_datetime_columns() -> list[sa.Column]:
     ]
 
 
+@pytest.mark.mysql
 def test_db_check_notices_a_mariadb_datetime_without_microseconds():
     with server_database("mysql") as url, migrated_app(url) as app:
         runner = app.test_cli_runner()
