@@ -11,6 +11,7 @@ from sqlalchemy import TypeDecorator, text
 from sqlalchemy.exc import OperationalError
 
 from app import tutorial_adoption
+from app.models.types import UTCDateTime
 from app.search.schema import include_name
 
 # this is the Alembic Config object, which provides
@@ -130,10 +131,35 @@ def check_sqlite_foreign_keys(connection):
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the app's column types (like UTCDateTime) as the plain SQLAlchemy type they store."""
-    if type_ == "type" and isinstance(obj, TypeDecorator):
+    """Write the app's column types as the plain SQLAlchemy types they store: a migration
+    must not import the app, whose types may change after it was written."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
+        # Its load_dialect_impl() asks MariaDB/MySQL for microseconds; so must the migration.
+        autogen_context.imports.add("from sqlalchemy.dialects import mysql")
+        return "sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')"
+    if isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False
+
+
+# Types whose MariaDB/MySQL form takes a number of digits for fractions of a second.
+FRACTIONAL_SECONDS = {"DATETIME", "TIMESTAMP", "TIME"}
+
+
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """Alembic ignores a precision that only one side spells out, so a MariaDB `datetime`
+    column would pass for the models' DATETIME(6) and lose microseconds unnoticed."""
+    if context.dialect.name not in {"mysql", "mariadb"}:
+        return None
+    compile_type = context.dialect.type_compiler.process
+    inspected, wanted = compile_type(inspected_type), compile_type(metadata_type)
+    kind = wanted.split("(")[0]
+    if kind in FRACTIONAL_SECONDS and inspected.split("(")[0] == kind:
+        return inspected != wanted
+    # Anything else: Alembic's own comparison.
+    return None
 
 
 def run_migrations_offline():
@@ -154,7 +180,7 @@ def run_migrations_offline():
         target_metadata=get_metadata(),
         literal_binds=True,
         render_as_batch=True,
-        compare_type=True,
+        compare_type=compare_type,
         render_item=render_item,
         include_name=include_name,
     )
@@ -184,7 +210,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     # SQLite can only alter a table by copying it; compare column types too.
     conf_args["render_as_batch"] = True
-    conf_args["compare_type"] = True
+    conf_args["compare_type"] = compare_type
     conf_args["render_item"] = render_item
     # The search index is built per database by migration 0004, outside the models.
     conf_args.setdefault("include_name", include_name)

@@ -8,47 +8,31 @@ from X-Forwarded-For (TRUSTED_PROXIES=1), so each test has addresses nobody else
 
 import itertools
 import logging
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
 
+from app import create_app
 from app.extensions import db
 from app.models import User
 from tests.conftest import PASSWORD, TEST_CONFIG, add_user
+from tests.serving import gunicorn
+from tests.system.harness import CSRF_RE
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 WORKERS = 3
 ADDRESS_LIMIT = 10
 ACCOUNT_LIMIT = 6
 ATTEMPTS = 25
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 WRONG = "a wrong password"
 
 _addresses = (f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}" for n in itertools.count(1))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
-    log: Path
 
     def visitor(self, address: str | None = None) -> "Visitor":
         return Visitor(self.url, address or next(_addresses))
@@ -88,90 +72,27 @@ class Visitor:
         return self.submit("/auth/change_password", data).status_code
 
 
-def server_env(folder: Path, port: int) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "FLASK_APP": "microblog.py",
-        "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
-        "SERVER_NAME": f"{HOST}:{port}",
-        "PREFERRED_URL_SCHEME": "http",
-        "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
-        # The default storage kind, in this test's folder rather than the instance folder.
-        "RATELIMIT_STORAGE_URI": f"sqlite:///{folder / 'rate-limits.db'}",
-        "RATELIMIT_ENABLED": "1",
-        "LOGIN_RATE_LIMIT": f"{ADDRESS_LIMIT} per minute",
-        "LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per minute",
-        "TRUSTED_PROXIES": "1",
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_COST": "8",
-        "ARGON2_PARALLELISM": "1",
-        "LOG_TO_STDOUT": "1",
-        "MAIL_SERVER": "",
-    }
-    for name in ("FLASK_DEBUG", "REDIS_URL", "GUNICORN_BIND", "GUNICORN_WORKERS"):
-        env.pop(name, None)
-    return env
-
-
-def wait_until_answering(process: subprocess.Popen, url: str, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return True
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    return False
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+def add_accounts(database_url: str) -> None:
+    """Accounts made in-process, with the server's hash settings (TEST_CONFIG's are the same)."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    for name in ("alice", "bob", "carol", "dave", "erin", "frank", "grace"):
+        add_user(app, name)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app under `gunicorn -w 3` on a migrated SQLite file, with a few accounts."""
     folder = tmp_path_factory.mktemp("rate-limits")
-    env = server_env(folder, 0)
-    done = subprocess.run(
-        [BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    # Accounts made in-process, with the server's hash settings (TEST_CONFIG's are the same).
-    from app import create_app
-
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"]})
-    for name in ("alice", "bob", "carol", "dave", "erin", "frank", "grace"):
-        add_user(app, name)
-
-    log = folder / "gunicorn.log"
-    # Another process may take the free port before gunicorn binds it: try a few.
-    for _attempt in range(3):
-        port = free_port()
-        command = [BIN / "gunicorn", "-c", "gunicorn.conf.py", "-w", str(WORKERS)]
-        command += ["-b", f"{HOST}:{port}", "microblog:app"]
-        with open(log, "ab") as output:
-            process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=server_env(folder, port),
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://{HOST}:{port}"
-        if wait_until_answering(process, url + "/auth/login"):
-            break
-        stop(process)
-    else:
-        pytest.fail("gunicorn did not start:\n" + log.read_text(errors="replace")[-3000:])
-    yield Server(url, log)
-    stop(process)
+    settings = {
+        # The default storage kind, in this test's folder rather than the instance folder.
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{folder / 'rate-limits.db'}",
+        "RATELIMIT_ENABLED": "1",
+        "LOGIN_RATE_LIMIT": f"{ADDRESS_LIMIT} per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per minute",
+        "TRUSTED_PROXIES": "1",
+    }
+    with gunicorn(folder, workers=WORKERS, prepare=add_accounts, **settings) as url:
+        yield Server(url)
 
 
 # One server for the module under pytest-xdist.
@@ -303,8 +224,6 @@ def test_reset_requests_count_per_email_from_any_address(make_app):
 def test_a_database_outage_is_not_taken_for_the_counters(caplog):
     """The per-account key looks the account up: a database that is down answers 503, and
     the limits keep counting in their own storage (Flask-Limiter would switch to memory)."""
-    from app import create_app
-
     app = create_app(
         {
             **TEST_CONFIG,

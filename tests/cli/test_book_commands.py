@@ -2,8 +2,6 @@
 SECRET_KEY, no SERVER_NAME and no .env: the README's manual path and the migrations chapter
 (change a model, `flask db migrate -m`, `upgrade`, `downgrade`, `check`)."""
 
-import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -12,7 +10,8 @@ import pytest
 import requests
 from babel.messages.pofile import read_po
 
-from tests.system.harness import BIN, HOST, ROOT, free_port, stop_process, wait_for_port
+from tests.project_copy import copy_project, flask, reader_env, untracked
+from tests.system.harness import HOST, ROOT, free_port, stop_process, wait_for_port
 from tests.test_translations import LANGUAGES, catalog_folder, load_catalog, problems
 
 # The book's chapter 4 adds a column like this one to a model, then migrates.
@@ -21,48 +20,7 @@ NEW_COLUMN = "    mood: Mapped[str | None] = mapped_column(String(20))\n"
 
 @pytest.fixture
 def fresh_copy(tmp_path) -> Path:
-    """The project's files as a clone would have them (tracked files only, as they are now)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    copy = tmp_path / "microblog"
-    for name in filter(None, listed.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=copy, check=True)
-    return copy
-
-
-def reader_env() -> dict[str, str]:
-    """A shell with the venv active and nothing of ours set (.flaskenv names the app)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
-    for name in ("SECRET_KEY", "SERVER_NAME", "DATABASE_URL", "MAIL_SERVER", "REDIS_URL"):
-        env.pop(name, None)
-    env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
-    return env
-
-
-def flask(copy: Path, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        ["flask", *args], cwd=copy, env=reader_env(), capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, f"flask {' '.join(args)}:\n{done.stdout}{done.stderr}"
-    assert "Traceback" not in done.stderr
-    return done
-
-
-def untracked(copy: Path) -> list[str]:
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [line for line in status.splitlines() if line.startswith("??")]
+    return copy_project(tmp_path)
 
 
 def test_readme_manual_path(fresh_copy):
