@@ -4,6 +4,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import _, ngettext
+from flask_babel import lazy_gettext as _l
 
 from app.email import send_email
 from app.extensions import db
@@ -45,32 +46,22 @@ def send_password_reset_email(email: str) -> None:
         )
 
 
-def send_password_changed_email(user: User) -> None:
+def send_account_email(user: User, subject: str, template: str) -> None:
+    """An email to `user` about their account, in the language they read the site in."""
     with language_of(user):
-        send_email(
-            _("[Microblog] Your password was changed"),
-            recipients=[user.email],
-            template="password_changed",
-            user=user,
-        )
+        send_email(str(subject), recipients=[user.email], template=template, user=user)
+
+
+def send_password_changed_email(user: User) -> None:
+    send_account_email(user, _l("[Microblog] Your password was changed"), "password_changed")
 
 
 def send_welcome_email(user: User) -> None:
-    with language_of(user):
-        send_email(
-            _("[Microblog] Welcome to Microblog"),
-            recipients=[user.email],
-            template="welcome",
-            user=user,
-        )
+    send_account_email(user, _l("[Microblog] Welcome to Microblog"), "welcome")
 
 
 def send_account_exists_email(user: User) -> None:
     """Tell an account's owner that someone tried to sign up again with its address."""
-    with language_of(user):
-        send_email(
-            _("[Microblog] Someone tried to sign up with your email address"),
-            recipients=[user.email],
-            template="account_exists",
-            user=user,
-        )
+    send_account_email(
+        user, _l("[Microblog] Someone tried to sign up with your email address"), "account_exists"
+    )
