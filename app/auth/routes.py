@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -12,6 +13,7 @@ from flask import (
 )
 from flask_babel import _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from app.auth.email import send_password_changed_email, send_password_reset_email
 from app.auth.forms import (
@@ -50,6 +52,10 @@ def login():
             db.session.commit()
             # A fresh session: a CSRF token (or anything else) taken before login is void.
             session.clear()
+            g.pop("csrf_token", None)
+            # The new session's CSRF token, in this answer's cookie: else the next page's
+            # forms would make one, and that page would write the session cookie again.
+            generate_csrf()
             login_user(user, remember=form.remember_me.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)

@@ -201,6 +201,21 @@ def test_login_starts_a_fresh_session(make_app, csrf_token):
     assert logged_in_as(client) is None
 
 
+def test_pages_after_login_leave_the_session_cookie_alone(make_app, csrf_token):
+    """The session a login starts already holds its CSRF token: the pages that follow do not
+    write the cookie again (a write per page costs signing, and breaks shared caches)."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app)
+    client = app.test_client()
+    credentials = {"username": "susan", "password": PASSWORD}
+    credentials["csrf_token"] = csrf_token(client.get("/auth/login"))
+    assert client.post("/auth/login", data=credentials).status_code == 302
+    for path in ("/index", "/explore", "/user/susan", "/index"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path
+
+
 def test_logout_without_a_session_changes_nothing(app, client, auth, make_user):
     make_user()
     elsewhere = app.test_client()
