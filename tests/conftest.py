@@ -10,6 +10,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import User
+from tests.databases import ROOT, migrated_app, server_database
+from tests.settings import PASSWORD, TEST_CONFIG
 
 try:
     from playwright.sync_api import sync_playwright
@@ -26,26 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-# Cheap Argon2 settings: the production cost is the point in production, not in tests.
-TEST_CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
-    "SQLALCHEMY_DATABASE_URI": "sqlite://",
-    # The test client's scheme (production's default is https).
-    "PREFERRED_URL_SCHEME": "http",
-    "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
-    # Each app counts alone, so no test sees another's counts (the default is a shared file).
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "MAIL_SERVER": None,
-    "MAIL_ASYNC": False,
-    "ARGON2_TIME_COST": 1,
-    "ARGON2_MEMORY_COST": 8,
-    "ARGON2_PARALLELISM": 1,
-}
-
-PASSWORD = "correct horse"
 
 
 @pytest.fixture
@@ -74,9 +56,6 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'app.db'}"
         return
-    # Imported here: tests/migrations/conftest.py imports this module.
-    from tests.migrations.conftest import server_database
-
     with server_database(request.param) as url:
         yield url
 
@@ -85,8 +64,6 @@ def database_url(request, tmp_path):
 def app_on_each_database(database_url, monkeypatch):
     """The app on a fresh database of each kind, brought to the head revision by the
     migrations: the schema production has, where a test is about queries and their plans."""
-    from tests.migrations.conftest import ROOT, migrated_app
-
     monkeypatch.chdir(ROOT)  # Flask-Migrate finds migrations/ from there
     with migrated_app(database_url) as app:
         yield app
@@ -95,8 +72,6 @@ def app_on_each_database(database_url, monkeypatch):
 @pytest.fixture
 def postgresql_app(monkeypatch):
     """The app on a fresh, migrated PostgreSQL database, for what only PostgreSQL does."""
-    from tests.migrations.conftest import ROOT, migrated_app, server_database
-
     monkeypatch.chdir(ROOT)
     with server_database("postgres") as url, migrated_app(url) as app:
         yield app

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.migrations.conftest import script_directory, server_database
+from tests.databases import script_directory, server_database
 from tests.serving import production_env
 from tests.system.harness import BIN, HOST, ROOT, free_port
 

@@ -13,7 +13,7 @@ from app.database import READS_ONLY, only_reads
 from app.extensions import db
 from app.models import Post, User
 from tests.conftest import AuthActions, add_user
-from tests.migrations.conftest import ROOT, migrated_app, server_database
+from tests.databases import ROOT, migrated_app, server_database
 
 
 def test_sqlite_file_databases_use_wal_and_wait_for_locks(make_app, tmp_path):

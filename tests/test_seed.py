@@ -13,7 +13,7 @@ from app.models import timeline as user_models
 from app.models.listing import timeline_listing, timeline_page
 from app.pagination import fetch_page, rows_to_read
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT
+from tests.databases import ROOT
 from tests.paging import every_row
 from tests.plans import explain
 

@@ -5,7 +5,7 @@ import pytest
 from app import create_app
 from tests.api.conftest import basic, bearer
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT, migrated_app, server_database
+from tests.databases import ROOT, migrated_app, server_database
 
 
 @pytest.fixture(

@@ -11,8 +11,8 @@ from app import create_app
 from app.extensions import db
 from app.models import Message, Notification, User
 from tests.conftest import TEST_CONFIG
+from tests.databases import server_database
 from tests.messages.conftest import mark_read_form
-from tests.migrations.conftest import server_database
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import UTCDateTime
 from tests.conftest import add_user
-from tests.migrations.conftest import migrated_app, server_database
+from tests.databases import migrated_app, server_database
 from tests.project_copy import copy_project, flask, untracked
 
 ANCHOR = "    language: Mapped[str | None] = mapped_column(String(5))\n"

@@ -17,8 +17,8 @@ from app import create_app
 from app.extensions import db
 from app.search.schema import include_name
 from tests.conftest import TEST_CONFIG
+from tests.databases import script_directory
 from tests.migrations import tutorial
-from tests.migrations.conftest import script_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))

@@ -11,7 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Post
 from tests.conftest import TEST_CONFIG
-from tests.migrations.conftest import ROOT
+from tests.databases import ROOT
 
 
 @pytest.fixture

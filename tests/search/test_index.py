@@ -79,7 +79,7 @@ def test_deleting_the_author_removes_their_posts_from_the_index(app, write_posts
 @pytest.fixture
 def database_at_0003(database_url, monkeypatch):
     """An app on a database migrated to just before the search index, with a post in it."""
-    from tests.migrations.conftest import ROOT
+    from tests.databases import ROOT
 
     monkeypatch.chdir(ROOT)
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
@@ -129,7 +129,7 @@ def test_reindex_restores_an_emptied_index(app, runner, write_posts, backend):
 
 
 def test_reindex_refuses_an_old_schema(tmp_path, monkeypatch):
-    from tests.migrations.conftest import ROOT
+    from tests.databases import ROOT
 
     monkeypatch.chdir(ROOT)
     url = f"sqlite:///{tmp_path / 'app.db'}"
