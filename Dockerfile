@@ -18,6 +18,8 @@ RUN pip install --no-cache-dir -r install.txt
 COPY app app
 COPY migrations migrations
 COPY microblog.py config.py gunicorn.conf.py babel.cfg .flaskenv boot.sh ./
+# Fingerprinted, compressed static files, built once here: the app's user cannot write app/.
+RUN flask static build
 
 # The code stays root's; the app's user writes only the compiled translations, the instance
 # folder (rate-limit counters without Redis), data/ (the SQLite database by default) and its

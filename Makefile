@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast system lint translations clean
+.PHONY: run test test-fast system lint translations static clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,22 +18,26 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 translations: $(BIN)/.installed
 	$(BIN)/pybabel --quiet compile -d app/translations
 
-run: translations
+# Fingerprinted, compressed copies of app/static and Bootstrap's files (in app/static-build/).
+static: $(BIN)/.installed
+	$(BIN)/flask static build
+
+run: translations static
 	$(BIN)/flask --debug db upgrade
 	$(BIN)/flask --debug run
 
 # --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker.
-test: $(BIN)/.installed-test translations
+test: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
 
 # The inner loop: everything but the browser and system tests (make test runs them all).
-test-fast: $(BIN)/.installed-test translations
+test-fast: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not e2e and not system" \
 		--ignore=tests/e2e --ignore=tests/system
 
 # PostgreSQL, Redis, two gunicorn instances and nginx of their own (nginx is installed when
 # missing): load, shared state, faults, fuzzing. The long run: .venv/bin/python benchmarks/system.py
-system: $(BIN)/.installed-test translations
+system: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest tests/system -p no:xdist -s
 
 lint: $(BIN)/.installed-test
@@ -42,4 +46,4 @@ lint: $(BIN)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .coverage htmlcov
+	rm -rf $(VENV) .pytest_cache .coverage htmlcov app/static-build

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Starts the app in a container (Dockerfile) or a Heroku dyno (Procfile): bring the database
-# to the newest revision, retrying while it is still starting, compile the translations, then
-# become gunicorn (settings in gunicorn.conf.py).
+# to the newest revision, retrying while it is still starting, compile the translations, build
+# the static files (no write when the image has them), then become gunicorn (gunicorn.conf.py).
 set -e
 cd "$(dirname "$0")"
 
@@ -22,6 +22,7 @@ until flask db upgrade; do
 done
 
 flask translate compile
+flask static build
 
 # Heroku names the port to listen on in $PORT.
 if [ -z "${GUNICORN_BIND:-}" ] && [ -n "${PORT:-}" ]; then

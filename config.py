@@ -103,6 +103,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # Where `flask static build` writes the fingerprinted, compressed files WhiteNoise serves.
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR") or str(basedir / "app" / "static-build")
     # "identicon" (drawn by the app, no third-party request) or "gravatar".
     AVATAR_PROVIDER = os.environ.get("AVATAR_PROVIDER", "identicon")
 

@@ -5,7 +5,18 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, database, errors, forms, fragments, i18n, logs, rate_limits, security
+from app import (
+    cli,
+    database,
+    errors,
+    forms,
+    fragments,
+    i18n,
+    logs,
+    rate_limits,
+    security,
+    static_files,
+)
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
@@ -61,4 +72,5 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     errors.init_app(app)
     cli.init_app(app)
     logs.init_app(app)
+    static_files.init_app(app)  # wraps wsgi_app: WhiteNoise answers /static/ first
     return app

@@ -199,6 +199,7 @@ class Stack:
         self.start_redis()
         self.start_smtp()
         self.migrate()
+        self.build_static()
         for instance in self.instances:
             self.start_instance(instance)
         self.start_worker()
@@ -246,6 +247,7 @@ class Stack:
             "DATABASE_WAIT_SECONDS": "30",
             # Mail the SMTP server refused is tried again soon, not minutes later.
             "MAIL_RETRY_INTERVALS": "1,2,4",
+            "STATIC_BUILD_DIR": str(self.dir / "static-build"),
             **self.settings,
         }
         for name in ("FLASK_DEBUG", "RATELIMIT_STORAGE_URI", "GUNICORN_BIND", "GUNICORN_WORKERS"):
@@ -417,6 +419,17 @@ class Stack:
                 raise RuntimeError(f"flask db upgrade failed:\n{output}")
         self.migrate_outputs = outputs
 
+    def build_static(self) -> None:
+        """`flask static build`, as a deploy runs it before the instances start."""
+        subprocess.run(
+            [str(BIN / "flask"), "static", "build"],
+            cwd=ROOT,
+            env=self.app_env(),
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+
     def spawn_app_process(self, command: list[str], log_path: Path) -> subprocess.Popen:
         """A process of the app (web instance or worker), with its output appended to a log."""
         with open(log_path, "ab") as log:
@@ -466,9 +479,6 @@ class Stack:
         return [pid for instance in self.instances for pid in instance.worker_pids()]
 
     def nginx_config(self) -> str:
-        import flask_bootstrap
-
-        bootstrap_static = Path(flask_bootstrap.__file__).parent / "static"
         upstreams = "\n".join(f"        server {HOST}:{i.port};" for i in self.instances)
         temp = self.dir / "nginx-temp"
         user = "user root root;" if os.geteuid() == 0 else ""
@@ -489,6 +499,11 @@ http {{
     scgi_temp_path {temp}/scgi;
     client_max_body_size 1m;
 
+    map $uri $static_cache_control {{
+        "~\\.[0-9a-f]{{12}}\\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+        default "public, max-age=60";
+    }}
+
     upstream microblog {{
 {upstreams}
         keepalive 16;
@@ -505,13 +520,13 @@ http {{
         listen {HOST}:{self.nginx_port};
         server_name {HOST};
 
+        # As in deployment/nginx-microblog.conf (without TLS).
         location /static/ {{
-            alias {ROOT / "app" / "static"}/;
-            expires 7d;
-        }}
-        location /bootstrap/static/ {{
-            alias {bootstrap_static}/;
-            expires 7d;
+            alias {self.dir / "static-build"}/;
+            gzip_static on;
+            gzip_vary on;
+            add_header Cache-Control $static_cache_control always;
+            add_header X-Content-Type-Options nosniff always;
         }}
         location / {{
             proxy_pass http://microblog;
