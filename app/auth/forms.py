@@ -9,6 +9,7 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.passwords import is_common, is_guessable
+from app.email import can_send_to
 from app.extensions import db
 from app.models import User, normalize_email, normalize_username
 from app.models.username import has_invisible_characters, mixes_scripts
@@ -115,6 +116,13 @@ class RegistrationForm(NewPasswordForm):
         # address is no error: sign_up() emails its owner, so the form tells nobody.
         if len(normalize_email(field.data)) > EMAIL_MAX:
             raise ValidationError(_l("Please use a different email address."))
+        if not can_send_to(field.data):
+            raise ValidationError(
+                _l(
+                    "Our mail server cannot send to an address with non-Latin characters "
+                    "before the @. Please use another address."
+                )
+            )
 
 
 class ResetPasswordRequestForm(FlaskForm):
