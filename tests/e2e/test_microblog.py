@@ -129,3 +129,22 @@ def test_pagination_newer_and_older(page, site):
     newer.click()
     expect(page).to_have_url(re.compile(r"[?&]page=1\b"))
     expect(posts(page)).to_have_text(list(reversed(bodies[1:])))
+
+
+def test_a_long_post_is_counted_and_refused_never_cut(page, site):
+    site.sign_up_and_login()
+    page.goto("/index")
+    box = page.get_by_label("Say something")
+    counter = page.locator("#post-count")
+    expect(counter).to_have_text("0 / 280")
+    box.fill("x" * 270)
+    expect(counter).to_have_text("270 / 280")
+    expect(counter).to_have_class(re.compile(r"text-warning-emphasis"))
+    pasted = "word " * 60  # 300 characters: a paste is kept whole, not cut mid-word
+    box.fill(pasted)
+    expect(box).to_have_value(pasted)
+    expect(counter).to_have_text("300 / 280")
+    expect(counter).to_have_class(re.compile(r"text-danger"))
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("A post can be at most 280 characters long.")).to_be_visible()
+    expect(page.get_by_label("Say something")).to_have_value(pasted)

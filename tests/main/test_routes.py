@@ -49,7 +49,7 @@ def test_post_appears_on_home_explore_and_profile(client, auth, make_user):
     [
         ("", "This field is required."),
         ("   ", "This field is required."),
-        ("x" * 281, "Field cannot be longer than 280 characters."),
+        ("x" * 281, "A post can be at most 280 characters long."),
     ],
 )
 def test_invalid_post_is_refused(app, client, auth, make_user, body, error):
@@ -60,6 +60,17 @@ def test_invalid_post_is_refused(app, client, auth, make_user, body, error):
     assert error in response.text
     with app.app_context():
         assert db.session.scalars(select(Post)).all() == []
+
+
+def test_a_long_post_is_refused_whole_and_kept_in_the_box(client, auth, make_user):
+    make_user()
+    auth.login()
+    box = re.search(r"<textarea [^>]*>", client.get("/index").text).group(0)
+    assert "maxlength" not in box and 'data-max-length="280"' in box
+    body = "a sentence that goes on " * 12
+    response = client.post("/index", data={"post": body})
+    assert "A post can be at most 280 characters long." in response.text
+    assert f"{body}</textarea>" in response.text
 
 
 def test_post_of_280_characters_is_accepted(client, auth, make_user):
