@@ -164,8 +164,19 @@ function setUpNotifications() {
       alert.dataset.taskId = String(data.task_id);
       progressArea.appendChild(alert);
     }
-    alert.textContent = `${data.description} ${progress}%`;
-    if (progress >= 100) alert.classList.replace("alert-info", "alert-success");
+    if (data.state && data.message) {
+      // Finished: say how it ended, and let the reader close it.
+      alert.textContent = data.message;
+      alert.className = `alert alert-dismissible ${data.state === "failed" ? "alert-danger" : "alert-success"}`;
+      const close = document.createElement("button");
+      close.type = "button";
+      close.className = "btn-close";
+      close.setAttribute("aria-label", progressArea.dataset.close || "Close");
+      close.addEventListener("click", () => alert.remove());
+      alert.appendChild(close);
+    } else {
+      alert.textContent = `${data.description} ${progress}%`;
+    }
   }
 
   async function poll() {
