@@ -56,7 +56,7 @@ def test_follow_shows_their_posts_and_unfollow_hides_them(page, site):
     expect(page.get_by_text("0 followers")).to_be_visible()
     page.get_by_role("button", name="Follow", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(f"You are following {author.username}!")
-    expect(page.get_by_text("1 followers")).to_be_visible()
+    expect(page.get_by_text("1 follower,")).to_be_visible()
 
     page.goto("/index")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {reader.username}!")
