@@ -148,3 +148,25 @@ def test_a_long_post_is_counted_and_refused_never_cut(page, site):
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("A post can be at most 280 characters long.")).to_be_visible()
     expect(page.get_by_label("Say something")).to_have_value(pasted)
+
+
+def assert_tap_targets_apart(buttons) -> None:
+    """Each button at least 44 px tall, and no two touching (8 px gap, in a row or wrapped)."""
+    boxes = [buttons.nth(n).bounding_box() for n in range(buttons.count())]
+    assert len(boxes) >= 2
+    for box in boxes:
+        assert box["height"] >= 44, boxes
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        apart_across = b["x"] >= a["x"] + a["width"] + 7.5
+        apart_down = b["y"] >= a["y"] + a["height"] + 7.5
+        assert apart_across or apart_down, (a, b)
+
+
+def test_profile_buttons_are_tap_targets_on_a_phone(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    author = site.register()
+    account = site.sign_up_and_login()
+    page.goto(f"/user/{account.username}")
+    assert_tap_targets_apart(page.locator(".profile-actions .btn"))
+    page.goto(f"/user/{author.username}")
+    assert_tap_targets_apart(page.locator(".profile-actions .btn"))
