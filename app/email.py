@@ -4,6 +4,7 @@ In the background means an RQ job when REDIS_URL is set (retried while the SMTP 
 down), else a thread of this process.
 """
 
+import smtplib
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -13,11 +14,15 @@ from flask_mail import Message, email_dispatched
 
 from app.extensions import mail
 from app.jobs import job_app_context
+from app.mail_connection import message_bytes
 from app.security import canonical_url_for
 
 
 def print_to_console(app: Flask, message: Message) -> None:
-    print(f"\n----- email (MAIL_SERVER is not set) -----\n{message.as_string()}\n", file=sys.stdout)
+    print(
+        f"\n----- email (MAIL_SERVER is not set) -----\n{message_bytes(message).decode()}\n",
+        file=sys.stdout,
+    )
     sys.stdout.flush()
 
 
@@ -30,7 +35,7 @@ def init_mail(app: Flask) -> None:
     app.extensions["mail_executor"] = ThreadPoolExecutor(2, thread_name_prefix="mail")
 
 
-def _deliver(app: Flask, message: Message, dummy: bool = False) -> None:
+def _deliver(app: Flask, message: Message, dummy: bool = False, sync: bool = False) -> None:
     if dummy:
         return
     with app.app_context():
@@ -41,6 +46,8 @@ def _deliver(app: Flask, message: Message, dummy: bool = False) -> None:
             app.logger.exception(
                 "Could not send email %r to %s", message.subject, message.recipients
             )
+            if sync:
+                raise  # the waiting job records the failure where its user sees it
 
 
 def send_email(
@@ -56,9 +63,9 @@ def send_email(
 
     Their url_for builds every link on the configured SERVER_NAME, never the request's host.
     attachments are (filename, mimetype, data); sync sends before returning, for background
-    jobs whose process may end as soon as the job does. A dummy message is made and handed
-    on the same way, then dropped: a request that must not reveal whether it sends (one for an
-    unknown address) costs what a real one does.
+    jobs whose process may end as soon as the job does, and raises if it could not. A dummy
+    message is made and handed on the same way, then dropped: a request that must not reveal
+    whether it sends (one for an unknown address) costs what a real one does.
     """
     to: list[str | tuple[str, str]] = list(recipients)
     message = Message(
@@ -71,7 +78,7 @@ def send_email(
         message.attach(filename, mimetype, data)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if sync or not app.config["MAIL_ASYNC"]:
-        _deliver(app, message, dummy)
+        _deliver(app, message, dummy, sync)
     elif app.config["REDIS_URL"]:
         _queue(app, message, dummy)
     else:
@@ -109,3 +116,18 @@ def deliver_queued_email(message: Message, dummy: bool = False) -> None:
                 message.recipients,
             )
             raise
+
+
+def can_send_to(address: str) -> bool:
+    """Whether mail to `address` can leave: always, unless its local part is non-ASCII and
+    the SMTP server does not offer SMTPUTF8 (asked once per sign-up with such an address)."""
+    local = address.rpartition("@")[0]
+    if local.isascii() or current_app.extensions["mail"].suppress:
+        return True
+    try:
+        with mail.connect() as connection:
+            connection.host.ehlo_or_helo_if_needed()
+            return connection.host.has_extn("smtputf8")
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not ask the mail server about SMTPUTF8")
+        return False

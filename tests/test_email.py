@@ -174,3 +174,49 @@ def test_log_to_stdout(tmp_path, monkeypatch, capsys):
         handler.close()
     assert "Microblog startup" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists()
+
+
+NON_ASCII = "王xiaoming@bücher.example"
+
+
+def sign_up(app, email):
+    return app.test_client().post(
+        "/auth/register",
+        data={
+            "username": "xiaoming",
+            "email": email,
+            "password": "a good password",
+            "password2": "a good password",
+        },
+    )
+
+
+def test_a_non_ascii_address_is_mailed_with_smtputf8(make_app, free_port):
+    with mailbox.smtp_server(free_port, enable_SMTPUTF8=True) as inbox:
+        app = smtp_app(make_app, free_port)
+        assert sign_up(app, NON_ASCII).status_code == 302
+        message = inbox.wait_for("王xiaoming", "Welcome")
+    assert inbox.recipients == [["王xiaoming@xn--bcher-kva.example"]]
+    assert str(message["To"]) == "王xiaoming@xn--bcher-kva.example"
+
+
+def test_an_idn_domain_is_mailed_without_smtputf8(make_app, free_port):
+    with mailbox.smtp_server(free_port, enable_SMTPUTF8=False) as inbox:
+        app = smtp_app(make_app, free_port)
+        assert sign_up(app, "user@bücher.example").status_code == 302
+        inbox.wait_for("user@xn--bcher-kva.example", "Welcome")
+    assert inbox.recipients == [["user@xn--bcher-kva.example"]]
+
+
+def test_sign_up_refuses_an_address_the_mail_server_cannot_reach(make_app, free_port):
+    with mailbox.smtp_server(free_port, enable_SMTPUTF8=False) as inbox:
+        app = smtp_app(make_app, free_port)
+        response = sign_up(app, NON_ASCII)
+    assert response.status_code == 200
+    assert "cannot send to an address with non-Latin characters" in response.text
+    assert inbox.messages == []
+
+
+def test_without_a_mail_server_a_non_ascii_address_goes_to_the_console(app, capsys):
+    assert sign_up(app, NON_ASCII).status_code == 302
+    assert "To: 王xiaoming@xn--bcher-kva.example" in capsys.readouterr().out

@@ -39,9 +39,9 @@ def test_a_form_with_errors_or_data_is_rendered_afresh(app, client, auth, make_u
     make_user()
     auth.login()
     refused = client.post("/index", data={"post": "x" * 281}).text
-    assert "Field cannot be longer than 280 characters." in refused
+    assert "A post can be at most 280 characters long." in refused
     assert "x" * 281 in refused
-    assert "Field cannot be longer" not in client.get("/index").text
+    assert "A post can be at most" not in client.get("/index").text
     assert 'value="susan"' in client.get("/edit_profile").text
 
 

@@ -36,7 +36,7 @@ PLURAL_FORMS = {
 # Text every translation of a language must contain: Chinese is written in Han characters.
 SCRIPT = {"zh_CN": re.compile(r"[\u4e00-\u9fff]")}
 # Messages a language rightly leaves as they are.
-UNCHANGED = {"es": {"Microblog"}}
+UNCHANGED = {"es": {"Microblog", ", "}}
 # The tags a browser of each language may send, and the page's lang attribute for them.
 ACCEPT_LANGUAGE = {
     "es": (["es", "es-ES", "es-MX", "es-419", "fr, es;q=0.8", "es_ES"], "es"),
@@ -95,7 +95,8 @@ def problems(catalog, language: str) -> list[str]:
                 found.append(f"untranslated: {key!r}")
             elif form == key and key not in UNCHANGED.get(language, set()):
                 found.append(f"left in English: {key!r}")
-            elif language in SCRIPT and not SCRIPT[language].search(form):
+            # A list separator is punctuation only: it has no script to be written in.
+            elif language in SCRIPT and not SCRIPT[language].search(form) and key != ", ":
                 found.append(f"not in {language}'s script: {form!r}")
             elif sorted(PLACEHOLDER.findall(form)) != expected:
                 found.append(f"placeholders differ from {source!r}: {form!r}")

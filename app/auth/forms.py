@@ -5,10 +5,11 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.passwords import is_common, is_guessable
+from app.email import can_send_to
 from app.extensions import db
 from app.models import User, normalize_email, normalize_username
 from app.models.username import has_invisible_characters, mixes_scripts
@@ -56,14 +57,38 @@ def check_username(username: str, current: User | None = None) -> None:
         raise ValidationError(_l("Please use a different username."))
 
 
-class NewPasswordForm(FlaskForm):
-    """A new password, typed twice, with the rules every password form shares."""
-
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=256)])
-    password2 = PasswordField(
-        _l("Repeat Password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))],
+def new_password_field(label: str | None = None) -> PasswordField:
+    return PasswordField(
+        label or _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=256)],
+        render_kw={"autocomplete": "new-password"},
     )
+
+
+def confirm_password_field(label: str | None = None) -> PasswordField:
+    return PasswordField(
+        label or _l("Confirm password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=EMAIL_MAX), Email()],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice, with the rules every password form shares.
+
+    Each form declares its own `password` and `password2` fields (new_password_field(),
+    confirm_password_field()): WTForms orders fields by when they were made, so fields made
+    here would come before a subclass's username and email.
+    """
 
     def __init__(self, *args, username: str | None = None, email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,17 +119,29 @@ class NewPasswordForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username or email"), validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    username = StringField(
+        _l("Username or email"),
+        validators=[DataRequired(), Length(max=120)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember_me = BooleanField(_l("Remember Me"))
     submit = SubmitField(_l("Sign In"))
 
 
 class RegistrationForm(NewPasswordForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
-    email = StringField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=USERNAME_MAX)],
+        render_kw={"autocomplete": "username"},
     )
+    email = email_field()
+    password = new_password_field()
+    password2 = confirm_password_field()
     submit = SubmitField(_l("Register"))
 
     def validate_username(self, field) -> None:
@@ -115,21 +152,32 @@ class RegistrationForm(NewPasswordForm):
         # address is no error: sign_up() emails its owner, so the form tells nobody.
         if len(normalize_email(field.data)) > EMAIL_MAX:
             raise ValidationError(_l("Please use a different email address."))
+        if not can_send_to(field.data):
+            raise ValidationError(
+                _l(
+                    "Our mail server cannot send to an address with non-Latin characters "
+                    "before the @. Please use another address."
+                )
+            )
 
 
 class ResetPasswordRequestForm(FlaskForm):
-    email = StringField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), Length(max=120), Email()]
-    )
+    email = email_field()
     submit = SubmitField(_l("Request Password Reset"))
 
 
 class ResetPasswordForm(NewPasswordForm):
+    password = new_password_field(_l("New password"))
+    password2 = confirm_password_field(_l("Confirm new password"))
     submit = SubmitField(_l("Reset Password"))
 
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=256)]
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
     )
+    password = new_password_field(_l("New password"))
+    password2 = confirm_password_field(_l("Confirm new password"))
     submit = SubmitField(_l("Change Password"))

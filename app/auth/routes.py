@@ -98,7 +98,13 @@ def reset_password_request():
     if form.validate_on_submit():
         send_password_reset_email(form.email.data)
         # The same answer either way, so the form does not reveal who has an account.
-        flash(_("Check your email for the instructions to reset your password."), "info")
+        flash(
+            _(
+                "If an account has this address, it will get an email telling how to reset "
+                "the password."
+            ),
+            "info",
+        )
         return redirect(url_for(".login"))
     return render_template("form_page.html", title=_("Reset Password"), form=form)
 

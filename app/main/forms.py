@@ -12,8 +12,20 @@ class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state (logout, follow)."""
 
 
+POST_MAX = 280
+
+
 class PostForm(FlaskForm):
-    post = TextAreaField(_l("Say something"), validators=[DataRequired(), Length(max=280)])
+    # No maxlength attribute: it cuts a paste off mid-word without a word. microblog.js
+    # counts instead (data-max-length) and the server says what is too long.
+    post = TextAreaField(
+        _l("Say something"),
+        validators=[
+            DataRequired(),
+            Length(max=POST_MAX, message=_l("A post can be at most %(max)d characters long.")),
+        ],
+        render_kw={"maxlength": False, "data-max-length": POST_MAX},
+    )
     submit = SubmitField(_l("Submit"))
 
 

@@ -164,8 +164,19 @@ function setUpNotifications() {
       alert.dataset.taskId = String(data.task_id);
       progressArea.appendChild(alert);
     }
-    alert.textContent = `${data.description} ${progress}%`;
-    if (progress >= 100) alert.classList.replace("alert-info", "alert-success");
+    if (data.state && data.message) {
+      // Finished: say how it ended, and let the reader close it.
+      alert.textContent = data.message;
+      alert.className = `alert alert-dismissible ${data.state === "failed" ? "alert-danger" : "alert-success"}`;
+      const close = document.createElement("button");
+      close.type = "button";
+      close.className = "btn-close";
+      close.setAttribute("aria-label", progressArea.dataset.close || "Close");
+      close.addEventListener("click", () => alert.remove());
+      alert.appendChild(close);
+    } else {
+      alert.textContent = `${data.description} ${progress}%`;
+    }
   }
 
   async function poll() {
@@ -206,4 +217,28 @@ document.addEventListener("DOMContentLoaded", async () => {
   // Polled after: a first poll answered before the POST would show the old count again.
   await markMessagesRead();
   setUpNotifications();
+  setUpCounters();
 });
+
+// A live count under text boxes with a limit (data-max-length), which warns as the limit
+// nears and past it; the server refuses a text over the limit and keeps it in the box.
+function setUpCounters() {
+  for (const box of document.querySelectorAll("textarea[data-max-length]")) {
+    const max = Number(box.dataset.maxLength);
+    const counter = document.createElement("div");
+    counter.id = `${box.id}-count`;
+    counter.className = "form-text";
+    box.setAttribute("aria-describedby", counter.id);
+    box.after(counter);
+    const update = () => {
+      // Code points, as the server counts them: an emoji is one, not two.
+      const length = [...box.value].length;
+      counter.textContent = `${length} / ${max}`;
+      counter.classList.toggle("text-warning-emphasis", length > max - 20 && length <= max);
+      counter.classList.toggle("text-danger", length > max);
+      box.classList.toggle("is-invalid", length > max);
+    };
+    box.addEventListener("input", update);
+    update();
+  }
+}

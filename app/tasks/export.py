@@ -17,14 +17,23 @@ from app.models import Notification, Post, Task
 PROGRESS_STEPS = 20
 
 
-def _set_progress(task: Task, progress: int) -> None:
+def _set_progress(task: Task, progress: int, outcome: str | None = None) -> None:
+    """Progress for the page; a finished task says how it ended (`outcome` is "emailed" or
+    "failed", with `message`, in the user's language, to show instead of the percentage)."""
     task.progress = progress
-    Notification.replace(
-        task.user,
-        "task_progress",
-        {"task_id": task.id, "description": task.description, "progress": progress},
-    )
+    data = {"task_id": task.id, "description": task.description, "progress": progress}
+    if outcome is not None:
+        with language_of(task.user, default=current_app.config["LANGUAGES"][0]):
+            message = OUTCOMES[outcome]()
+        data.update(state=outcome, message=message)
+    Notification.replace(task.user, "task_progress", data)
     db.session.commit()
+
+
+OUTCOMES = {
+    "emailed": lambda: _("Your posts were emailed to you."),
+    "failed": lambda: _("The export failed: we could not email your posts to you."),
+}
 
 
 def _posts_as_json(task: Task) -> bytes:
@@ -51,6 +60,7 @@ def export_posts(task_id: str) -> None:
         if task is None:
             current_app.logger.error("Export task %s does not exist", task_id)
             return
+        outcome = "failed"
         try:
             _set_progress(task, 0)
             data = _posts_as_json(task)
@@ -65,9 +75,10 @@ def export_posts(task_id: str) -> None:
                     sync=True,
                     user=user,
                 )
+            outcome = "emailed"
         except Exception:
             current_app.logger.exception("Export task %s failed", task_id)
             db.session.rollback()
         finally:
             task.finish()
-            _set_progress(task, 100)
+            _set_progress(task, 100, outcome)

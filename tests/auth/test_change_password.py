@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from app.extensions import mail
@@ -100,3 +102,16 @@ def test_change_ends_other_sessions_but_not_this_one(app, client, auth, make_use
     assert client.get("/").status_code == 200
     assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
     assert remembered.get("/").headers["Location"].startswith("/auth/login")
+
+
+def test_change_password_fields_are_current_new_confirm(client, auth, make_user):
+    make_user()
+    auth.login()
+    page = client.get("/auth/change_password").text
+    labels = re.findall(r'<label class="form-label" for="(\w+)">([^<]+)</label>', page)
+    assert labels == [
+        ("current_password", "Current password"),
+        ("password", "New password"),
+        ("password2", "Confirm new password"),
+    ]
+    assert 'autocomplete="current-password"' in page

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import create_engine, func, insert, select
 
@@ -28,7 +30,17 @@ def user_count(app):
 def test_register_page(client):
     response = client.get("/auth/register")
     assert response.status_code == 200
-    assert 'name="password2"' in response.text
+    inputs = re.findall(r"<input [^>]*>", response.text)
+    visible = [tag for tag in inputs if 'type="hidden"' not in tag and 'type="submit"' not in tag]
+    assert [re.search(r'name="(\w+)"', tag).group(1) for tag in visible] == [
+        "username",
+        "email",
+        "password",
+        "password2",
+    ]
+    assert "autofocus" in visible[0] and 'autocomplete="username"' in visible[0]
+    assert 'type="email"' in visible[1] and 'autocomplete="email"' in visible[1]
+    assert all('autocomplete="new-password"' in tag for tag in visible[2:])
 
 
 def test_register_creates_lower_case_account(app, client):

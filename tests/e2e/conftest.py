@@ -274,7 +274,7 @@ class Site:
         page.get_by_label("Username", exact=True).fill(account.username)
         page.get_by_label("Email", exact=True).fill(account.email)
         page.get_by_label("Password", exact=True).fill(account.password)
-        page.get_by_label("Repeat Password", exact=True).fill(account.password)
+        page.get_by_label("Confirm password", exact=True).fill(account.password)
         page.get_by_role("button", name="Register").click()
         page.wait_for_url("**/auth/login")
         return account

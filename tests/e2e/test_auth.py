@@ -54,7 +54,7 @@ def test_password_reset_by_email(page, site, smtp, server):
     page.goto("/auth/reset_password_request")
     page.get_by_label("Email", exact=True).fill(account.email)
     page.get_by_role("button", name="Request Password Reset").click()
-    expect(page.get_by_role("alert")).to_contain_text("Check your email")
+    expect(page.get_by_role("alert")).to_contain_text("If an account has this address")
 
     message = smtp.wait_for(account.email, "Reset Your Password")
     body = message.get_body(("plain",)).get_content()
@@ -64,8 +64,8 @@ def test_password_reset_by_email(page, site, smtp, server):
     page.goto(link)
     # The token is taken out of the address bar before the form is shown.
     expect(page).to_have_url(f"{server.url}/auth/reset_password")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Repeat Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Reset Password").click()
     expect(page.get_by_role("alert")).to_contain_text("Your password has been reset.")
     smtp.wait_for(account.email, "Your password was changed")
@@ -87,14 +87,14 @@ def test_change_password(page, site, smtp):
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("link", name="Change password").click()
     page.get_by_label("Current password", exact=True).fill("wrong current password")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Repeat Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()
     expect(page.get_by_text("Your current password is wrong.")).to_be_visible()
 
     page.get_by_label("Current password", exact=True).fill(account.password)
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Repeat Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()
     expect(page.get_by_role("alert")).to_contain_text("Your password has been changed.")
     # This session survives the change; it is renewed rather than ended.
@@ -106,3 +106,30 @@ def test_change_password(page, site, smtp):
     expect(page.get_by_text("Invalid username or password")).to_be_visible()
     site.login(account.username, NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {account.username}!")
+
+
+def test_register_form_starts_at_the_username_and_fields_go_in_order(page, site):
+    page.goto("/auth/register")
+    username = page.get_by_label("Username", exact=True)
+    expect(username).to_be_focused()
+    expect(username).to_have_attribute("autocomplete", "username")
+    order = ["Username", "Email", "Password", "Confirm password"]
+    for label, following in zip(order, order[1:], strict=False):
+        expect(page.get_by_label(label, exact=True)).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(page.get_by_label(following, exact=True)).to_be_focused()
+    expect(page.get_by_label("Email", exact=True)).to_have_attribute("type", "email")
+
+
+def test_change_password_fields_go_current_new_confirm(page, site):
+    site.sign_up_and_login()
+    page.goto("/auth/change_password")
+    current = page.get_by_label("Current password", exact=True)
+    expect(current).to_be_focused()
+    expect(current).to_have_attribute("autocomplete", "current-password")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("New password", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    confirm = page.get_by_label("Confirm new password", exact=True)
+    expect(confirm).to_be_focused()
+    expect(confirm).to_have_attribute("autocomplete", "new-password")

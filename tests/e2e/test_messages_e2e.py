@@ -1,6 +1,7 @@
 """Private messages and the posts export in a real browser, with the notifications poller."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -59,9 +60,11 @@ def test_export_shows_progress_and_mails_the_posts(page, site):
     page.get_by_role("button", name="Export your posts").click()
     expect(page.get_by_role("alert")).to_contain_text("they will arrive by email")
     # The page polls the notifications every 10 s: allow a few rounds on a busy machine.
-    expect(page.locator("#task-progress [role=status]")).to_have_text(
-        "Exporting posts… 100%", timeout=30_000
-    )
+    progress = page.locator("#task-progress [role=status]")
+    expect(progress).to_have_text("Your posts were emailed to you.", timeout=30_000)
+    expect(progress).to_have_class(re.compile(r"alert-success"))
+    progress.get_by_role("button", name="Close").click()
+    expect(progress).to_have_count(0)
 
     message = site.inbox.wait_for(account.email, "Your blog posts")
     (part,) = message.iter_attachments()

@@ -56,7 +56,7 @@ def test_follow_shows_their_posts_and_unfollow_hides_them(page, site):
     expect(page.get_by_text("0 followers")).to_be_visible()
     page.get_by_role("button", name="Follow", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(f"You are following {author.username}!")
-    expect(page.get_by_text("1 followers")).to_be_visible()
+    expect(page.get_by_text("1 follower,")).to_be_visible()
 
     page.goto("/index")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {reader.username}!")
@@ -129,3 +129,44 @@ def test_pagination_newer_and_older(page, site):
     newer.click()
     expect(page).to_have_url(re.compile(r"[?&]page=1\b"))
     expect(posts(page)).to_have_text(list(reversed(bodies[1:])))
+
+
+def test_a_long_post_is_counted_and_refused_never_cut(page, site):
+    site.sign_up_and_login()
+    page.goto("/index")
+    box = page.get_by_label("Say something")
+    counter = page.locator("#post-count")
+    expect(counter).to_have_text("0 / 280")
+    box.fill("x" * 270)
+    expect(counter).to_have_text("270 / 280")
+    expect(counter).to_have_class(re.compile(r"text-warning-emphasis"))
+    pasted = "word " * 60  # 300 characters: a paste is kept whole, not cut mid-word
+    box.fill(pasted)
+    expect(box).to_have_value(pasted)
+    expect(counter).to_have_text("300 / 280")
+    expect(counter).to_have_class(re.compile(r"text-danger"))
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("A post can be at most 280 characters long.")).to_be_visible()
+    expect(page.get_by_label("Say something")).to_have_value(pasted)
+
+
+def assert_tap_targets_apart(buttons) -> None:
+    """Each button at least 44 px tall, and no two touching (8 px gap, in a row or wrapped)."""
+    boxes = [buttons.nth(n).bounding_box() for n in range(buttons.count())]
+    assert len(boxes) >= 2
+    for box in boxes:
+        assert box["height"] >= 44, boxes
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        apart_across = b["x"] >= a["x"] + a["width"] + 7.5
+        apart_down = b["y"] >= a["y"] + a["height"] + 7.5
+        assert apart_across or apart_down, (a, b)
+
+
+def test_profile_buttons_are_tap_targets_on_a_phone(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    author = site.register()
+    account = site.sign_up_and_login()
+    page.goto(f"/user/{account.username}")
+    assert_tap_targets_apart(page.locator(".profile-actions .btn"))
+    page.goto(f"/user/{author.username}")
+    assert_tap_targets_apart(page.locator(".profile-actions .btn"))

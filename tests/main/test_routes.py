@@ -49,7 +49,7 @@ def test_post_appears_on_home_explore_and_profile(client, auth, make_user):
     [
         ("", "This field is required."),
         ("   ", "This field is required."),
-        ("x" * 281, "Field cannot be longer than 280 characters."),
+        ("x" * 281, "A post can be at most 280 characters long."),
     ],
 )
 def test_invalid_post_is_refused(app, client, auth, make_user, body, error):
@@ -60,6 +60,17 @@ def test_invalid_post_is_refused(app, client, auth, make_user, body, error):
     assert error in response.text
     with app.app_context():
         assert db.session.scalars(select(Post)).all() == []
+
+
+def test_a_long_post_is_refused_whole_and_kept_in_the_box(client, auth, make_user):
+    make_user()
+    auth.login()
+    box = re.search(r"<textarea [^>]*>", client.get("/index").text).group(0)
+    assert "maxlength" not in box and 'data-max-length="280"' in box
+    body = "a sentence that goes on " * 12
+    response = client.post("/index", data={"post": body})
+    assert "A post can be at most 280 characters long." in response.text
+    assert f"{body}</textarea>" in response.text
 
 
 def test_post_of_280_characters_is_accepted(client, auth, make_user):
@@ -106,6 +117,33 @@ def test_timeline_shows_followed_not_others(client, auth, make_user):
     assert posts_in(client.get("/index")) == ["hello from susan"]
 
 
+@pytest.mark.parametrize(
+    ("locale", "none", "one", "two"),
+    [
+        ("en", "0 followers, 0 following", "1 follower, 0 following", "2 followers, 0 following"),
+        ("es", "0 seguidores, 0 seguidos", "1 seguidor, 0 seguidos", "2 seguidores, 0 seguidos"),
+        ("zh_CN", "粉丝 0，关注 0", "粉丝 1，关注 0", "粉丝 2，关注 0"),
+    ],
+)
+def test_follower_counts_are_plural_aware_in_each_language(
+    client, auth, make_user, locale, none, one, two
+):
+    make_user("susan", locale=locale)
+    make_user("john", locale=locale)
+    make_user("mary")
+    auth.login("susan")
+    assert none in client.get("/user/john").text
+    client.post("/follow/john")
+    assert one in client.get("/user/john").text
+    assert one in client.get("/user/john/popup").text
+    auth.logout()
+    auth.login("mary")
+    client.post("/follow/john")
+    auth.logout()
+    auth.login("susan")
+    assert two in client.get("/user/john").text
+
+
 def test_profile_shows_counts_and_buttons(client, auth, make_user):
     make_user("susan")
     make_user("john", about_me="I like <b>tea</b>")
@@ -118,7 +156,7 @@ def test_profile_shows_counts_and_buttons(client, auth, make_user):
     response = client.post("/follow/john")
     assert response.headers["Location"] == "/user/john"
     page = client.get("/user/john").text
-    assert "1 followers, 0 following" in page
+    assert "1 follower, 0 following" in page
     assert 'action="/unfollow/john"' in page
     assert "You are following john!" in page
     own = client.get("/user/susan").text

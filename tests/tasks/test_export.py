@@ -6,6 +6,7 @@ from sqlalchemy import event, select
 from app.extensions import db, mail
 from app.models import Notification, Task, User
 from app.tasks.export import export_posts
+from tests import mailbox
 from tests.conftest import PASSWORD, AuthActions, add_user
 
 
@@ -59,6 +60,8 @@ def test_export_emails_the_posts_as_json(app, client, make_user, auth, add_posts
     assert progress["progress"] == 100
     assert progress["description"] == "Exporting posts…"
     assert len(progress["task_id"]) == 36
+    assert progress["state"] == "emailed"
+    assert progress["message"] == "Your posts were emailed to you."
 
 
 def test_export_of_many_posts_reports_progress_and_finishes(
@@ -220,3 +223,23 @@ def test_when_redis_is_down_the_export_is_refused_cleanly(make_app, free_port, c
     assert "Could not start task" in caplog.text
     # The task that never started does not block the next attempt.
     assert tasks_of(app, "susan") == [("export_posts", 0, True)]
+
+
+def test_an_export_whose_email_fails_ends_in_the_failed_state(make_app, free_port, caplog):
+    """A non-ASCII local part and a server without SMTPUTF8: the page must not say it was sent."""
+    with mailbox.smtp_server(free_port, enable_SMTPUTF8=False) as inbox:
+        app = make_app(
+            REDIS_URL=None, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port, MAIL_SUPPRESS_SEND=False
+        )
+        add_user(app, "xiaoming", email="王xiaoming@example.com", locale="zh_CN")
+        client = app.test_client()
+        AuthActions(client).login("xiaoming")
+        with caplog.at_level(logging.ERROR, logger=app.logger.name):
+            client.post("/export_posts")
+    assert inbox.messages == []
+    assert "王xiaoming@example.com" in caplog.text
+    (progress,) = progress_notifications(app, "xiaoming")
+    assert progress["progress"] == 100
+    assert progress["state"] == "failed"
+    assert progress["message"] == "导出失败：无法将你的帖子通过电子邮件发送给你。"
+    assert tasks_of(app, "xiaoming") == [("export_posts", 100, True)]
