@@ -126,8 +126,10 @@ def can_send_to(address: str) -> bool:
         return True
     try:
         with mail.connect() as connection:
-            connection.host.ehlo_or_helo_if_needed()
-            return connection.host.has_extn("smtputf8")
+            host = connection.host
+            assert host is not None  # connected: Flask-Mail sets it on entering
+            host.ehlo_or_helo_if_needed()
+            return host.has_extn("smtputf8")
     except (OSError, smtplib.SMTPException):
         current_app.logger.exception("Could not ask the mail server about SMTPUTF8")
         return False

@@ -25,11 +25,12 @@ def needs_smtputf8(addresses: list[str]) -> bool:
 def message_bytes(message: flask_mail.Message) -> bytes:
     """The message as sent; Flask-Mail's own header code raises on a non-ASCII local part."""
     recipients = [envelope_address(address) for address in message.recipients]
-    message.recipients = []
+    restored: list[str | tuple[str, str]] = list(message.recipients)
+    message.recipients = []  # Flask-Mail would encode them itself, and fail
     try:
         mime = message._message()
     finally:
-        message.recipients = recipients
+        message.recipients = restored
     del mime["To"]
     mime["To"] = ", ".join(recipients)
     return mime.as_bytes(policy=policy.SMTPUTF8 if needs_smtputf8(recipients) else policy.SMTP)
@@ -59,7 +60,8 @@ class TimeoutConnection(flask_mail.Connection):
         if needs_smtputf8([sender, *recipients]):
             options.append("SMTPUTF8")
         self.host.sendmail(sender, recipients, message_bytes(message), options)
-        flask_mail.email_dispatched.send(current_app._get_current_object(), message=message)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        flask_mail.email_dispatched.send(app, message=message)
 
 
 class TimeoutMail(flask_mail.Mail):
