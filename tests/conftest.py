@@ -27,8 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# MICROBLOG_TEST_SPEEDUPS=off runs the suite on the plain app (`make test-plain`): the
+# pages must be the same, and the tests of a speed-up itself (marked speedups) are skipped.
+SPEEDUPS = os.environ.get("MICROBLOG_TEST_SPEEDUPS", "on").strip().lower() != "off"
+
 # Cheap Argon2 settings: the production cost is the point in production, not in tests.
 TEST_CONFIG = {
+    "SPEEDUPS": SPEEDUPS,
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -46,6 +51,15 @@ TEST_CONFIG = {
 }
 
 PASSWORD = "correct horse"
+
+
+def pytest_collection_modifyitems(config, items):
+    if SPEEDUPS:
+        return
+    skip = pytest.mark.skip(reason="tests a speed-up: MICROBLOG_TEST_SPEEDUPS=off")
+    for item in items:
+        if item.get_closest_marker("speedups"):
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 from sqlalchemy import select
 
-from app.database import READS_ONLY, only_reads
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post, User
+from app.speedups.transactions import only_reads
 from tests.conftest import AuthActions, add_user
 from tests.migrations.conftest import ROOT, migrated_app, server_database
 

@@ -1,4 +1,4 @@
-"""Parts of pages rendered once and kept (app/fragments.py)."""
+"""Parts of pages rendered once and kept (app/speedups/fragments.py)."""
 
 import re
 
@@ -6,14 +6,15 @@ import pytest
 from jinja2 import nodes
 
 from app.extensions import db
-from app.fragments import keep
 from app.models import Message, User
+from app.speedups.fragments import keep
 
 
 def navbar(page: str) -> str:
     return re.search(r"<nav .*?</nav>", page, re.S).group(0)
 
 
+@pytest.mark.speedups
 def test_the_shared_parts_are_rendered_once_and_reused(app, client):
     first = client.get("/auth/login").text
     kept = dict(app.extensions["microblog.fragments"])

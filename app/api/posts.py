@@ -15,6 +15,7 @@ from app.extensions import db
 from app.main.text import detect_language
 from app.models import Post
 from app.models.types import iso
+from app.post_pages import post_pages
 
 MAX_BODY = 280
 
@@ -72,7 +73,7 @@ def get_user_posts(id: int):
 @token_required
 def get_timeline():
     """Your own posts and those of the people you follow, newest first."""
-    return post_collection(current_api_user().timeline(), "api.get_timeline")
+    return post_collection(post_pages().timeline(current_api_user()), "api.get_timeline")
 
 
 @bp.post("/posts")

@@ -9,7 +9,6 @@ from sqlalchemy import Select, String, func, or_, select, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, relationship, validates
 
 from app.extensions import db
-from app.models import timeline as merged
 from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.followers import followers
@@ -121,27 +120,11 @@ class User(PasswordMixin, UserMixin, db.Model):
     def following_count(self) -> int:
         return _count_followers_where(followers.c.follower_id == self.id)
 
-    def timeline_authors(self, depth: int | None = None) -> list[int]:
-        """The user and everyone they follow; with `depth`, only the followed users who can
-        have a post among the timeline's newest `depth`.
-
-        Those are the ones whose newest post is at least as new as the depth-th newest of
-        all their newest posts, and those whose newest post is not known (see
-        followers.followed_last_post_at): anyone else's newest post comes after `depth`
-        newer ones. With fewer known than `depth`, that is everyone.
-        """
-        if depth is None:
-            query, params = merged.followed_ids(), {"user": self.id}
-        else:
-            query, params = merged.followed_ids_within(), {"user": self.id, "newer": depth - 1}
-        # Plain ids: the session's connection, without the ORM's layer (app.pagination).
-        return [self.id, *db.session.connection().scalars(query, params)]
-
     def following_posts(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first.
 
-        The book's query, and the definition of a timeline: User.timeline() and the home
-        page read the same rows faster (app/models/timeline.py), tested equal to this.
+        The book's query, and the definition of a timeline: the speed-ups read the same
+        rows faster (app/speedups/timeline.py), tested equal to this.
         """
         author = aliased(User)
         follower = aliased(User)
@@ -152,16 +135,6 @@ class User(PasswordMixin, UserMixin, db.Model):
             .where(or_(follower.id == self.id, author.id == self.id))
             .group_by(Post)
             .order_by(Post.timestamp.desc(), Post.id.desc())
-        )
-
-    def timeline(self) -> Select:
-        """following_posts(), as one newest-first range per author merged by the database."""
-        authors = self.timeline_authors()
-        if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-            return Post.newest_first(Post.user_id.in_(authors))
-        dialect = db.session.get_bind().dialect.name
-        return merged.merged_timeline(dialect, len(authors)).params(
-            merged.author_parameters(authors)
         )
 
     def posts_newest_first(self) -> Select:

@@ -1,8 +1,9 @@
-"""Pages of posts with their authors, as the post lists show them.
+"""Pages of posts with their authors as plain rows, cut from an index of their keys.
 
-The pages people load most (the timeline, explore, a profile) run statements built once
-and executed with parameters: SQLAlchemy then skips building and cache-keying them, and
-plain rows cost far less to load than Post and User objects.
+Speeds up the timeline, explore, profile and search pages over paginating ORM Post objects
+(how much: benchmarks/README.md): statements built once and run with parameters, rows
+instead of objects, deep pages skipped in the index. Breaks if a listing's order stops
+matching its plain definition's (timestamp, then id, newest first): tests/main/test_listing.py.
 """
 
 from functools import cache
@@ -23,13 +24,13 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.database import READS_ONLY
 from app.extensions import db
-from app.models import timeline as merged
 from app.models.followers import followers
 from app.models.post import Post
-from app.models.timeline import author_parameters, timeline_keys
 from app.models.user import User
-from app.pagination import Page, fetch_page, rows_to_read
+from app.pagination import Page, page_of_rows
+from app.speedups import timeline as merged
 
 # Written into the SQL like PostgreSQL's page window (below).
 ONE = literal_column("1", Integer)
@@ -37,7 +38,7 @@ ONE = literal_column("1", Integer)
 
 @cache
 def page_window(dialect: str) -> tuple[BindParameter, BindParameter]:
-    """The LIMIT and OFFSET of a listing, given when it runs (app.pagination.fetch_page).
+    """The LIMIT and OFFSET of a listing, given when it runs (fetch_page).
 
     PostgreSQL gets them written into the SQL, so that the one generic plan it keeps per
     statement is made for the real numbers. Elsewhere they stay parameters: writing them in
@@ -117,7 +118,7 @@ def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
 def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
     # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
     # (on SQLite, merging whole rows read a table row for every author: twice the time).
-    return listing_of_newest_keys(timeline_keys(dialect, author_count), dialect)
+    return listing_of_newest_keys(merged.timeline_keys(dialect, author_count), dialect)
 
 
 @cache
@@ -180,19 +181,39 @@ def _postgresql_timeline_listing() -> Select:
 
 
 def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
-    """User.timeline() as a listing for pages that end within its newest `depth` posts,
+    """The timeline as a listing for pages that end within its newest `depth` posts,
     and the parameters to run it with."""
     dialect = _dialect()
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
         return _postgresql_timeline_listing(), {"reader": user.id}
-    authors = user.timeline_authors(depth)
+    authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_listing(dialect), {"authors": authors}
-    return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
+    return _merged_timeline_listing(dialect, len(authors)), merged.author_parameters(authors)
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:
     """Page `number` of the user's timeline, each post with its author."""
     listing, params = timeline_listing(user, rows_to_read(number, per_page))
     return fetch_page(listing, number, per_page, params)
+
+
+def rows_to_read(number: int, per_page: int) -> int:
+    """How far into a listing fetch_page reads for page `number` (its OFFSET plus LIMIT):
+    one row past the page's end."""
+    return number * per_page + 1
+
+
+def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
+    """One page of rows from a listing, whose LIMIT and OFFSET are the parameters
+    page_limit and page_offset.
+
+    It runs on the session's connection, in its transaction: a listing returns rows, not
+    objects, so the ORM's layer of execution has nothing to do but costs a tenth of a
+    millisecond.
+    """
+    window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
+    params = {**(params or {}), **window}
+    rows = db.session.connection().execute(listing, params, execution_options=READS_ONLY).all()
+    return page_of_rows(rows, number, per_page)

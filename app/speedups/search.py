@@ -1,12 +1,17 @@
-"""The search page, fast: on PostgreSQL, a page of matches is looked for among the newest
-posts first (Post.matching in app/models/search.py is the plain definition of the matches)."""
+"""The search page's listing: on PostgreSQL, a page of matches is looked for among the newest
+posts first.
+
+Speeds up a search for a rare word on PostgreSQL over Post.matching() newest first, the plain
+definition (how much: benchmarks/README.md); tests/search/test_index.py holds every page
+equal to it. Breaks if the search index (migration 0004) goes: every match is then a scan.
+"""
 
 from sqlalchemy import CTE, Subquery, select
 
 from app.models import Post
-from app.models.listing import listing, listing_of_newest_keys
 from app.models.search import dialect_name, postgresql_conditions, search_terms
-from app.pagination import Page, fetch_page, rows_to_read
+from app.pagination import Page
+from app.speedups.listing import fetch_page, listing, listing_of_newest_keys, rows_to_read
 
 # PostgreSQL guesses that a word it has no statistics for is in 0.5% of the posts, so to
 # find the newest page of its matches it reads posts newest first until it has enough: for
@@ -18,7 +23,7 @@ NEWEST_POSTS_FIRST = 1000
 
 def search_page(query: str, number: int, per_page: int) -> Page:
     """Page `number` of the posts that contain every term of the query, newest first, each
-    with its author (a listing's rows, app.models.listing)."""
+    with its author (a listing's rows, app/speedups/listing.py)."""
     dialect = dialect_name()
     if dialect != "postgresql":
         return fetch_page(listing(Post.matching(query), dialect), number, per_page)
