@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test system lint translations clean
+.PHONY: run test test-plain system lint translations clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,16 @@ run: translations
 	$(BIN)/flask --debug db upgrade
 	$(BIN)/flask --debug run
 
-# --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker.
+# --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker. Then the
+# pages and their lists again on the plain app (SPEEDUPS off), which must serve the same.
 test: $(BIN)/.installed-test translations
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
+	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto -q \
+		tests/main tests/search tests/messages tests/test_speedups.py
+
+# The whole suite on the plain app: every speed-up off, the tests of one skipped.
+test-plain: $(BIN)/.installed-test translations
+	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # PostgreSQL, Redis, two gunicorn instances and nginx of their own (nginx is installed when
 # missing): load, shared state, faults, fuzzing. The long run: .venv/bin/python benchmarks/system.py
