@@ -1,5 +1,6 @@
 """Pagination that never counts the whole result: it fetches one row more than it shows."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,7 @@ def requested_page() -> int:
     return number
 
 
-def page_of_rows(rows: list, number: int, per_page: int) -> Page:
+def page_of_rows(rows: Sequence[Any], number: int, per_page: int) -> Page:
     """A page from `rows`, which hold one row more than the page when there is a next page."""
     return Page(items=list(rows[:per_page]), number=number, has_next=len(rows) > per_page)
 

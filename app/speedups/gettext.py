@@ -33,7 +33,8 @@ def template_gettext(eval_context, string: str, **variables) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(
+    # Added to the environment by the jinja2.ext.i18n extension that Flask-Babel loads.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda string: page_translations().ugettext(string),
         ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
         pgettext=lambda context, string: page_translations().upgettext(context, string),
