@@ -1,17 +1,26 @@
 """Users: accounts, who follows whom, and the tutorial's names for what a user does."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Select, String, func, or_, select, text
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, relationship, validates
+from sqlalchemy.orm import (
+    Mapped,
+    WriteOnlyMapped,
+    aliased,
+    column_property,
+    mapped_column,
+    relationship,
+    validates,
+)
 
 from app.extensions import db
 from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.followers import followers
+from app.models.message import Message
 from app.models.notification import Notification
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
@@ -20,10 +29,9 @@ from app.models.tokens import read_token, signed_token
 from app.models.types import UTCDateTime, utcnow
 from app.models.username import normalize_username, skeleton
 
-if TYPE_CHECKING:
-    from app.models.message import Message
-
 RESET_PURPOSE = "reset_password"
+# The API's counts of a user (app/models/user_api.py), loaded together when asked for.
+API_COUNTS = "api_counts"
 
 
 def normalize_email(email: str) -> str:
@@ -32,6 +40,14 @@ def normalize_email(email: str) -> str:
 
 def _count_followers_where(condition) -> int:
     return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
+
+
+def _counted(table, condition, **options):
+    """A column that counts the rows of `table` meeting `condition`, deferred."""
+    query = select(func.count()).select_from(table).where(condition)
+    return column_property(
+        query.correlate_except(table).scalar_subquery(), deferred=True, **options
+    )
 
 
 def _skeleton_of_inserted_username(context) -> str:
@@ -57,7 +73,17 @@ class User(PasswordMixin, UserMixin, db.Model):
     # Part of the login id (get_id): raised at logout, so no copy of a session cookie or
     # remember-me cookie from before it logs in again.
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    # unread_messages, counted by the database: see app/models/message.py.
+    # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
+    unread_messages: Mapped[int] = _counted(
+        Message.__table__, Message.unread(id, last_message_read_time)
+    )
+    post_total: Mapped[int] = _counted(Post.__table__, Post.user_id == id, group=API_COUNTS)
+    follower_total: Mapped[int] = _counted(
+        followers, followers.c.followed_id == id, group=API_COUNTS
+    )
+    following_total: Mapped[int] = _counted(
+        followers, followers.c.follower_id == id, group=API_COUNTS
+    )
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
     messages_sent: WriteOnlyMapped["Message"] = relationship(
@@ -199,6 +225,10 @@ class User(PasswordMixin, UserMixin, db.Model):
     def unread_message_count(self) -> int:
         """Messages received since the user last read them (loaded with the signed-in user)."""
         return self.unread_messages or 0
+
+    def count_unread_messages(self) -> int:
+        """unread_message_count(), counted anew: after a message arrives or is read."""
+        return db.session.scalar(select(User.unread_messages).where(User.id == self.id)) or 0
 
     def add_notification(self, name: str, data: Any) -> Notification:
         """Replace the user's notification called `name` with `data` (the caller commits)."""
