@@ -7,7 +7,7 @@ from jinja2 import nodes
 
 from app.extensions import db
 from app.models import Message, User
-from app.speedups.fragments import keep
+from app.speedups.fragments import rendered_once
 
 
 def navbar(page: str) -> str:
@@ -80,9 +80,9 @@ def test_the_unread_badge_shows_the_readers_count(app, client, auth, make_user):
 def test_a_full_store_is_emptied_before_it_grows():
     kept: dict = {}
     for n in range(3):
-        assert keep(kept, (n,), lambda n=n: f"<p>{n}</p>", limit=2) == f"<p>{n}</p>"
+        assert rendered_once(kept, (n,), lambda n=n: f"<p>{n}</p>", limit=2) == f"<p>{n}</p>"
     assert list(kept) == [(2,)]
-    assert keep(kept, (2,), lambda: "not rendered again", limit=2) == "<p>2</p>"
+    assert rendered_once(kept, (2,), lambda: "not rendered again", limit=2) == "<p>2</p>"
 
 
 # --- The leak guard: a shared block may show only its key, translations and URLs ------------

@@ -17,7 +17,7 @@ from sqlalchemy import Row
 
 from app.main.rendering import relative_time_at, render_article
 from app.models import utcnow
-from app.speedups.fragments import keep, store
+from app.speedups.fragments import markup_store, rendered_once
 from app.translate.targets import reader_language_for_translation, translation_target
 
 # Past this many, the rendered posts are dropped and the busy ones rendered again.
@@ -27,7 +27,7 @@ ARTICLE_CACHE_SIZE = 5000
 def post_articles(posts: Sequence[Row]) -> list[Markup]:
     """app/main/rendering.py's post_articles, for rows of a listing (app/speedups/listing.py),
     each article kept under the row, the language, its relative time and its link target."""
-    articles = store("post_articles")
+    articles = markup_store("post_articles")
     locale = str(get_locale())
     script_root = request.script_root
     reader_language = reader_language_for_translation()
@@ -39,7 +39,7 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
         key = (*post, locale, relative, translate_to, script_root)
         # A listing's row carries its author's username and email.
         render = partial(render_article, post, post, locale, translate_to)
-        html.append(keep(articles, key, render, ARTICLE_CACHE_SIZE))
+        html.append(rendered_once(articles, key, render, ARTICLE_CACHE_SIZE))
     return html
 
 

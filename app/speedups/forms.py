@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.widgets import HiddenInput
 
-from app.speedups.fragments import FRAGMENT_STORE_SIZE, keep, store
+from app.speedups.fragments import FRAGMENT_STORE_SIZE, markup_store, rendered_once
 
 
 def is_blank(form: FlaskForm) -> bool:
@@ -46,7 +46,7 @@ def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], s
     if not is_blank(form):
         return Markup(caller())
     key = (type(form), form._prefix, submit_class, str(get_locale()))
-    return keep(store("blank_forms"), key, caller, FRAGMENT_STORE_SIZE)
+    return rendered_once(markup_store("blank_forms"), key, caller, FRAGMENT_STORE_SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -16,12 +16,12 @@ from markupsafe import Markup
 FRAGMENT_STORE_SIZE = 256
 
 
-def store(name: str) -> dict:
+def markup_store(name: str) -> dict:
     """This app's store of kept markup called `name`."""
     return current_app.extensions.setdefault(f"microblog.{name}", {})
 
 
-def keep(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Markup:
+def rendered_once(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Markup:
     """The markup kept under `key`, rendered by `render()` the first time."""
     markup = kept.get(key)
     if markup is None:
@@ -34,7 +34,7 @@ def keep(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Marku
 def same_for_everyone(*key, caller: Callable[[], str]) -> Markup:
     """app/templating.py's same_for_everyone, kept per key, language and script root."""
     full_key = (*key, str(get_locale()), request.script_root)
-    return keep(store("fragments"), full_key, caller, FRAGMENT_STORE_SIZE)
+    return rendered_once(markup_store("fragments"), full_key, caller, FRAGMENT_STORE_SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -32,18 +32,18 @@ from app.models.user import User
 from app.pagination import Page, page_of_rows
 from app.speedups import timeline as merged
 
-# Written into the SQL like PostgreSQL's page window (below).
-ONE = literal_column("1", Integer)
+# A 1 written into the SQL, as PostgreSQL gets the LIMIT and OFFSET (limit_and_offset).
+LITERAL_ONE = literal_column("1", Integer)
 
 
 @cache
-def page_window(dialect: str) -> tuple[BindParameter, BindParameter]:
+def limit_and_offset(dialect: str) -> tuple[BindParameter, BindParameter]:
     """The LIMIT and OFFSET of a listing, given when it runs (fetch_page).
 
     PostgreSQL gets them written into the SQL, so that the one generic plan it keeps per
     statement is made for the real numbers. Elsewhere they stay parameters: writing them in
-    means searching the whole statement on every run, 4% of the home page's instructions on
-    SQLite (its hundred-arm timeline is long).
+    means searching the whole statement on every run, which costs SQLite's hundred-arm
+    timeline more than it saves.
     """
     literal = dialect == "postgresql"
     return (
@@ -56,20 +56,20 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def listing(posts: Select, dialect: str | None = None) -> Select:
+def page_query(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
     and email.
 
     The page is cut from the posts' keys alone, which an index holds in order: the rows
     skipped to reach a deep page are index entries, not posts (PostgreSQL read every post
-    before /explore?page=20000, 280 ms at 500,000 posts), and only the page's rows are read.
+    before a deep page of /explore), and only the page's rows are read.
     """
-    limit, offset = page_window(dialect or _dialect())
+    limit, offset = limit_and_offset(dialect or _dialect())
     keys = posts.with_only_columns(Post.id, Post.timestamp)
-    return listing_of_keys(keys.limit(limit).offset(offset).subquery("page"))
+    return rows_of_page(keys.limit(limit).offset(offset).subquery("page"))
 
 
-def listing_of_keys(page: Subquery) -> Select:
+def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp) already cut, in its order,
     each with its author's username and email."""
     return (
@@ -87,7 +87,7 @@ def explore_listing() -> Select:
 
 @cache
 def _explore_listing(dialect: str) -> Select:
-    return listing(Post.newest_first(), dialect)
+    return page_query(Post.newest_first(), dialect)
 
 
 def author_listing() -> Select:
@@ -97,13 +97,15 @@ def author_listing() -> Select:
 
 @cache
 def _author_listing(dialect: str) -> Select:
-    return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect)
+    return page_query(
+        Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
+    )
 
 
-def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
+def newest_page_query(keys: FromClause, dialect: str) -> Select:
     """One page of the posts whose keys (id, timestamp) are the rows of `keys`, newest first,
     each with its author's username and email."""
-    limit, offset = page_window(dialect)
+    limit, offset = limit_and_offset(dialect)
     page = (
         select(keys.c.id, keys.c.timestamp)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
@@ -111,20 +113,20 @@ def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
         .offset(offset)
         .subquery("page")
     )
-    return listing_of_keys(page)
+    return rows_of_page(page)
 
 
 @cache
 def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
     # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
     # (on SQLite, merging whole rows read a table row for every author: twice the time).
-    return listing_of_newest_keys(merged.timeline_keys(dialect, author_count), dialect)
+    return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
 
 
 @cache
 def _long_timeline_listing(dialect: str) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return listing(Post.newest_first(Post.user_id.in_(authors)), dialect)
+    return page_query(Post.newest_first(Post.user_id.in_(authors)), dialect)
 
 
 @cache
@@ -143,7 +145,7 @@ def _postgresql_timeline_listing() -> Select:
     every reader, so PostgreSQL plans it once per connection.
     """
     reader = bindparam("reader", type_=Integer)
-    limit, offset = page_window("postgresql")
+    limit, offset = limit_and_offset("postgresql")
     newest_known = followers.c.followed_last_post_at
     author = union_all(
         select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(
@@ -155,8 +157,8 @@ def _postgresql_timeline_listing() -> Select:
         select(author.c.newest)
         .where(author.c.newest.is_not(None))
         .order_by(author.c.newest.desc())
-        .limit(ONE)
-        .offset(limit + offset - ONE)
+        .limit(LITERAL_ONE)
+        .offset(limit + offset - LITERAL_ONE)
         .scalar_subquery(),
         literal_column("'-infinity'::timestamp"),
     )
@@ -177,7 +179,7 @@ def _postgresql_timeline_listing() -> Select:
         .offset(offset)
         .subquery("page")
     )
-    return listing_of_keys(page)
+    return rows_of_page(page)
 
 
 def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
