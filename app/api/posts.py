@@ -12,7 +12,6 @@ from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.api.users import get_user_or_404
 from app.extensions import db
-from app.main.text import detect_language
 from app.models import Post
 from app.models.types import iso
 from app.post_pages import post_pages
@@ -86,7 +85,6 @@ def create_post():
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post(body=body, author=current_api_user(), language=detect_language(body))
-    db.session.add(post)
+    post = Post.write(current_api_user(), body)
     db.session.commit()
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

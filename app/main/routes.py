@@ -17,8 +17,8 @@ from app.extensions import db
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
-from app.main.text import detect_language, linkify
-from app.models import Post, User, normalize_username, profile_by_username, user_by_username
+from app.main.text import linkify
+from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
 from app.pagination import requested_page
 from app.post_pages import post_pages
@@ -61,8 +61,7 @@ def index():
     """Write a post, and read your own and the people you follow."""
     form = PostForm()
     if form.validate_on_submit():
-        body = form.post.data.strip()
-        db.session.add(Post(body=body, author=current_user, language=detect_language(body)))
+        Post.write(current_user, form.post.data)
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
@@ -103,8 +102,7 @@ def edit_profile():
     """Change your username and about me."""
     form = EditProfileForm(current_user)
     if form.validate_on_submit():
-        current_user.username = normalize_username(form.username.data)
-        current_user.about_me = form.about_me.data.strip() or None
+        current_user.update_profile(username=form.username.data, about_me=form.about_me.data)
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for(".user", username=current_user.username))

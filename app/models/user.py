@@ -30,6 +30,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.username import normalize_username, skeleton
 
 RESET_PURPOSE = "reset_password"
+PROFILE_FIELDS = ("username", "email", "about_me")
 # The API's counts of a user (app/models/user_api.py), loaded together when asked for.
 API_COUNTS = "api_counts"
 
@@ -195,6 +196,16 @@ class User(PasswordMixin, UserMixin, db.Model):
     def by_email(cls, email: str):
         return select(cls).where(cls.email == normalize_email(email))
 
+    def update_profile(self, **fields: str | None) -> None:
+        """Change the username, email or about me given, each stored in its one form (the
+        caller commits): the site's edit-profile form and the API's PUT both come here."""
+        if "username" in fields:
+            self.username = normalize_username(fields["username"] or "")
+        if "email" in fields:
+            self.email = normalize_email(fields["email"] or "")
+        if "about_me" in fields:
+            self.about_me = (fields["about_me"] or "").strip() or None
+
     def get_id(self) -> str:
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
         # and at logout.
@@ -263,12 +274,7 @@ class User(PasswordMixin, UserMixin, db.Model):
 
     def from_dict(self, data: dict, new_user: bool = False) -> None:
         """Set the fields the API writes from checked input, in the form they are stored."""
-        if "username" in data:
-            self.username = normalize_username(data["username"])
-        if "email" in data:
-            self.email = normalize_email(data["email"])
-        if "about_me" in data:
-            self.about_me = (data["about_me"] or "").strip() or None
+        self.update_profile(**{name: data[name] for name in PROFILE_FIELDS if name in data})
         if new_user and "password" in data:
             self.set_password(data["password"])
 
