@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast system lint translations static clean
+.PHONY: run test test-fast test-plain system lint translations static clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,16 @@ run: translations static
 	$(BIN)/flask --debug db upgrade
 	$(BIN)/flask --debug run
 
-# --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker.
+# --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker. Then the
+# pages and their lists again on the plain app (SPEEDUPS off), which must serve the same.
 test: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
+	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto -q \
+		tests/main tests/search tests/messages tests/test_speedups.py
+
+# The whole suite on the plain app: every speed-up off, the tests of one skipped.
+test-plain: $(BIN)/.installed-test translations static
+	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The inner loop: everything but the browser and system tests (make test runs them all).
 test-fast: $(BIN)/.installed-test translations static

@@ -60,6 +60,9 @@ class Config:
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
+    # Every speed-up (app/speedups/): off, the plain app of the tutorial, with the same pages.
+    SPEEDUPS = env_bool("SPEEDUPS", True)
+
     REDIS_URL = os.environ.get("REDIS_URL")
     # With REDIS_URL, background tasks go to this RQ queue; without, to a thread of the app.
     TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "microblog-tasks")

@@ -9,13 +9,13 @@ from app import (
     cli,
     database,
     errors,
-    forms,
-    fragments,
     i18n,
     logs,
     rate_limits,
     security,
+    speedups,
     static_files,
+    templating,
 )
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
@@ -27,15 +27,16 @@ from app.messages import bp as messages_bp
 from app.search import bp as search_bp
 from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
-from app.templating import Environment
 from app.translate import bp as translate_bp
 from config import Config
 
 
 class Microblog(Flask):
-    """Flask, with the app's Jinja environment (app/templating.py)."""
+    """Flask, with the speed-ups' Jinja environment when SPEEDUPS is on."""
 
-    jinja_environment = Environment
+    def create_jinja_environment(self):
+        self.jinja_environment = speedups.jinja_environment(self)
+        return super().create_jinja_environment()
 
 
 def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask:
@@ -54,8 +55,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     login.init_app(app)
     init_mail(app)
     i18n.init_app(app)
-    forms.init_app(app)
-    fragments.init_app(app)
+    templating.init_app(app)
     bootstrap.init_app(app)
     csrf.init_app(app)
     rate_limits.init_app(app)  # limiter.init_app, on storage every worker shares
@@ -69,6 +69,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(messages_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(language_bp)
+    speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)
     cli.init_app(app)
     logs.init_app(app)

@@ -1,7 +1,6 @@
 """Database engine tuning and the "migrations not applied" check."""
 
 import os
-import re
 import select
 import sqlite3
 from collections.abc import Callable
@@ -67,8 +66,6 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _tune_sqlite)
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "checkout", _drop_connections_the_server_closed)
-            event.listen(engine, "checkout", _read_outside_transactions)
-            event.listen(engine, "before_cursor_execute", _begin_before_writing)
 
 
 def _drop_connections_the_server_closed(
@@ -88,67 +85,10 @@ def _drop_connections_the_server_closed(
 
 
 # Execution options that declare a statement a plain read: it writes and locks nothing (no
-# function that writes, no FOR UPDATE). On PostgreSQL such a read may run outside a
-# transaction; any other statement begins the transaction. Given by the busiest pages' reads:
+# function that writes, no FOR UPDATE). With the speed-ups on PostgreSQL, such a read may
+# run outside a transaction (app/speedups/transactions.py). Given by the busiest pages' reads:
 #     db.session.execute(statement, params, execution_options=READS_ONLY)
 READS_ONLY = {"microblog_reads_only": True}
-
-
-# A second check on declared reads: a SELECT (or WITH) that neither writes (a data-modifying
-# WITH) nor locks (FOR UPDATE/SHARE, a transaction-level advisory lock).
-_READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
-_WRITES_OR_LOCKS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b|_xact_", re.IGNORECASE)
-BEGINS_BEFORE_WRITING = "microblog.begins_before_writing"
-
-
-@lru_cache(maxsize=1024)
-def only_reads(statement: str) -> bool:
-    """True for SQL that reads without writing or locking anything.
-
-    Remembered: the app sends a few dozen statements, each the same string every time (the
-    timeline's is long enough that searching it costs more than the round trip it saves).
-    """
-    return bool(_READS.match(statement)) and not _WRITES_OR_LOCKS.search(statement)
-
-
-def _read_outside_transactions(
-    dbapi_connection: psycopg.Connection, connection_record, proxy
-) -> None:
-    """PostgreSQL runs the reads declared with reads_only() outside a transaction; the
-    transaction begins just before the first statement that is not one
-    (_begin_before_writing): a write, or any read not declared, such as `SELECT f()`.
-
-    A page that only reads then costs two round trips (the user, the page) instead of
-    four: psycopg sent BEGIN before the first, and the request's end sent COMMIT or
-    ROLLBACK. Under READ COMMITTED, PostgreSQL's default, every statement reads its own
-    snapshot inside a transaction too, so reads see what they saw before; writes stay
-    atomic and locks are held until the end, because they run inside the transaction.
-    No ROLLBACK also means psycopg keeps the statements it prepared on the connection.
-    A connection someone set to autocommit themselves (isolation_level="AUTOCOMMIT") is
-    left as it is.
-    """
-    if not dbapi_connection.autocommit:
-        dbapi_connection.autocommit = True
-        connection_record.info[BEGINS_BEFORE_WRITING] = True
-
-
-def _begin_before_writing(conn, cursor, statement, parameters, context, executemany) -> None:
-    if not conn.info.get(BEGINS_BEFORE_WRITING):
-        return
-    dbapi_connection = cursor.connection
-    if (
-        dbapi_connection.autocommit
-        and "isolation_level" not in conn.get_execution_options()
-        # A server-side cursor (yield_per, stream_results) exists only in a transaction.
-        and (
-            isinstance(cursor, psycopg.ServerCursor)
-            or context is None
-            or not context.execution_options.get("microblog_reads_only")
-            or not only_reads(statement)
-        )
-    ):
-        # psycopg sends BEGIN before this statement; SQLAlchemy's COMMIT or ROLLBACK ends it.
-        dbapi_connection.autocommit = False
 
 
 @lru_cache(maxsize=8)

@@ -5,11 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from babel import Locale
-from flask import Flask, Response, current_app, g, request
-from flask_babel import force_locale, get_locale, get_translations
+from flask import Flask, Response, current_app, request
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
-from jinja2 import pass_eval_context
-from markupsafe import Markup
 
 from app.extensions import babel
 
@@ -104,46 +102,7 @@ def language_of(user, default: str | None = None) -> Iterator[None]:
         yield
 
 
-def page_translations():
-    """The translations for the current locale, found once per request and locale.
-
-    Flask-Babel's template gettext finds them anew for every string (about 8 µs each, and
-    a page has dozens); a locale forced for an email (force_locale) gets its own.
-    """
-    locale = get_locale()
-    cached = g.get("page_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g.page_translations = (locale, get_translations())
-    return cached[1]
-
-
-@pass_eval_context
-def template_gettext(eval_context, string: str, **variables) -> str:
-    """`_()` and `gettext()` in templates: what Jinja's newstyle gettext does, in one call.
-
-    Jinja's `_` looks up `gettext` and calls it, and that wrapper calls the translation
-    function: three trips through the template context's call machinery for each string
-    (4% of a profile page's instructions). As there, the text is escaped in HTML templates
-    and always formatted with the variables.
-    """
-    text = page_translations().ugettext(string)
-    if eval_context.autoescape:
-        text = Markup(text)
-    return text % variables
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["language_choices"] = language_choices
-    # Added to the environment by the jinja2.ext.i18n extension that Flask-Babel loads.
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda string: page_translations().ugettext(string),
-        ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, string: page_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: page_translations().unpgettext(
-            context, singular, plural, n
-        ),
-        newstyle=True,
-    )
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)

@@ -41,8 +41,8 @@ def requested_page() -> int:
     return number
 
 
-def _page(rows: Sequence[Any], number: int, per_page: int) -> Page:
-    # `rows` holds one row more than the page when there is a next page.
+def page_of_rows(rows: Sequence[Any], number: int, per_page: int) -> Page:
+    """A page from `rows`, which hold one row more than the page when there is a next page."""
     return Page(items=list(rows[:per_page]), number=number, has_next=len(rows) > per_page)
 
 
@@ -50,24 +50,4 @@ def paginate(query: Select, number: int, per_page: int) -> Page:
     """One page of `query`'s ORM objects."""
     query = query.limit(per_page + 1).offset((number - 1) * per_page)
     rows = db.session.scalars(query, execution_options=READS_ONLY).all()
-    return _page(rows, number, per_page)
-
-
-def rows_to_read(number: int, per_page: int) -> int:
-    """How far into a listing fetch_page reads for page `number` (its OFFSET plus LIMIT):
-    one row past the page's end."""
-    return number * per_page + 1
-
-
-def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
-    """One page of rows from a listing (app.models.listing), whose LIMIT and OFFSET are
-    the parameters page_limit and page_offset.
-
-    It runs on the session's connection, in its transaction: a listing returns rows, not
-    objects, so the ORM's layer of execution has nothing to do but costs a tenth of a
-    millisecond.
-    """
-    window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
-    params = {**(params or {}), **window}
-    rows = db.session.connection().execute(listing, params, execution_options=READS_ONLY).all()
-    return _page(rows, number, per_page)
+    return page_of_rows(rows, number, per_page)

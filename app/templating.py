@@ -1,21 +1,36 @@
-"""The app's Jinja environment."""
+"""What templates call around markup a speed-up may keep (app/speedups/): in the plain app,
+each renders what it wraps, every time, so the pages are the same with SPEEDUPS on or off."""
 
-from collections.abc import MutableMapping
-from typing import Any
+from collections.abc import Callable
 
-from flask.templating import Environment as FlaskEnvironment
+from flask import Flask
+from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 
-class Environment(FlaskEnvironment):
-    """Flask's environment, with each template's globals in one plain dict.
+def same_for_everyone(*key, caller: Callable[[], str]) -> Markup:
+    """For a template's call block that shows nothing but `key`, translated strings and
+    URLs, so the speed-ups may keep it per language (app/speedups/fragments.py):
 
-    Jinja layers a template's own globals over the environment's in a ChainMap, so that
-    globals added later still show through; the price is that every render, include and
-    import walks that ChainMap key by key in Python: 5% of the home page's instructions
-    and 8% of explore's (benchmarks/instructions.py). Here each template copies the
-    globals when it loads, so every global must be set before the first page renders:
-    the extensions and create_app set theirs in init_app, and nothing adds one later.
+        {% call same_for_everyone("navbar", current_user.is_authenticated) %}…{% endcall %}
     """
+    return Markup(caller())
 
-    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        return {**self.globals, **(d or {})}
+
+def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], str]) -> Markup:
+    """A form's visible fields (the render_form macro's body), which the speed-ups keep
+    while the form is blank (app/speedups/forms.py)."""
+    return Markup(caller())
+
+
+def hidden_fields(form: FlaskForm) -> Markup:
+    """The form's hidden fields, the CSRF token among them."""
+    return form.hidden_tag()
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        same_for_everyone=same_for_everyone,
+        blank_form_fields=blank_form_fields,
+        hidden_fields=hidden_fields,
+    )

@@ -177,6 +177,9 @@ def log_in(base: str) -> str:
     except urllib.error.HTTPError as error:
         if error.code != 302:
             raise
+    # The first page after logging in puts a CSRF token in the session (login starts a new
+    # one), as a browser's first page does: load it here, so the load reuses that cookie.
+    opener.open(f"{base}/index", timeout=30).close()
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 

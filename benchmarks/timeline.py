@@ -3,10 +3,10 @@
 DATABASE_URL=sqlite:////tmp/bench.db .venv/bin/python benchmarks/timeline.py [--user user00001]
     [--orm | --in-query] [--plan]
 
-By default it times what the home page runs: the timeline listing (app/models/listing.py)
+By default it times what the home page runs: the timeline listing (app/speedups/listing.py)
 through fetch_page, the statement built once and run with parameters. --orm times
-User.timeline() loading Post objects with their authors (the API's timeline); --in-query
-the query this replaced.
+the merged timeline (app/speedups/timeline.py) loading Post objects with their authors (the
+API's timeline); --in-query the query this replaced.
 """
 
 import argparse
@@ -23,7 +23,8 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Post, User, followers  # noqa: E402
-from app.models.listing import timeline_listing, timeline_page  # noqa: E402
+from app.speedups.listing import timeline_listing, timeline_page  # noqa: E402
+from app.speedups.timeline import timeline as merged_timeline  # noqa: E402
 
 
 def in_query(user):
@@ -77,7 +78,7 @@ def main() -> None:
     parser.add_argument("--pages", default="1,2,10,100")
     parser.add_argument("--repeat", type=int, default=20)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--orm", action="store_true", help="time User.timeline() with Post objects")
+    which.add_argument("--orm", action="store_true", help="time the merged timeline (ORM)")
     which.add_argument("--in-query", action="store_true", help="time the old IN query instead")
     parser.add_argument("--plan", action="store_true", help="print the query plan of page 1")
     args = parser.parse_args()
@@ -112,7 +113,7 @@ def main() -> None:
 
 
 def orm_page(args, user: User, window: dict):
-    timeline = in_query if args.in_query else User.timeline
+    timeline = in_query if args.in_query else merged_timeline
     query = with_author(timeline(user))
     return query.limit(window["page_limit"]).offset(window["page_offset"])
 

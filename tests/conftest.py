@@ -11,7 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import User
 from tests.databases import ROOT, migrated_app, server_database
-from tests.settings import PASSWORD, TEST_CONFIG
+from tests.settings import PASSWORD, SPEEDUPS, TEST_CONFIG
 
 try:
     from playwright.sync_api import sync_playwright
@@ -28,6 +28,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    if SPEEDUPS:
+        return
+    skip = pytest.mark.skip(reason="tests a speed-up: MICROBLOG_TEST_SPEEDUPS=off")
+    for item in items:
+        if item.get_closest_marker("speedups"):
+            item.add_marker(skip)
 
 
 @pytest.fixture

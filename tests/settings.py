@@ -1,7 +1,14 @@
 """The app's settings in tests, and the password every test user has."""
 
+import os
+
+# MICROBLOG_TEST_SPEEDUPS=off runs the suite on the plain app (`make test-plain`): the
+# pages must be the same, and the tests of a speed-up itself (marked speedups) are skipped.
+SPEEDUPS = os.environ.get("MICROBLOG_TEST_SPEEDUPS", "on").strip().lower() != "off"
+
 # Cheap Argon2 settings: the production cost is the point in production, not in tests.
 TEST_CONFIG = {
+    "SPEEDUPS": SPEEDUPS,
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 from sqlalchemy import select
 
-from app.database import READS_ONLY, only_reads
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post, User
+from app.speedups.transactions import only_reads
 from tests.conftest import AuthActions, add_user
 from tests.databases import ROOT, migrated_app, server_database
 
@@ -82,6 +83,7 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(app_with_views, 
 
 
 @pytest.mark.postgres
+@pytest.mark.speedups
 def test_postgresql_keeps_a_pages_prepared_statements_between_requests(monkeypatch):
     monkeypatch.chdir(ROOT)
     with server_database("postgres") as url, migrated_app(url) as app:
@@ -179,6 +181,7 @@ def about_me_seen_by_another_connection(app) -> str:
 
 
 @pytest.mark.postgres
+@pytest.mark.speedups
 def test_postgresql_reads_outside_a_transaction_and_writes_inside_one(postgresql_app):
     with postgresql_app.app_context():
         susan = db.session.scalar(select(User), execution_options=READS_ONLY)
@@ -215,6 +218,7 @@ def test_a_postgresql_read_not_declared_runs_in_the_transaction(postgresql_app):
 
 
 @pytest.mark.postgres
+@pytest.mark.speedups
 def test_a_postgresql_declared_read_runs_outside_a_transaction(postgresql_app):
     with postgresql_app.app_context():
         db.session.execute(select(User.id), execution_options=READS_ONLY)
@@ -265,6 +269,7 @@ def test_a_postgresql_connection_asked_for_autocommit_stays_in_it(postgresql_app
 
 
 @pytest.mark.postgres
+@pytest.mark.speedups
 def test_postgresql_pages_that_only_read_open_no_transaction(postgresql_app):
     """The pages people load most cost no BEGIN and no COMMIT; posting still writes in one."""
     with postgresql_app.app_context():

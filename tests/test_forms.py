@@ -1,13 +1,14 @@
-"""A blank form's fields are rendered once per form class and language (app/forms.py)."""
+"""A blank form's fields are rendered once per form class and language (app/speedups/forms.py)."""
 
 import re
 
+import pytest
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
 from app.auth.forms import LoginForm
-from app.forms import hidden_fields, is_blank
 from app.main.forms import EditProfileForm, PostForm
+from app.speedups.forms import hidden_fields, is_blank
 
 
 def form_of(page: str) -> str:
@@ -15,6 +16,7 @@ def form_of(page: str) -> str:
     return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", form)
 
 
+@pytest.mark.speedups
 def test_a_blank_form_is_rendered_once_and_reused(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()

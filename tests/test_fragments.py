@@ -1,4 +1,4 @@
-"""Parts of pages rendered once and kept (app/fragments.py)."""
+"""Parts of pages rendered once and kept (app/speedups/fragments.py)."""
 
 import re
 
@@ -6,8 +6,8 @@ import pytest
 from jinja2 import nodes
 
 from app.extensions import db
-from app.fragments import keep
 from app.models import Message, User
+from app.speedups.fragments import rendered_once
 from tests.conftest import PASSWORD, add_user
 
 
@@ -15,6 +15,7 @@ def navbar(page: str) -> str:
     return re.search(r"<nav .*?</nav>", page, re.S).group(0)
 
 
+@pytest.mark.speedups
 def test_the_shared_parts_are_rendered_once_and_reused(app, client):
     first = client.get("/auth/login").text
     kept = dict(app.extensions["microblog.fragments"])
@@ -109,9 +110,9 @@ def test_the_unread_badge_shows_the_readers_count(app, client, auth, make_user):
 def test_a_full_store_is_emptied_before_it_grows():
     kept: dict = {}
     for n in range(3):
-        assert keep(kept, (n,), lambda n=n: f"<p>{n}</p>", limit=2) == f"<p>{n}</p>"
+        assert rendered_once(kept, (n,), lambda n=n: f"<p>{n}</p>", limit=2) == f"<p>{n}</p>"
     assert list(kept) == [(2,)]
-    assert keep(kept, (2,), lambda: "not rendered again", limit=2) == "<p>2</p>"
+    assert rendered_once(kept, (2,), lambda: "not rendered again", limit=2) == "<p>2</p>"
 
 
 # --- The leak guard: a shared block may show only its key, translations and URLs ------------

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
-from app.models import timeline as user_models
-from app.models.listing import timeline_listing, timeline_page
-from app.pagination import fetch_page, rows_to_read
+from app.speedups import timeline as user_models
+from app.speedups.listing import fetch_page, rows_to_read, timeline_listing, timeline_page
+from app.speedups.timeline import timeline as merged_timeline
 from tests.conftest import TEST_CONFIG
 from tests.databases import ROOT
 from tests.paging import every_row
@@ -81,7 +81,7 @@ def test_timeline_holds_the_followed_posts(app, runner):
         user = db.session.scalar(User.by_username("user00003"))
         authors = {user.id, *db.session.scalars(user.following.select().with_only_columns(User.id))}
         expected = count(select(Post).where(Post.user_id.in_(authors)).subquery())
-        timeline = db.session.scalars(user.timeline()).all()
+        timeline = db.session.scalars(merged_timeline(user)).all()
         assert len(timeline) == expected
         assert timeline == db.session.scalars(user.following_posts()).all()
         assert {post.user_id for post in timeline} <= authors
@@ -119,10 +119,10 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
         # Equal timestamps must still come out in one order, newest id first.
         db.session.add_all(Post(body=f"tie {n}", author=user, timestamp=moment) for n in range(3))
         db.session.commit()
-        everything = db.session.scalars(user.timeline()).all()
+        everything = db.session.scalars(merged_timeline(user)).all()
         paged = []
         for number in range(0, len(everything) + 7, 7):
-            paged += db.session.scalars(user.timeline().limit(7).offset(number)).all()
+            paged += db.session.scalars(merged_timeline(user).limit(7).offset(number)).all()
         assert [post.id for post in paged] == [post.id for post in everything]
         keys = [(post.timestamp, post.id) for post in everything]
         assert keys == sorted(keys, reverse=True)

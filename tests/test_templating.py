@@ -1,6 +1,10 @@
-"""The Jinja environment: each template copies the globals when it loads."""
+"""The speed-ups' Jinja environment: each template copies the globals when it loads."""
 
-from app.templating import Environment
+import pytest
+
+from app.speedups.templating import Environment
+
+pytestmark = pytest.mark.speedups
 
 
 def test_templates_see_every_global_the_app_sets(app, client, make_user, auth):

@@ -12,9 +12,9 @@ from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.api.users import get_user_or_404
 from app.extensions import db
-from app.main.text import detect_language
 from app.models import Post
 from app.models.types import iso
+from app.post_pages import post_pages
 
 MAX_BODY = 280
 
@@ -72,7 +72,7 @@ def get_user_posts(id: int):
 @token_required
 def get_timeline():
     """Your own posts and those of the people you follow, newest first."""
-    return post_collection(token_user().timeline(), "api.get_timeline")
+    return post_collection(post_pages().timeline(token_user()), "api.get_timeline")
 
 
 @bp.post("/posts")
@@ -85,7 +85,6 @@ def create_post():
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post(body=body, author=token_user(), language=detect_language(body))
-    db.session.add(post)
+    post = Post.write(token_user(), body)
     db.session.commit()
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

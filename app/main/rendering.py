@@ -4,15 +4,13 @@ page of posts is the app's hot path, and Babel and Jinja cost more there than th
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from babel.dates import TIMEDELTA_UNITS
-from flask import current_app, request
+from flask import current_app
 from flask_babel import format_datetime, format_timedelta, get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import Row
 
-from app.fragments import keep, store
 from app.models import utcnow
 from app.models.avatar import avatar_url
 from app.translate.targets import reader_language_for_translation, translation_target
@@ -41,7 +39,7 @@ def _timedelta_bucket(seconds: float) -> tuple[str, int, bool]:
 _relative_times: dict[tuple, str] = {}
 
 
-def _relative_time(moment: datetime, locale: str, now: datetime | None = None) -> str:
+def relative_time_at(moment: datetime, locale: str, now: datetime | None = None) -> str:
     delta = moment - (now or utcnow())
     key = (locale, *_timedelta_bucket(delta.total_seconds()))
     text = _relative_times.get(key)
@@ -54,7 +52,7 @@ def _relative_time(moment: datetime, locale: str, now: datetime | None = None) -
 
 def relative_time(moment: datetime) -> str:
     """'3 days ago', like format_timedelta(moment - now), but formatted once per bucket."""
-    return _relative_time(moment, str(get_locale()))
+    return relative_time_at(moment, str(get_locale()))
 
 
 def _exact_time(moment: datetime, locale: str) -> str:
@@ -75,44 +73,32 @@ def exact_time(moment: datetime) -> str:
 def time_ago(moment: datetime, locale: str | None = None) -> Markup:
     locale = locale or str(get_locale())
     # escape() and an f-string: Markup.format runs Python's string.Formatter, several times slower.
-    exact, relative = _exact_time(moment, locale), _relative_time(moment, locale)
+    exact, relative = _exact_time(moment, locale), relative_time_at(moment, locale)
     return Markup(
         f'<time datetime="{escape(moment.isoformat())}" title="{escape(exact)}">'
         f"{escape(relative)}</time>"
     )
 
 
-# Past this many, the rendered posts are dropped and the busy ones rendered again.
-ARTICLE_CACHE_SIZE = 5000
-
-
-def post_articles(posts: Sequence[Row]) -> list[Markup]:
-    """Each post's <article> (main/_post.html), for rows of a listing (app.models.listing).
-
-    A post looks the same to every reader with the same language until its relative time
-    changes, and the busiest pages show the same posts to everyone: each article is
-    rendered once per everything it shows, then reused. That keeps the template's markup
-    in a template while a page costs a dictionary lookup per post.
-    """
-    articles = store("post_articles")
+def post_articles(posts: Sequence) -> list[Markup]:
+    """Each post's <article> (main/_post.html), for a page of Post objects."""
     locale = str(get_locale())
-    script_root = request.script_root
     reader_language = reader_language_for_translation()
-    now = utcnow()
-    html = []
-    for post in posts:
-        relative = _relative_time(post.timestamp, locale, now)
-        translate_to = translation_target(post, reader_language)
-        key = (*post, locale, relative, translate_to, script_root)
-        render = partial(_render_article, post, locale, translate_to)
-        html.append(keep(articles, key, render, ARTICLE_CACHE_SIZE))
-    return html
+    return [
+        render_article(post, post.author, locale, translation_target(post, reader_language))
+        for post in posts
+    ]
 
 
-def _render_article(post: Row, locale: str, translate_to: str | None) -> str:
-    return current_app.jinja_env.get_template("main/_post.html").render(
-        post=post,
-        avatar=avatar_url(post.username, post.email, AVATAR_SIZE),
-        when=time_ago(post.timestamp, locale),
-        translate_to=translate_to,
+def render_article(post, author, locale: str, translate_to: str | None) -> Markup:
+    """One post's <article>: `author` is anything with the author's username and email."""
+    template = current_app.jinja_env.get_template("main/_post.html")
+    return Markup(
+        template.render(
+            post=post,
+            author=author,
+            avatar=avatar_url(author.username, author.email, AVATAR_SIZE),
+            when=time_ago(post.timestamp, locale),
+            translate_to=translate_to,
+        )
     )

@@ -12,17 +12,16 @@ from flask import (
 )
 from flask_babel import _
 from flask_login import current_user, login_required
-from sqlalchemy import Select
 
 from app.extensions import db
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
-from app.main.text import detect_language, linkify
-from app.models import Post, User, normalize_username, profile_by_username, user_by_username
+from app.main.text import linkify
+from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
-from app.models.listing import author_listing, explore_listing, timeline_page
-from app.pagination import fetch_page, requested_page
+from app.pagination import requested_page
+from app.post_pages import post_pages
 
 bp = Blueprint("main", __name__)
 
@@ -50,9 +49,9 @@ def get_user_or_404(username: str) -> User:
     return user_by_username(username) or abort(404)
 
 
-def post_page(listing: Select, params: dict | None = None):
-    """The requested page of a listing of posts (app.models.listing)."""
-    return fetch_page(listing, requested_page(), current_app.config["POSTS_PER_PAGE"], params)
+def page_request() -> tuple[int, int]:
+    """The requested page's number and its number of posts."""
+    return requested_page(), current_app.config["POSTS_PER_PAGE"]
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -62,12 +61,11 @@ def index():
     """Write a post, and read your own and the people you follow."""
     form = PostForm()
     if form.validate_on_submit():
-        body = form.post.data.strip()
-        db.session.add(Post(body=body, author=current_user, language=detect_language(body)))
+        Post.write(current_user, form.post.data)
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
-    page = timeline_page(current_user, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    page = post_pages().timeline_page(current_user, *page_request())
     return render_template("main/index.html", title=_("Home"), form=form, page=page)
 
 
@@ -75,7 +73,7 @@ def index():
 @login_required
 def explore():
     """Read everyone's posts."""
-    page = post_page(explore_listing())
+    page = post_pages().explore_page(*page_request())
     return render_template("main/index.html", title=_("Explore"), page=page)
 
 
@@ -84,7 +82,7 @@ def explore():
 def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
     profile = profile_by_username(username, current_user) or abort(404)
-    page = post_page(author_listing(), {"author": profile.user.id})
+    page = post_pages().profile_page(profile.user, *page_request())
     return render_template(
         "main/user.html", title=profile.user.username, profile=profile, user=profile.user, page=page
     )
@@ -104,8 +102,7 @@ def edit_profile():
     """Change your username and about me."""
     form = EditProfileForm(current_user)
     if form.validate_on_submit():
-        current_user.username = normalize_username(form.username.data)
-        current_user.about_me = form.about_me.data.strip() or None
+        current_user.update_profile(username=form.username.data, about_me=form.about_me.data)
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for(".user", username=current_user.username))

@@ -1,24 +1,12 @@
-"""Post text: language detection and safe, clickable links."""
+"""Post text as the pages show it: safe, clickable links."""
 
 import re
 
-from langdetect import DetectorFactory, LangDetectException, detect
 from markupsafe import Markup, escape
-
-# langdetect is random by default; a fixed seed gives the same answer for the same text.
-DetectorFactory.seed = 0
 
 URL_PATTERN = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 LINK = Markup('<a href="{0}" rel="nofollow noopener noreferrer" target="_blank">{0}</a>')
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"，。！？）"
-
-
-def detect_language(text: str) -> str | None:
-    try:
-        language = detect(text)
-    except LangDetectException:
-        return None
-    return language[:5]
 
 
 def linkify(text: str) -> Markup:

@@ -38,7 +38,7 @@ def send_message(recipient: str):
     if form.validate_on_submit():
         body = form.message.data.strip()
         db.session.add(Message(sender_id=current_user.id, recipient_id=user.id, body=body))
-        Notification.replace(user, "unread_message_count", Message.unread_count(user))
+        Notification.replace(user, "unread_message_count", user.count_unread_messages())
         db.session.commit()
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.user", username=user.username))
@@ -68,7 +68,7 @@ def mark_read():
     if not form.validate_on_submit():
         abort(400)
     Message.mark_read(current_user, form.until.data)
-    unread = Message.unread_count(current_user)
+    unread = current_user.count_unread_messages()
     Notification.replace(current_user, "unread_message_count", unread)
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":

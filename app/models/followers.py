@@ -25,7 +25,7 @@ followers = Table(
     Column("followed_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     # The time of the followed user's newest post, or NULL while unknown (a new follow, until
     # they post again): see record_newest_post. A timeline page reads only the authors
-    # whose time can reach it (User.timeline_authors, app/models/listing.py).
+    # whose time can reach it (timeline_authors in app/speedups/timeline.py).
     Column("followed_last_post_at", UTCDateTime),
     # The primary key serves "whom do I follow"; this serves "who follows me".
     Index("ix_followers_followed_id", "followed_id"),

@@ -1,13 +1,16 @@
 """Private messages between users."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Select, String, func, or_, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy import ColumnElement, ForeignKey, Index, Select, String, and_, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import User
+
+if TYPE_CHECKING:
+    from app.models.user import User
 
 
 class Message(db.Model):
@@ -50,23 +53,10 @@ class Message(db.Model):
             user.last_message_read_time = until
 
     @staticmethod
-    def unread_count(user: "User") -> int:
-        """What arrived for `user` since they last read their messages."""
-        return db.session.scalar(select(User.unread_messages).where(User.id == user.id)) or 0
-
-
-# Every page's navbar shows it: a column of User, loaded in the same query as the signed-in
-# user (load_user) instead of a query of its own.
-User.unread_messages = column_property(
-    select(func.count())
-    .where(
-        Message.recipient_id == User.id,
-        or_(
-            User.last_message_read_time.is_(None),
-            Message.timestamp > User.last_message_read_time,
-        ),
-    )
-    .correlate_except(Message)
-    .scalar_subquery(),
-    deferred=True,
-)
+    def unread(recipient_id, read_until) -> ColumnElement[bool]:
+        """The messages to `recipient_id` that arrived after `read_until` (all while it is
+        NULL): columns of User, for its unread_messages."""
+        return and_(
+            Message.recipient_id == recipient_id,
+            or_(read_until.is_(None), Message.timestamp > read_until),
+        )

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from langdetect import DetectorFactory, LangDetectException, detect
 from sqlalchemy import ForeignKey, Index, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,17 @@ from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
+
+# langdetect is random by default; a fixed seed gives the same answer for the same text.
+DetectorFactory.seed = 0
+
+
+def detect_language(text: str) -> str | None:
+    try:
+        language = detect(text)
+    except LangDetectException:
+        return None
+    return language[:5]
 
 
 class Post(SearchableMixin, db.Model):
@@ -34,6 +46,15 @@ class Post(SearchableMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.body[:20]!r}>"
+
+    @staticmethod
+    def write(author: "User", body: str) -> "Post":
+        """A new post by `author`, in the language it is written in (the caller commits): the
+        site's post form and the API's POST both come here."""
+        body = body.strip()
+        post = Post(body=body, author=author, language=detect_language(body))
+        db.session.add(post)
+        return post
 
     @staticmethod
     def newest_first(*conditions) -> Select:

@@ -19,7 +19,7 @@ PostgreSQL: ASCII words match whole words through a GIN index on
 to_tsvector('simple', body) ('simple': no stemming, as posts come in many languages).
 Other terms (Chinese, words with punctuation or accents) are an ILIKE substring match,
 served by a pg_trgm GIN index on body; that index needs the pg_trgm extension. The search
-page looks among the newest posts first, then through those indexes (app/search/backends.py).
+page looks among the newest posts first, then through those indexes (app/speedups/search.py).
 
 MariaDB: a LIKE scan per term (its FULLTEXT indexes have no n-gram parser, so they
 cannot search Chinese). Fine for a small site; a large one should use PostgreSQL.

@@ -1,18 +1,26 @@
 """Users: accounts, who follows whom, and the tutorial's names for what a user does."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Select, String, func, or_, select, text
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, aliased, mapped_column, relationship, validates
+from sqlalchemy.orm import (
+    Mapped,
+    WriteOnlyMapped,
+    aliased,
+    column_property,
+    mapped_column,
+    relationship,
+    validates,
+)
 
 from app.extensions import db
-from app.models import timeline as merged
 from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.followers import followers
+from app.models.message import Message
 from app.models.notification import Notification
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
@@ -21,10 +29,10 @@ from app.models.tokens import read_token, signed_token
 from app.models.types import UTCDateTime, utcnow
 from app.models.username import normalize_username, skeleton
 
-if TYPE_CHECKING:
-    from app.models.message import Message
-
 RESET_PURPOSE = "reset_password"
+PROFILE_FIELDS = ("username", "email", "about_me")
+# The API's counts of a user (app/models/user_api.py), loaded together when asked for.
+API_COUNTS = "api_counts"
 
 
 def normalize_email(email: str) -> str:
@@ -33,6 +41,14 @@ def normalize_email(email: str) -> str:
 
 def _count_followers_where(condition) -> int:
     return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
+
+
+def _counted(table, condition, **options):
+    """A column that counts the rows of `table` meeting `condition`, deferred."""
+    query = select(func.count()).select_from(table).where(condition)
+    return column_property(
+        query.correlate_except(table).scalar_subquery(), deferred=True, **options
+    )
 
 
 def _skeleton_of_inserted_username(context) -> str:
@@ -60,7 +76,17 @@ class User(PasswordMixin, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
-    # unread_messages, counted by the database: see app/models/message.py.
+    # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
+    unread_messages: Mapped[int] = _counted(
+        Message.__table__, Message.unread(id, last_message_read_time)
+    )
+    post_total: Mapped[int] = _counted(Post.__table__, Post.user_id == id, group=API_COUNTS)
+    follower_total: Mapped[int] = _counted(
+        followers, followers.c.followed_id == id, group=API_COUNTS
+    )
+    following_total: Mapped[int] = _counted(
+        followers, followers.c.follower_id == id, group=API_COUNTS
+    )
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
     messages_sent: WriteOnlyMapped["Message"] = relationship(
@@ -123,27 +149,11 @@ class User(PasswordMixin, UserMixin, db.Model):
     def following_count(self) -> int:
         return _count_followers_where(followers.c.follower_id == self.id)
 
-    def timeline_authors(self, depth: int | None = None) -> list[int]:
-        """The user and everyone they follow; with `depth`, only the followed users who can
-        have a post among the timeline's newest `depth`.
-
-        Those are the ones whose newest post is at least as new as the depth-th newest of
-        all their newest posts, and those whose newest post is not known (see
-        followers.followed_last_post_at): anyone else's newest post comes after `depth`
-        newer ones. With fewer known than `depth`, that is everyone.
-        """
-        if depth is None:
-            query, params = merged.followed_ids(), {"user": self.id}
-        else:
-            query, params = merged.followed_ids_within(), {"user": self.id, "newer": depth - 1}
-        # Plain ids: the session's connection, without the ORM's layer (app.pagination).
-        return [self.id, *db.session.connection().scalars(query, params)]
-
     def following_posts(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first.
 
-        The book's query, and the definition of a timeline: User.timeline() and the home
-        page read the same rows faster (app/models/timeline.py), tested equal to this.
+        The book's query, and the definition of a timeline: the speed-ups read the same
+        rows faster (app/speedups/timeline.py), tested equal to this.
         """
         author = aliased(User)
         follower = aliased(User)
@@ -154,16 +164,6 @@ class User(PasswordMixin, UserMixin, db.Model):
             .where(or_(follower.id == self.id, author.id == self.id))
             .group_by(Post)
             .order_by(Post.timestamp.desc(), Post.id.desc())
-        )
-
-    def timeline(self) -> Select:
-        """following_posts(), as one newest-first range per author merged by the database."""
-        authors = self.timeline_authors()
-        if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-            return Post.newest_first(Post.user_id.in_(authors))
-        dialect = db.session.get_bind().dialect.name
-        return merged.merged_timeline(dialect, len(authors)).params(
-            merged.author_parameters(authors)
         )
 
     def posts_newest_first(self) -> Select:
@@ -198,6 +198,16 @@ class User(PasswordMixin, UserMixin, db.Model):
     def by_email(cls, email: str):
         return select(cls).where(cls.email == normalize_email(email))
 
+    def update_profile(self, **fields: str | None) -> None:
+        """Change the username, email or about me given, each stored in its one form (the
+        caller commits): the site's edit-profile form and the API's PUT both come here."""
+        if "username" in fields:
+            self.username = normalize_username(fields["username"] or "")
+        if "email" in fields:
+            self.email = normalize_email(fields["email"] or "")
+        if "about_me" in fields:
+            self.about_me = (fields["about_me"] or "").strip() or None
+
     def get_id(self) -> str:
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
         # and at logout.
@@ -228,6 +238,10 @@ class User(PasswordMixin, UserMixin, db.Model):
     def unread_message_count(self) -> int:
         """Messages received since the user last read them (loaded with the signed-in user)."""
         return self.unread_messages or 0
+
+    def count_unread_messages(self) -> int:
+        """unread_message_count(), counted anew: after a message arrives or is read."""
+        return db.session.scalar(select(User.unread_messages).where(User.id == self.id)) or 0
 
     def add_notification(self, name: str, data: Any) -> Notification:
         """Replace the user's notification called `name` with `data` (the caller commits)."""
@@ -262,12 +276,7 @@ class User(PasswordMixin, UserMixin, db.Model):
 
     def from_dict(self, data: dict, new_user: bool = False) -> None:
         """Set the fields the API writes from checked input, in the form they are stored."""
-        if "username" in data:
-            self.username = normalize_username(data["username"])
-        if "email" in data:
-            self.email = normalize_email(data["email"])
-        if "about_me" in data:
-            self.about_me = (data["about_me"] or "").strip() or None
+        self.update_profile(**{name: data[name] for name in PROFILE_FIELDS if name in data})
         if new_user and "password" in data:
             self.set_password(data["password"])
 

@@ -1,38 +1,22 @@
-"""A user as the REST API shows them (User.to_dict), and the counts that shows.
+"""A user as the REST API shows them (User.to_dict).
 
-The counts are columns of User computed by the database, deferred: a single user loads
+Its counts are columns of User computed by the database, deferred: a single user loads
 them in one query when first read, and a page of users loads them in the page's own query
 (LOAD_COUNTS), so a page costs the same number of queries however many users it holds.
 """
 
 from flask import url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import column_property, undefer_group
+from sqlalchemy.orm import undefer_group
 
 from app.models.avatar import avatar_url
-from app.models.followers import followers
-from app.models.post import Post
 from app.models.types import iso
-from app.models.user import User
+from app.models.user import API_COUNTS, User
 
 AVATAR_SIZE = 128
-COUNTS = "api_counts"
-
-
-def _count(table, condition):
-    query = select(func.count()).select_from(table).where(condition)
-    return column_property(
-        query.correlate_except(table).scalar_subquery(), deferred=True, group=COUNTS
-    )
-
-
-User.post_total = _count(Post.__table__, Post.user_id == User.id)
-User.follower_total = _count(followers, followers.c.followed_id == User.id)
-User.following_total = _count(followers, followers.c.follower_id == User.id)
 
 
 # The option that loads a query's users with their counts, in the same statement.
-LOAD_COUNTS = undefer_group(COUNTS)
+LOAD_COUNTS = undefer_group(API_COUNTS)
 
 
 def user_to_dict(user: User, include_email: bool = False) -> dict:

@@ -1,5 +1,5 @@
 """Everyone's posts and one author's, as the explore and profile pages list them
-(app.models.listing): the plain newest-first order on every page, each page cut from an
+(app/speedups/listing.py): the plain newest-first order on every page, each page cut from an
 index's keys so that a deep page skips index entries, not posts."""
 
 import random
@@ -9,8 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Post, User
-from app.models.listing import author_listing, explore_listing
-from app.pagination import fetch_page
+from app.speedups.listing import author_listing, explore_listing, fetch_page
 from tests.paging import every_row
 from tests.plans import explain
 

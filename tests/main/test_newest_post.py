@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User, followers
-from app.models.listing import timeline_page
+from app.speedups.listing import timeline_page
+from app.speedups.timeline import timeline_authors
 from tests.paging import every_row
 from tests.plans import explain_analyze, plan_nodes
 
@@ -146,7 +147,7 @@ def test_the_timeline_authors_within_a_depth_are_the_recently_active_and_the_unk
     for n, author in enumerate(authors[:5]):
         post(author, minutes(n))
     # authors[5] and [6] never posted: unknown, like a follow made since their last post.
-    assert set(reader.timeline_authors(depth=2)) == {
+    assert set(timeline_authors(reader, depth=2)) == {
         reader.id,
         authors[4].id,
         authors[3].id,
@@ -155,8 +156,8 @@ def test_the_timeline_authors_within_a_depth_are_the_recently_active_and_the_unk
     }
     # Deeper than the known times reach: everyone.
     everyone = {reader.id, *(author.id for author in authors)}
-    assert set(reader.timeline_authors(depth=6)) == everyone
-    assert set(reader.timeline_authors()) == everyone
+    assert set(timeline_authors(reader, depth=6)) == everyone
+    assert set(timeline_authors(reader)) == everyone
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -43,6 +43,8 @@ def queries_for(make_app, count_queries, per_page, path):
     return counter.count
 
 
+# The plain app loads each post's author on its own, as the book does.
+@pytest.mark.speedups
 @pytest.mark.parametrize("path", ["/index", "/explore", "/user/author03", "/user/susan"])
 def test_query_count_does_not_grow_with_page_size(make_app, count_queries, path):
     small = queries_for(make_app, count_queries, 5, path)

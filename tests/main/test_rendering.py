@@ -10,6 +10,7 @@ from app.extensions import db
 from app.main import rendering
 from app.main.rendering import _timedelta_bucket, exact_time, relative_time
 from app.models import Post, utcnow
+from app.speedups import articles
 
 # Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch
 # (not on it, where the microseconds between two calls would decide).
@@ -50,6 +51,7 @@ def post_list_of(response) -> str:
     return response.text.partition('<section class="mt-4">')[2].partition("</section>")[0]
 
 
+@pytest.mark.speedups
 def test_a_cached_post_looks_as_it_did_when_rendered(app, client, auth, make_user):
     make_user()
     auth.login()
@@ -92,14 +94,17 @@ def test_a_posts_relative_time_moves_on(app, client, auth, make_user, monkeypatc
     with app.app_context():
         posted = db.session.scalar(select(Post.timestamp))
     # The page's clock, set: a loaded machine may take more than a second between requests.
-    monkeypatch.setattr(rendering, "utcnow", lambda: posted + timedelta(seconds=1))
+    for module in (rendering, articles):
+        monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(seconds=1))
     assert "1 second ago" in post_list_of(client.get("/explore"))
-    monkeypatch.setattr(rendering, "utcnow", lambda: posted + timedelta(hours=3))
+    for module in (rendering, articles):
+        monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(hours=3))
     assert "3 hours ago" in post_list_of(client.get("/explore"))
 
 
+@pytest.mark.speedups
 def test_the_article_cache_stays_bounded(app, client, auth, make_user, monkeypatch):
-    monkeypatch.setattr(rendering, "ARTICLE_CACHE_SIZE", 3)
+    monkeypatch.setattr(articles, "ARTICLE_CACHE_SIZE", 3)
     make_user()
     auth.login()
     for n in range(5):

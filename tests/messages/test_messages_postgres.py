@@ -63,7 +63,7 @@ def test_messages_on_postgresql(app, client, make_user, auth):
 
     with app.app_context():
         john = db.session.scalar(select(User).where(User.username == "john"))
-        assert Message.unread_count(john) == 0
+        assert john.count_unread_messages() == 0
         assert john.last_message_read_time is not None
         (unread,) = db.session.scalars(Notification.since(john, 0))
         assert unread.get_data() == 0

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Post, User
-from app.search import backends
-from app.search.backends import search_page
+from app.speedups import search as backends
+from app.speedups.search import search_page
 from tests.conftest import TEST_CONFIG, add_user
 from tests.migrations.test_migrations import sample_row
 from tests.paging import every_row

@@ -1,36 +1,41 @@
-"""The search page, fast: on PostgreSQL, a page of matches is looked for among the newest
-posts first (Post.matching in app/models/search.py is the plain definition of the matches)."""
+"""The search page's listing: on PostgreSQL, a page of matches is looked for among the newest
+posts first.
+
+Speeds up a search for a rare word on PostgreSQL over Post.matching() newest first, the plain
+definition (how much: benchmarks/README.md); tests/search/test_index.py holds every page
+equal to it. Breaks if the search index (migration 0004) goes: every match is then a scan.
+"""
 
 from sqlalchemy import CTE, Subquery, select
 
 from app.models import Post
-from app.models.listing import listing, listing_of_newest_keys
 from app.models.search import dialect_name, postgresql_conditions, search_terms
-from app.pagination import Page, fetch_page, rows_to_read
+from app.pagination import Page
+from app.speedups.listing import fetch_page, newest_page_query, page_query, rows_to_read
 
-# PostgreSQL guesses that a word it has no statistics for is in 0.5% of the posts, so to
-# find the newest page of its matches it reads posts newest first until it has enough: for
-# a word that no post holds, every post (3.3 s at 500,000 posts). So a search first looks
-# among this many newest posts, which fills the first pages of any common word; when they
-# hold too few matches, the search index finds every match and those are sorted.
+# PostgreSQL guesses that a word it has no statistics for is in a fixed small share of the
+# posts, so to find the newest page of its matches it reads posts newest first until it has
+# enough: for a word that no post holds, every post. So a search first looks among this many
+# newest posts, which fills the first pages of any common word; when they hold too few
+# matches, the search index finds every match and those are sorted.
 NEWEST_POSTS_FIRST = 1000
 
 
 def search_page(query: str, number: int, per_page: int) -> Page:
     """Page `number` of the posts that contain every term of the query, newest first, each
-    with its author (a listing's rows, app.models.listing)."""
+    with its author (a listing's rows, app/speedups/listing.py)."""
     dialect = dialect_name()
     if dialect != "postgresql":
-        return fetch_page(listing(Post.matching(query), dialect), number, per_page)
+        return fetch_page(page_query(Post.matching(query), dialect), number, per_page)
     terms = search_terms(query)
     if rows_to_read(number, per_page) <= NEWEST_POSTS_FIRST:
-        recent = listing_of_newest_keys(_matches_among_newest(terms), dialect)
+        recent = newest_page_query(_matches_among_newest(terms), dialect)
         page = fetch_page(recent, number, per_page)
         # The newest posts come first in the order, so when their matches reach past the
         # page (a next row), the page is the same as among all posts.
         if page.has_next:
             return page
-    return fetch_page(listing_of_newest_keys(_every_match(terms), dialect), number, per_page)
+    return fetch_page(newest_page_query(_every_match(terms), dialect), number, per_page)
 
 
 def _matches_among_newest(terms: list[str]) -> Subquery:

@@ -1,8 +1,9 @@
-"""Pages of posts with their authors, as the post lists show them.
+"""Pages of posts with their authors as plain rows, cut from an index of their keys.
 
-The pages people load most (the timeline, explore, a profile) run statements built once
-and executed with parameters: SQLAlchemy then skips building and cache-keying them, and
-plain rows cost far less to load than Post and User objects.
+Speeds up the timeline, explore, profile and search pages over paginating ORM Post objects
+(how much: benchmarks/README.md): statements built once and run with parameters, rows
+instead of objects, deep pages skipped in the index. Breaks if a listing's order stops
+matching its plain definition's (timestamp, then id, newest first): tests/main/test_listing.py.
 """
 
 from functools import cache
@@ -23,26 +24,26 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.database import READS_ONLY
 from app.extensions import db
-from app.models import timeline as merged
 from app.models.followers import followers
 from app.models.post import Post
-from app.models.timeline import author_parameters, timeline_keys
 from app.models.user import User
-from app.pagination import Page, fetch_page, rows_to_read
+from app.pagination import Page, page_of_rows
+from app.speedups import timeline as merged
 
-# Written into the SQL like PostgreSQL's page window (below).
-ONE = literal_column("1", Integer)
+# A 1 written into the SQL, as PostgreSQL gets the LIMIT and OFFSET (limit_and_offset).
+LITERAL_ONE = literal_column("1", Integer)
 
 
 @cache
-def page_window(dialect: str) -> tuple[BindParameter, BindParameter]:
-    """The LIMIT and OFFSET of a listing, given when it runs (app.pagination.fetch_page).
+def limit_and_offset(dialect: str) -> tuple[BindParameter, BindParameter]:
+    """The LIMIT and OFFSET of a listing, given when it runs (fetch_page).
 
     PostgreSQL gets them written into the SQL, so that the one generic plan it keeps per
     statement is made for the real numbers. Elsewhere they stay parameters: writing them in
-    means searching the whole statement on every run, 4% of the home page's instructions on
-    SQLite (its hundred-arm timeline is long).
+    means searching the whole statement on every run, which costs SQLite's hundred-arm
+    timeline more than it saves.
     """
     literal = dialect == "postgresql"
     return (
@@ -55,20 +56,20 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def listing(posts: Select, dialect: str | None = None) -> Select:
+def page_query(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
     and email.
 
     The page is cut from the posts' keys alone, which an index holds in order: the rows
     skipped to reach a deep page are index entries, not posts (PostgreSQL read every post
-    before /explore?page=20000, 280 ms at 500,000 posts), and only the page's rows are read.
+    before a deep page of /explore), and only the page's rows are read.
     """
-    limit, offset = page_window(dialect or _dialect())
+    limit, offset = limit_and_offset(dialect or _dialect())
     keys = posts.with_only_columns(Post.id, Post.timestamp)
-    return listing_of_keys(keys.limit(limit).offset(offset).subquery("page"))
+    return rows_of_page(keys.limit(limit).offset(offset).subquery("page"))
 
 
-def listing_of_keys(page: Subquery) -> Select:
+def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp) already cut, in its order,
     each with its author's username and email."""
     return (
@@ -86,7 +87,7 @@ def explore_listing() -> Select:
 
 @cache
 def _explore_listing(dialect: str) -> Select:
-    return listing(Post.newest_first(), dialect)
+    return page_query(Post.newest_first(), dialect)
 
 
 def author_listing() -> Select:
@@ -96,13 +97,15 @@ def author_listing() -> Select:
 
 @cache
 def _author_listing(dialect: str) -> Select:
-    return listing(Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect)
+    return page_query(
+        Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
+    )
 
 
-def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
+def newest_page_query(keys: FromClause, dialect: str) -> Select:
     """One page of the posts whose keys (id, timestamp) are the rows of `keys`, newest first,
     each with its author's username and email."""
-    limit, offset = page_window(dialect)
+    limit, offset = limit_and_offset(dialect)
     page = (
         select(keys.c.id, keys.c.timestamp)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
@@ -110,20 +113,20 @@ def listing_of_newest_keys(keys: FromClause, dialect: str) -> Select:
         .offset(offset)
         .subquery("page")
     )
-    return listing_of_keys(page)
+    return rows_of_page(page)
 
 
 @cache
 def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
     # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
     # (on SQLite, merging whole rows read a table row for every author: twice the time).
-    return listing_of_newest_keys(timeline_keys(dialect, author_count), dialect)
+    return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
 
 
 @cache
 def _long_timeline_listing(dialect: str) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return listing(Post.newest_first(Post.user_id.in_(authors)), dialect)
+    return page_query(Post.newest_first(Post.user_id.in_(authors)), dialect)
 
 
 @cache
@@ -142,7 +145,7 @@ def _postgresql_timeline_listing() -> Select:
     every reader, so PostgreSQL plans it once per connection.
     """
     reader = bindparam("reader", type_=Integer)
-    limit, offset = page_window("postgresql")
+    limit, offset = limit_and_offset("postgresql")
     newest_known = followers.c.followed_last_post_at
     author = union_all(
         select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(
@@ -154,8 +157,8 @@ def _postgresql_timeline_listing() -> Select:
         select(author.c.newest)
         .where(author.c.newest.is_not(None))
         .order_by(author.c.newest.desc())
-        .limit(ONE)
-        .offset(limit + offset - ONE)
+        .limit(LITERAL_ONE)
+        .offset(limit + offset - LITERAL_ONE)
         .scalar_subquery(),
         literal_column("'-infinity'::timestamp"),
     )
@@ -176,23 +179,43 @@ def _postgresql_timeline_listing() -> Select:
         .offset(offset)
         .subquery("page")
     )
-    return listing_of_keys(page)
+    return rows_of_page(page)
 
 
 def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
-    """User.timeline() as a listing for pages that end within its newest `depth` posts,
+    """The timeline as a listing for pages that end within its newest `depth` posts,
     and the parameters to run it with."""
     dialect = _dialect()
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
         return _postgresql_timeline_listing(), {"reader": user.id}
-    authors = user.timeline_authors(depth)
+    authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_listing(dialect), {"authors": authors}
-    return _merged_timeline_listing(dialect, len(authors)), author_parameters(authors)
+    return _merged_timeline_listing(dialect, len(authors)), merged.author_parameters(authors)
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:
     """Page `number` of the user's timeline, each post with its author."""
     listing, params = timeline_listing(user, rows_to_read(number, per_page))
     return fetch_page(listing, number, per_page, params)
+
+
+def rows_to_read(number: int, per_page: int) -> int:
+    """How far into a listing fetch_page reads for page `number` (its OFFSET plus LIMIT):
+    one row past the page's end."""
+    return number * per_page + 1
+
+
+def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
+    """One page of rows from a listing, whose LIMIT and OFFSET are the parameters
+    page_limit and page_offset.
+
+    It runs on the session's connection, in its transaction: a listing returns rows, not
+    objects, so the ORM's layer of execution has nothing to do but costs a tenth of a
+    millisecond.
+    """
+    window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
+    params = {**(params or {}), **window}
+    rows = db.session.connection().execute(listing, params, execution_options=READS_ONLY).all()
+    return page_of_rows(rows, number, per_page)

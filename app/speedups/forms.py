@@ -1,4 +1,11 @@
-"""What every blueprint's forms share."""
+"""A blank form's fields rendered once per form and language, and the CSRF field written
+directly.
+
+Speeds up every page with a form (the home page's post form, login, register), where
+WTForms builds each field's markup anew (how much: benchmarks/README.md). Breaks if a blank
+form's markup comes to depend on more than its class, prefix and language (a default from
+the reader, a choice list from the database): is_blank() keeps those out.
+"""
 
 from collections.abc import Callable
 
@@ -8,7 +15,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.widgets import HiddenInput
 
-from app.fragments import FRAGMENT_STORE_SIZE, keep, store
+from app.speedups.fragments import FRAGMENT_STORE_SIZE, markup_store, rendered_once
 
 
 def is_blank(form: FlaskForm) -> bool:
@@ -21,8 +28,7 @@ def is_blank(form: FlaskForm) -> bool:
 
 
 def hidden_fields(form: FlaskForm) -> Markup:
-    """What form.hidden_tag() renders, with the CSRF token's <input> written directly:
-    WTForms' widget took 45 µs for it on every page with a form."""
+    """What form.hidden_tag() renders, with the CSRF token's <input> written directly."""
     html = []
     for field in form:
         if field.type == "CSRFTokenField":
@@ -34,17 +40,13 @@ def hidden_fields(form: FlaskForm) -> Markup:
 
 
 def blank_form_fields(form: FlaskForm, submit_class: str, caller: Callable[[], str]) -> Markup:
-    """The visible fields of a form (the body of the render_form macro), rendered once per
-    form class and language while the form is blank, as a page's own form is on every GET.
-
-    WTForms builds each field's markup anew (a fifth of the home page's time); a blank
-    form's markup depends only on its class and the language. The CSRF token, which
-    changes, is outside this part.
-    """
+    """The visible fields of a form (the body of the render_form macro), kept per form
+    class and language while the form is blank, as a page's own form is on every GET.
+    The CSRF token, which changes, is outside this part."""
     if not is_blank(form):
         return Markup(caller())
     key = (type(form), form._prefix, submit_class, str(get_locale()))
-    return keep(store("blank_forms"), key, caller, FRAGMENT_STORE_SIZE)
+    return rendered_once(markup_store("blank_forms"), key, caller, FRAGMENT_STORE_SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -1,10 +1,9 @@
 """Markup rendered once and kept: the parts of pages that many requests show alike.
 
-Rendering is most of a page's time, and much of every page is the same for everyone who
-reads it in the same language: the head's links, the navbar, the scripts, a blank form,
-a post. Each such part is kept per app (so per worker) in a named store, under a key of
-everything it shows; a part whose key leaves something out would show one reader's page
-to another, so each key is spelled out where the part is rendered.
+Speeds up every page's head, navbar and scripts, which Jinja otherwise renders anew on each
+request (how much: benchmarks/README.md). Each part is kept per app (so per worker) in a
+named store, under a key of everything it shows; a part whose key leaves something out
+would show one reader's page to another, which is what breaks it (tests/test_fragments.py).
 """
 
 from collections.abc import Callable
@@ -17,12 +16,12 @@ from markupsafe import Markup
 FRAGMENT_STORE_SIZE = 256
 
 
-def store(name: str) -> dict:
+def markup_store(name: str) -> dict:
     """This app's store of kept markup called `name`."""
     return current_app.extensions.setdefault(f"microblog.{name}", {})
 
 
-def keep(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Markup:
+def rendered_once(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Markup:
     """The markup kept under `key`, rendered by `render()` the first time."""
     markup = kept.get(key)
     if markup is None:
@@ -33,13 +32,9 @@ def keep(kept: dict, key: tuple, render: Callable[[], str], limit: int) -> Marku
 
 
 def same_for_everyone(*key, caller: Callable[[], str]) -> Markup:
-    """For a template's call block that shows nothing but `key`, translated strings and
-    URLs: its markup, kept per language and script root.
-
-        {% call same_for_everyone("navbar", current_user.is_authenticated) %}…{% endcall %}
-    """
+    """app/templating.py's same_for_everyone, kept per key, language and script root."""
     full_key = (*key, str(get_locale()), request.script_root)
-    return keep(store("fragments"), full_key, caller, FRAGMENT_STORE_SIZE)
+    return rendered_once(markup_store("fragments"), full_key, caller, FRAGMENT_STORE_SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,40 @@
+"""One page of each list of posts the site shows, from the book's queries.
+
+The views ask post_pages() for a page; with SPEEDUPS on it is app/speedups/pages.py's,
+which reads the same posts faster (tested equal to these), as plain rows.
+"""
+
+from flask import current_app
+from sqlalchemy import Select
+
+from app.models import Post, User
+from app.pagination import Page, paginate
+
+
+class PostPages:
+    """Pages of Post objects, newest first."""
+
+    def timeline(self, user: User) -> Select:
+        """The user's own posts and those of everyone they follow (the API pages it)."""
+        return user.following_posts()
+
+    def timeline_page(self, user: User, number: int, per_page: int) -> Page:
+        return paginate(self.timeline(user), number, per_page)
+
+    def explore_page(self, number: int, per_page: int) -> Page:
+        return paginate(Post.newest_first(), number, per_page)
+
+    def profile_page(self, user: User, number: int, per_page: int) -> Page:
+        return paginate(user.posts_newest_first(), number, per_page)
+
+    def search_page(self, query: str, number: int, per_page: int) -> Page:
+        """The posts that contain every term of the query."""
+        return paginate(Post.matching(query), number, per_page)
+
+
+PLAIN = PostPages()
+
+
+def post_pages() -> PostPages:
+    """The app's pages of posts: the speed-ups' when they are installed, else the plain ones."""
+    return current_app.extensions.get("microblog.post_pages", PLAIN)

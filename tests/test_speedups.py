@@ -1,0 +1,163 @@
+"""The speed-ups (app/speedups/) against the plain app they replace, on each database: every
+page of every list of posts holds the same posts, and the pages are the same HTML with
+SPEEDUPS on and off, apart from CSRF tokens and times."""
+
+import random
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models import Message, Post, User
+from app.post_pages import PostPages
+from app.speedups import search
+from app.speedups.pages import FastPostPages
+from tests.conftest import PASSWORD, TEST_CONFIG, AuthActions
+from tests.databases import ROOT, migrated_app
+
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+WORDS = ["apple", "pear", "plum", "苹果"]
+
+
+def seed_site() -> None:
+    """Five users, u0 following u1-u3, and 40 posts among them at ten distinct minutes."""
+    users = [User(username=f"u{n}", email=f"u{n}@example.com") for n in range(5)]
+    users[0].set_password(PASSWORD)
+    db.session.add_all(users)
+    db.session.flush()
+    for followed in users[1:4]:
+        users[0].follow(followed)
+    chance = random.Random(16)
+    for n in range(40):
+        author = chance.choice(users)
+        body = f"{chance.choice(WORDS)} <b>{n}</b> https://example.com/{n}"
+        when = T0 + timedelta(minutes=chance.randrange(10))
+        language = chance.choice([None, "en", "es"])
+        db.session.add(Post(body=body, author=author, timestamp=when, language=language))
+    db.session.add(Message(author=users[1], recipient=users[0], body="hello <i>u0</i>"))
+    db.session.commit()
+
+
+@pytest.fixture
+def site(database_url, monkeypatch):
+    """The app with the speed-ups and without, on one migrated database of each kind."""
+    monkeypatch.chdir(ROOT)  # Flask-Migrate finds migrations/ from there
+    settings = {
+        **TEST_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "POSTS_PER_PAGE": 4,
+        # Translate links on posts in another language than the reader's (no request is sent).
+        "TRANSLATOR": "deepl",
+        "DEEPL_API_KEY": "unused",
+    }
+    with migrated_app(database_url) as migrated:
+        with migrated.app_context():
+            seed_site()
+        apps = (
+            create_app({**settings, "SPEEDUPS": True}),
+            create_app({**settings, "SPEEDUPS": False}),
+        )
+        yield apps
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def pages_of(page_of) -> list[list]:
+    """Pages 1, 2, … of a list of posts up to the page with no next, as (id, body, author)."""
+    pages, number, has_next = [], 0, True
+    while has_next:
+        number += 1
+        page = page_of(number)
+        rows = [
+            (p.id, p.body, getattr(p, "username", None) or p.author.username) for p in page.items
+        ]
+        pages.append(rows)
+        has_next = page.has_next
+    return pages
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 25])
+@pytest.mark.parametrize("newest_posts_first", [search.NEWEST_POSTS_FIRST, 5])
+def test_every_page_of_every_list_is_the_plain_one(site, monkeypatch, per_page, newest_posts_first):
+    # With 5, a PostgreSQL search looks among too few newest posts and falls back to all.
+    monkeypatch.setattr(search, "NEWEST_POSTS_FIRST", newest_posts_first)
+    fast_app, _ = site
+    with fast_app.app_context():
+        reader, author = (db.session.scalar(User.by_username(name)) for name in ("u0", "u2"))
+        lists = {
+            "timeline": lambda pages, n: pages.timeline_page(reader, n, per_page),
+            "explore": lambda pages, n: pages.explore_page(n, per_page),
+            "profile": lambda pages, n: pages.profile_page(author, n, per_page),
+            "own profile": lambda pages, n: pages.profile_page(reader, n, per_page),
+            "search": lambda pages, n: pages.search_page("apple", n, per_page),
+            "search two words": lambda pages, n: pages.search_page("<b>1 apple", n, per_page),
+            "search nothing": lambda pages, n: pages.search_page("zebra", n, per_page),
+        }
+        for name, page_of in lists.items():
+            plain = pages_of(lambda n, page_of=page_of: page_of(PostPages(), n))
+            fast = pages_of(lambda n, page_of=page_of: page_of(FastPostPages(), n))
+            assert fast == plain, name
+        assert len(pages_of(lambda n: PostPages().timeline_page(reader, n, 100))[0]) > 10
+        # The API's timeline: the same Post objects in the same order.
+        everything = db.session.scalars(PostPages().timeline(reader)).all()
+        assert db.session.scalars(FastPostPages().timeline(reader)).all() == everything
+
+
+# CSRF tokens differ per session; times differ per second (the relative time, the
+# messages page's "read until" field).
+MASKS = [
+    (re.compile(r'(csrf[-_]token"[^>]*?(?:value|content)=")[^"]*'), r"\1…"),
+    (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)?"), "…"),
+    (re.compile(r"(<time [^>]*>)[^<]*(</time>)"), r"\1…\2"),
+]
+
+
+def masked(html: str) -> str:
+    for pattern, replacement in MASKS:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+VISITOR_PAGES = ["/auth/login", "/auth/register", "/auth/reset_password_request"]
+READER_PAGES = [
+    "/index",
+    "/index?page=2",
+    "/explore",
+    "/explore?page=3",
+    "/user/u2",
+    "/user/u2?page=2",
+    "/user/u0",
+    "/user/u2/popup",
+    "/search?q=apple",
+    "/search?q=apple&page=2",
+    "/search?q=zebra",
+    "/search?q=",
+    "/messages",
+    "/send_message/u1",
+    "/edit_profile",
+    "/index?page=99",
+]
+
+
+def test_the_pages_are_the_same_with_and_without_speedups(site):
+    clients = [app.test_client() for app in site]
+    for language in ("en", "zh-CN", "en"):  # the second English round reads the caches
+        headers = {"Accept-Language": language}
+        for path in VISITOR_PAGES:
+            fast, plain = (client.get(path, headers=headers) for client in clients)
+            assert fast.status_code == plain.status_code == 200, path
+            assert masked(fast.text) == masked(plain.text), path
+    for client in clients:
+        assert AuthActions(client).login("u0").status_code == 302
+    for language in ("en", "zh-CN", "en"):
+        headers = {"Accept-Language": language}
+        for path in READER_PAGES:
+            fast, plain = (client.get(path, headers=headers) for client in clients)
+            assert fast.status_code == plain.status_code, path
+            assert masked(fast.text) == masked(plain.text), (path, language)
+    # The lists were not empty: the comparison saw posts, their links and Translate buttons.
+    page = clients[0].get("/explore").text
+    assert page.count("<article") == 4 and "translate-post" in page
