@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import timeline as merged
 from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
+from app.models.confirmation import ConfirmationMixin
 from app.models.followers import followers
 from app.models.notification import Notification
 from app.models.passwords import PasswordMixin
@@ -40,7 +41,7 @@ def _skeleton_of_inserted_username(context) -> str:
     return skeleton(context.get_current_parameters()["username"])
 
 
-class User(PasswordMixin, UserMixin, db.Model):
+class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     # The username's confusable skeleton (app/models/username.py): finding a look-alike of a
@@ -60,6 +61,12 @@ class User(PasswordMixin, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # None until the owner follows the emailed link (app/models/confirmation.py). Only sign-up
+    # makes unconfirmed accounts; any other made by code (seeding, tests) counts as confirmed.
+    # evaluates_none: an explicit None is stored as NULL, where the ORM would use the default.
+    confirmed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime().evaluates_none(), default=utcnow
+    )
     # unread_messages, counted by the database: see app/models/message.py.
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
