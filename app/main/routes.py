@@ -14,6 +14,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 
+from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
@@ -58,6 +59,7 @@ def post_page(listing: Select, params: dict | None = None):
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
+@confirmed_required
 def index():
     """Write a post, and read your own and the people you follow."""
     form = PostForm()
@@ -134,6 +136,7 @@ def _change_following(username: str, follow: bool):
 
 @bp.route("/follow/<username>", methods=["POST"])
 @login_required
+@confirmed_required
 def follow(username: str):
     """Follow someone."""
     return _change_following(username, follow=True)
@@ -141,6 +144,7 @@ def follow(username: str):
 
 @bp.route("/unfollow/<username>", methods=["POST"])
 @login_required
+@confirmed_required
 def unfollow(username: str):
     """Stop following someone."""
     return _change_following(username, follow=False)
