@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Self
 
 from flask import current_app
 from sqlalchemy import delete
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.tokens import read_token, signed_token
-from app.models.types import utcnow
+from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -24,9 +25,14 @@ class Confirmation(enum.Enum):
 
 
 class ConfirmationMixin:
-    """User's confirmation rules; the column is User.confirmed_at."""
+    """User's confirmation rules, and its column."""
 
-    confirmed_at: datetime | None
+    # None until the owner follows the emailed link. Only sign-up makes unconfirmed accounts;
+    # any other made by code (seeding, tests) counts as confirmed. evaluates_none: an explicit
+    # None is stored as NULL, where the ORM would put the default.
+    confirmed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime().evaluates_none(), default=utcnow
+    )
 
     @property
     def is_confirmed(self) -> bool:

@@ -61,12 +61,7 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
-    # None until the owner follows the emailed link (app/models/confirmation.py). Only sign-up
-    # makes unconfirmed accounts; any other made by code (seeding, tests) counts as confirmed.
-    # evaluates_none: an explicit None is stored as NULL, where the ORM would use the default.
-    confirmed_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime().evaluates_none(), default=utcnow
-    )
+    # confirmed_at: see ConfirmationMixin (app/models/confirmation.py).
     # unread_messages, counted by the database: see app/models/message.py.
 
     posts: WriteOnlyMapped["Post"] = relationship(back_populates="author", passive_deletes=True)
