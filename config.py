@@ -58,6 +58,9 @@ class Config:
     LANGUAGES = ["en", "es", "zh_CN"]
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
+    CONFIRM_TOKEN_TTL = int(os.environ.get("CONFIRM_TOKEN_TTL") or 86400)
+    # `flask accounts prune` removes accounts left unconfirmed longer than this.
+    UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS") or 7)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     # Every speed-up (app/speedups/): off, the plain app of the tutorial, with the same pages.

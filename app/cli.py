@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate.cli import db as db_commands
 from sqlalchemy.exc import DBAPIError
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Post
+from app.models import Post, User
 from app.seed import seed
 
 # pybabel runs from the project folder with relative paths, so the .po files record
@@ -24,6 +24,7 @@ POT_FILE = "messages.pot"
 
 translate = AppGroup("translate", help="Translation and localization commands.")
 search = AppGroup("search", help="Full-text search commands.")
+accounts = AppGroup("accounts", help="User account commands.")
 
 
 def pybabel(*args: str) -> None:
@@ -67,6 +68,16 @@ def reindex() -> None:
     db.session.commit()
 
 
+@accounts.command()
+def prune() -> None:
+    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS."""
+    require_current_schema()
+    days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
+    removed = User.prune_unconfirmed(days)
+    db.session.commit()
+    click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
+
+
 def report_database_errors(command: click.Command) -> None:
     """A database that is down or refuses a statement ends `command` with one line, not a
     traceback."""
@@ -89,6 +100,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(seed)
     app.cli.add_command(search)
+    app.cli.add_command(accounts)
     # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
-    for command in (db_commands, seed, search):
+    for command in (db_commands, seed, search, accounts):
         report_database_errors(command)

@@ -157,3 +157,5 @@ profile_change_limits = rate_limits(
     "register", "REGISTER_RATE_LIMIT", "REGISTER_RATE_LIMIT", api_account, methods=["PUT"]
 )
 reset_limits = rate_limits("reset", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", new_email)
+# Resending the confirmation email, counted like reset emails.
+confirm_limits = rate_limits("confirm", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", current_account)

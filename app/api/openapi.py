@@ -157,9 +157,9 @@ PATHS = {
             "Everyone's posts, newest first.", (200, "PostCollection"), (400, 401), parameters=PAGED
         ),
         "post": operation(
-            "Write a post.",
+            "Write a post (403 until your email address is confirmed).",
             (201, "Post"),
-            (400, 401, 415),
+            (400, 401, 403, 415),
             body="NewPost",
             headers=LOCATION,
         ),

@@ -11,12 +11,21 @@ from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.api.users import get_user_or_404
+from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
-from app.models import Post
+from app.models import Post, User
 from app.models.types import iso
 from app.post_pages import post_pages
 
 MAX_BODY = 280
+
+
+def confirmed_author() -> User:
+    """The token's user, who may write only once their email address is confirmed."""
+    user = token_user()
+    if not user.is_confirmed:
+        fail(403, str(UNCONFIRMED))
+    return user
 
 
 def post_to_dict(post: Post) -> dict:
@@ -79,12 +88,13 @@ def get_timeline():
 @token_required
 def create_post():
     """Write a post."""
+    author = confirmed_author()
     body = (text_fields(json_object(), required=("body",))["body"] or "").strip()
     if not body:
         fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post.write(token_user(), body)
+    post = Post.write(author, body)
     db.session.commit()
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

@@ -16,7 +16,9 @@ def link_lifetime(seconds: int) -> str:
     """How long a link works, never said longer than it is: 90 seconds is "1 minute"."""
     if seconds < 60:
         return ngettext("%(num)d second", "%(num)d seconds", seconds)
-    return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    if seconds < 7200:
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
 
 
 @cache
@@ -46,10 +48,10 @@ def send_password_reset_email(email: str) -> None:
         )
 
 
-def send_account_email(user: User, subject: str, template: str) -> None:
+def send_account_email(user: User, subject: str, template: str, **context) -> None:
     """An email to `user` about their account, in the language they read the site in."""
     with language_of(user):
-        send_email(str(subject), recipients=[user.email], template=template, user=user)
+        send_email(str(subject), recipients=[user.email], template=template, user=user, **context)
 
 
 def send_password_changed_email(user: User) -> None:
@@ -57,7 +59,21 @@ def send_password_changed_email(user: User) -> None:
 
 
 def send_welcome_email(user: User) -> None:
-    send_account_email(user, _l("[Microblog] Welcome to Microblog"), "welcome")
+    send_confirmation_email(user, _l("[Microblog] Welcome to Microblog"))
+
+
+CONFIRM_SUBJECT = _l("[Microblog] Confirm your email address")
+
+
+def send_confirmation_email(user: User, subject=CONFIRM_SUBJECT):
+    """The link that confirms the user's address (at sign-up, the welcome email)."""
+    send_account_email(
+        user,
+        subject,
+        "confirm_email",
+        token=user.get_confirmation_token(),
+        lifetime=link_lifetime(current_app.config["CONFIRM_TOKEN_TTL"]),
+    )
 
 
 def send_account_exists_email(user: User) -> None:

@@ -9,7 +9,8 @@ from app.models import User, normalize_email, normalize_username
 
 
 def sign_up(form: RegistrationForm) -> bool:
-    """Create the account a validated form describes and welcome its owner by email, or,
+    """Create the account a validated form describes, unconfirmed, and send its owner the
+    welcome email with the confirmation link, or,
     when the address already has an account, tell that account's owner instead.
 
     The caller answers the same either way: only the mailbox's owner learns which it was.
@@ -17,7 +18,9 @@ def sign_up(form: RegistrationForm) -> bool:
     form has then been validated again, so the error sits on the username.
     """
     user = User(
-        username=normalize_username(form.username.data), email=normalize_email(form.email.data)
+        username=normalize_username(form.username.data),
+        email=normalize_email(form.email.data),
+        confirmed_at=None,
     )
     # Hashed on both paths, so a taken address is not the quicker answer.
     user.set_password(form.password.data)

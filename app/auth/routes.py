@@ -15,7 +15,11 @@ from flask_babel import _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from app.auth.email import send_password_changed_email, send_password_reset_email
+from app.auth.email import (
+    send_confirmation_email,
+    send_password_changed_email,
+    send_password_reset_email,
+)
 from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -25,9 +29,12 @@ from app.auth.forms import (
 )
 from app.auth.registration import sign_up
 from app.extensions import db
+from app.main.forms import EmptyForm
 from app.models import User
+from app.models.confirmation import Confirmation
 from app.rate_limits import (
     change_password_limits,
+    confirm_limits,
     password_limits,
     register_limits,
     reset_limits,
@@ -156,3 +163,31 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("form_page.html", title=_("Change Password"), form=form)
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm the account's email address with the link from the welcome email."""
+    outcome = User.confirm_with_token(token)
+    if outcome is Confirmation.INVALID:
+        return render_template("auth/confirm_invalid.html", title=_("Confirm Email")), 400
+    db.session.commit()
+    if outcome is Confirmation.DONE:
+        flash(_("Thank you: your email address is confirmed."), "success")
+    else:
+        flash(_("Your email address was already confirmed."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/resend_confirmation", methods=["POST"])
+@login_required
+@confirm_limits
+def resend_confirmation():
+    """Email the confirmation link again (the banner's button)."""
+    if current_user.is_confirmed:
+        flash(_("Your email address was already confirmed."), "info")
+    elif EmptyForm().validate_on_submit():
+        send_confirmation_email(current_user)
+        sent = _("We have sent a new confirmation link to %(email)s.", email=current_user.email)
+        flash(sent, "info")
+    return redirect(url_for("main.index"))

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, EmptyForm, PostForm
@@ -57,6 +58,7 @@ def page_request() -> tuple[int, int]:
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
+@confirmed_required
 def index():
     """Write a post, and read your own and the people you follow."""
     form = PostForm()
@@ -131,6 +133,7 @@ def _change_following(username: str, follow: bool):
 
 @bp.route("/follow/<username>", methods=["POST"])
 @login_required
+@confirmed_required
 def follow(username: str):
     """Follow someone."""
     return _change_following(username, follow=True)
@@ -138,6 +141,7 @@ def follow(username: str):
 
 @bp.route("/unfollow/<username>", methods=["POST"])
 @login_required
+@confirmed_required
 def unfollow(username: str):
     """Stop following someone."""
     return _change_following(username, follow=False)

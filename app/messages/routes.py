@@ -17,6 +17,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from app.auth.confirmation import confirmed_required
 from app.database import READS_ONLY
 from app.extensions import db
 from app.messages.forms import MarkReadForm, MessageForm
@@ -28,6 +29,7 @@ bp = Blueprint("messages", __name__)
 
 @bp.route("/send_message/<recipient>", methods=["GET", "POST"])
 @login_required
+@confirmed_required
 def send_message(recipient: str):
     """Write a private message to someone."""
     user = user_by_username(recipient) or abort(404)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import (
 from app.extensions import db
 from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
+from app.models.confirmation import ConfirmationMixin
 from app.models.followers import followers
 from app.models.message import Message
 from app.models.notification import Notification
@@ -56,7 +57,7 @@ def _skeleton_of_inserted_username(context) -> str:
     return skeleton(context.get_current_parameters()["username"])
 
 
-class User(PasswordMixin, UserMixin, db.Model):
+class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     # The username's confusable skeleton (app/models/username.py): finding a look-alike of a
@@ -76,6 +77,7 @@ class User(PasswordMixin, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # confirmed_at: see ConfirmationMixin (app/models/confirmation.py).
     # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
     unread_messages: Mapped[int] = _counted(
         Message.__table__, Message.unread(id, last_message_read_time)

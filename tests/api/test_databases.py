@@ -1,8 +1,11 @@
 """The API on PostgreSQL and MariaDB (migrated, not create_all), and with no database at all."""
 
+import re
+
 import pytest
 
 from app import create_app
+from app.extensions import mail
 from tests.api.conftest import basic, bearer
 from tests.conftest import TEST_CONFIG
 from tests.databases import ROOT, migrated_app, server_database
@@ -25,7 +28,11 @@ def test_api_round_trip(server_app):
     client = server_app.test_client()
     for name in ("susan", "john"):
         account = {"username": name, "email": f"{name}@example.com", "password": "long enough"}
-        assert client.post("/api/users", json=account).status_code == 202
+        with mail.record_messages() as outbox:
+            assert client.post("/api/users", json=account).status_code == 202
+        # Only a confirmed account writes: follow the emailed link.
+        link = re.search(r"http://localhost(/auth/confirm/[\w.-]+)", outbox[0].body).group(1)
+        assert client.get(link).status_code == 302
     assert client.post("/api/users", json=account).status_code == 400
     token = client.post("/api/tokens", headers=basic("susan", "long enough")).json["token"]
     john = client.post("/api/tokens", headers=basic("john", "long enough")).json["token"]

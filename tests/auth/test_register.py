@@ -52,7 +52,7 @@ def test_register_creates_lower_case_account(app, client):
     assert [(m.recipients, m.subject) for m in outbox] == [
         (["alice@example.com"], "[Microblog] Welcome to Microblog")
     ]
-    assert "http://localhost/auth/login" in outbox[0].body
+    assert "http://localhost/auth/confirm/" in outbox[0].body
 
     with app.app_context():
         user = db.session.scalar(select(User))

@@ -112,7 +112,10 @@ def test_the_other_commands_sign_nothing_and_need_no_secret_key(fresh_copy):
     assert "12 <class 'app.models.user.User'> <class 'app.models.task.Task'>" in shell.stdout
 
 
-@pytest.mark.parametrize("args", [["db", "upgrade"], ["db", "downgrade"], ["search", "reindex"]])
+@pytest.mark.parametrize(
+    "args",
+    [["db", "upgrade"], ["db", "downgrade"], ["search", "reindex"], ["accounts", "prune"]],
+)
 def test_a_database_that_cannot_open_fails_in_one_line(tmp_path, args):
     env = {**reader_env(), "DATABASE_URL": f"sqlite:///{tmp_path}/missing/app.db"}
     env["DATABASE_WAIT_SECONDS"] = "0"

@@ -266,7 +266,11 @@ class Site:
         self.page = page
         self.inbox = inbox
 
-    def register(self, username: str | None = None, email: str | None = None) -> Account:
+    def register(
+        self, username: str | None = None, email: str | None = None, confirm: bool = True
+    ) -> Account:
+        """Sign up through the form and, unless told not to, follow the emailed link that
+        confirms the address (only a confirmed account may post, message or follow)."""
         username = username or unique_name()
         account = Account(username, email or f"{username}@example.com")
         page = self.page
@@ -277,7 +281,19 @@ class Site:
         page.get_by_label("Confirm password", exact=True).fill(account.password)
         page.get_by_role("button", name="Register").click()
         page.wait_for_url("**/auth/login")
+        if confirm:
+            self.confirm(account)
         return account
+
+    def confirmation_link(self, account: Account) -> str:
+        """The link in the welcome email, the first the account's address receives."""
+        message = self.inbox.wait_for(account.email, "[Microblog]")
+        body = message.get_body(("plain",)).get_content()
+        return re.search(r"http://\S+/auth/confirm/\S+", body).group(0)
+
+    def confirm(self, account: Account) -> None:
+        self.page.goto(self.confirmation_link(account))
+        self.page.wait_for_load_state()
 
     def login(self, username: str, password: str = PASSWORD) -> None:
         page = self.page

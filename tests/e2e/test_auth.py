@@ -15,7 +15,7 @@ NEW_PASSWORD = "a brand new secret"
 
 
 def test_sign_up_log_out_and_log_in(page, site):
-    account = site.register()
+    account = site.register(confirm=False)
     expect(page.get_by_role("alert")).to_contain_text("We have sent an email to that address")
 
     site.login(account.username)
@@ -133,3 +133,29 @@ def test_change_password_fields_go_current_new_confirm(page, site):
     confirm = page.get_by_label("Confirm new password", exact=True)
     expect(confirm).to_be_focused()
     expect(confirm).to_have_attribute("autocomplete", "new-password")
+
+
+def test_sign_up_see_the_banner_confirm_by_email_and_post(page, site, server):
+    account = site.register(confirm=False)
+    site.login(account.username)
+    banner = page.get_by_role("status").filter(has_text="Please confirm your email address")
+    expect(banner).to_contain_text(account.email)
+
+    page.get_by_label("Say something").fill("written before confirming")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please confirm your email address first")
+    expect(page.get_by_text("written before confirming")).to_have_count(0)
+
+    link = site.confirmation_link(account)
+    assert link.startswith(f"{server.url}/auth/confirm/")
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("your email address is confirmed")
+    expect(banner).to_have_count(0)
+
+    page.get_by_label("Say something").fill("my first confirmed post")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your post is now live!")
+    expect(page.get_by_text("my first confirmed post")).to_be_visible()
+
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("already confirmed")

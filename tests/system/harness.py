@@ -648,6 +648,12 @@ class Client:
             base=base,
         )
 
+    def confirm(self, inbox: Inbox, username: str, timeout: float = 60) -> requests.Response:
+        """Follow the link of the welcome email: only a confirmed account posts or follows."""
+        message = inbox.wait_for(f"{username}@example.com", "[Microblog]", timeout=timeout)
+        body = message.get_body(("plain",)).get_content()
+        return self.get(re.search(r"https?://[^/\s]+(/auth/confirm/[\w.-]+)", body).group(1))
+
     def login(self, username: str, password: str = PASSWORD, base: str | None = None):
         return self.post("/auth/login", {"username": username, "password": password}, base=base)
 

@@ -1,8 +1,8 @@
 """Mixed traffic through the site for a bounded time, recording every exchange.
 
-Each simulated person signs up, logs in, then posts, reads timelines, visits profiles,
-follows people and asks for password resets; each comes from its own loopback address,
-so per-client rate limits treat them as different machines.
+Each simulated person signs up, confirms by the emailed link, logs in, then posts, reads
+timelines, visits profiles, follows people and asks for password resets; each comes from its
+own loopback address, so per-client rate limits treat them as different machines.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class Visitor:
 
     def __init__(self, stack: Stack, result: LoadResult, lock: threading.Lock) -> None:
         self.client = Client(stack.url)
+        self.inbox = stack.inbox
         self.client.session.hooks["response"].append(self._record)
         self.result = result
         self.lock = lock
@@ -102,6 +103,12 @@ class Visitor:
 
     def sign_up(self) -> bool:
         response = self.call(self.client.register, self.username)
+        if response is None or response.status_code != 302:
+            return False
+        try:
+            response = self.call(self.client.confirm, self.inbox, self.username)
+        except AssertionError:  # the welcome email did not come: try another visitor
+            return False
         if response is None or response.status_code != 302:
             return False
         response = self.call(self.client.login, self.username)

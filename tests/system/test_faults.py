@@ -75,6 +75,7 @@ def test_postgres_restart_under_load_gives_brief_503s_then_recovers(fault_stack)
     visitor = Client(stack.url)
     username = "r" + uuid.uuid4().hex[:12]
     assert visitor.register(username).status_code == 302
+    assert visitor.confirm(stack.inbox, username, timeout=90).status_code == 302
     assert visitor.login(username).status_code == 302
     assert visitor.post("/index", {"post": "after the restart"}).status_code == 302
     lost_posts, lost_follows = missing_writes(stack, result)

@@ -36,7 +36,8 @@ def test_mixed_load_has_no_server_errors_and_loses_no_writes(stack):
 
 
 def test_worker_memory_stays_flat_under_load(stack):
-    run_load(stack, 5, threads=4, seed=2)  # warm every worker up first
+    # Warm every worker up first (each visitor now waits for its confirmation email, too).
+    run_load(stack, 10, threads=4, seed=2)
     before = {pid: rss_kib(pid) for pid in stack.worker_pids()}
     started = time.monotonic()
     result = run_load(stack, SOAK_SECONDS, threads=4, seed=3)

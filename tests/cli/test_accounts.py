@@ -1,0 +1,43 @@
+"""`flask accounts prune` removes the accounts nobody confirmed in time, and nothing else."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Post, User, utcnow
+from tests.conftest import add_user
+
+
+def test_prune_removes_old_unconfirmed_accounts_only(app_on_each_database):
+    app = app_on_each_database
+    now = utcnow()
+    add_user(app, "stale", confirmed_at=None, created_at=now - timedelta(days=8))
+    add_user(app, "fresh", confirmed_at=None, created_at=now - timedelta(days=6))
+    add_user(app, "old", created_at=now - timedelta(days=300))
+    with app.app_context():
+        stale = db.session.scalar(User.by_username("stale"))
+        old = db.session.scalar(User.by_username("old"))
+        # Others may follow an unconfirmed account: those rows go with it.
+        old.follow(stale)
+        db.session.add(Post(body="from before the rule", author=stale))
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["accounts", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 account(s) left unconfirmed for more than 7 days." in result.output
+    with app.app_context():
+        assert sorted(db.session.scalars(select(User.username))) == ["fresh", "old"]
+        assert db.session.scalar(select(Post)) is None
+        assert db.session.scalar(User.by_username("old")).following_count() == 0
+
+
+def test_the_age_is_a_setting(app_on_each_database):
+    app = app_on_each_database
+    for name, age in (("a", 6), ("b", 8)):
+        add_user(app, name, confirmed_at=None, created_at=utcnow() - timedelta(days=age))
+    runner = app.test_cli_runner()
+    app.config["UNCONFIRMED_ACCOUNT_DAYS"] = 30
+    assert "Removed 0 account(s)" in runner.invoke(args=["accounts", "prune"]).output
+    app.config["UNCONFIRMED_ACCOUNT_DAYS"] = 5
+    assert "Removed 2 account(s)" in runner.invoke(args=["accounts", "prune"]).output
