@@ -103,3 +103,8 @@ def server_database(backend: str) -> Iterator[str]:
         with engine.connect() as connection:
             connection.exec_driver_sql(drop)
         engine.dispose()
+
+
+def user_table() -> sa.Table:
+    """The user table as the database has it now: a migration test's schema is not the models'."""
+    return sa.Table("user", sa.MetaData(), autoload_with=db.engine)

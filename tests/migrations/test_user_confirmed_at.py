@@ -7,12 +7,9 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
+from tests.databases import user_table
 
 SIGNED_UP = {"susan": dt.datetime(2026, 1, 2, 3, 4, 5, 678901), "mike": dt.datetime(2025, 6, 7)}
-
-
-def user_table() -> sa.Table:
-    return sa.Table("user", sa.MetaData(), autoload_with=db.engine)
 
 
 def test_existing_users_count_as_confirmed_and_downgrade_keeps_them(app, scripts):

@@ -6,12 +6,9 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
+from tests.databases import user_table
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
-
-
-def user_table() -> sa.Table:
-    return sa.Table("user", sa.MetaData(), autoload_with=db.engine)
 
 
 def test_existing_users_have_no_choice_until_they_pick_and_downgrade_keeps_them(app, scripts):

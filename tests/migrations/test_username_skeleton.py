@@ -7,13 +7,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models.username import skeleton
+from tests.databases import user_table
 
 NAMES = ["susan", "аlice", "0scar", "小红2026", "mike"]
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
-
-
-def user_table() -> sa.Table:
-    return sa.Table("user", sa.MetaData(), autoload_with=db.engine)
 
 
 def test_upgrade_fills_every_skeleton_and_downgrade_removes_it(app, scripts):
