@@ -6,6 +6,7 @@ Every test gets its own database (a temporary file, or a uniquely named database
 server) so the tests can run in parallel under pytest-xdist.
 """
 
+import datetime
 import os
 import uuid
 from collections.abc import Iterator
@@ -108,3 +109,18 @@ def server_database(backend: str) -> Iterator[str]:
 def user_table() -> sa.Table:
     """The user table as the database has it now: a migration test's schema is not the models'."""
     return sa.Table("user", sa.MetaData(), autoload_with=db.engine)
+
+
+def insert_users(connection: sa.Connection, signed_up: dict[str, datetime.datetime]) -> None:
+    """Users as rows of the schema a migration test is at: name, email, sign-up time."""
+    rows = [
+        {
+            "username": name,
+            "username_skeleton": name,
+            "email": f"{name}@x.org",
+            "created_at": when,
+            "last_seen": when,
+        }
+        for name, when in signed_up.items()
+    ]
+    connection.execute(user_table().insert(), rows)

@@ -7,7 +7,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.databases import user_table
+from tests.databases import insert_users, user_table
 
 SIGNED_UP = {"susan": dt.datetime(2026, 1, 2, 3, 4, 5, 678901), "mike": dt.datetime(2025, 6, 7)}
 
@@ -17,19 +17,7 @@ def test_existing_users_count_as_confirmed_and_downgrade_keeps_them(app, scripts
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
-            connection.execute(
-                user_table().insert(),
-                [
-                    {
-                        "username": name,
-                        "username_skeleton": name,
-                        "email": f"{name}@x.org",
-                        "created_at": when,
-                        "last_seen": when,
-                    }
-                    for name, when in SIGNED_UP.items()
-                ],
-            )
+            insert_users(connection, SIGNED_UP)
 
         flask_migrate.upgrade(revision="0011")
         user = user_table()

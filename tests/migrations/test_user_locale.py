@@ -6,7 +6,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.databases import user_table
+from tests.databases import insert_users, user_table
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
 
@@ -16,19 +16,7 @@ def test_existing_users_have_no_choice_until_they_pick_and_downgrade_keeps_them(
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
-            connection.execute(
-                user_table().insert(),
-                [
-                    {
-                        "username": name,
-                        "username_skeleton": name,
-                        "email": f"{name}@x.org",
-                        "created_at": NOW,
-                        "last_seen": NOW,
-                    }
-                    for name in ("susan", "mike")
-                ],
-            )
+            insert_users(connection, {"susan": NOW, "mike": NOW})
 
         flask_migrate.upgrade(revision="0010")
         user = user_table()
