@@ -29,7 +29,7 @@ from app.auth.forms import (
 )
 from app.auth.registration import sign_up
 from app.extensions import db
-from app.main.forms import EmptyForm
+from app.forms import EmptyForm
 from app.models import User
 from app.models.confirmation import Confirmation
 from app.rate_limits import (

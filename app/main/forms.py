@@ -7,11 +7,6 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import USERNAME_MAX, check_username
 
-
-class EmptyForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change state (logout, follow)."""
-
-
 POST_MAX = 280
 
 

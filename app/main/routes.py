@@ -15,8 +15,9 @@ from flask_login import current_user, login_required
 
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
+from app.forms import EmptyForm
 from app.main.avatars import identicon_svg
-from app.main.forms import EditProfileForm, EmptyForm, PostForm
+from app.main.forms import EditProfileForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import linkify
 from app.models import Post, User, profile_by_username, user_by_username

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app.main.forms import EmptyForm
+from app.forms import EmptyForm
 from app.tasks.runner import TaskNotStarted
 
 bp = Blueprint("tasks", __name__)
