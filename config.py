@@ -108,6 +108,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
 
+    # Seconds after a password (or passkey) check during which account changes need no other.
+    FRESH_AUTH_SECONDS = int(os.environ.get("FRESH_AUTH_SECONDS") or 600)
+
     BOOTSTRAP_SERVE_LOCAL = True
     # Where `flask static build` writes the fingerprinted, compressed files WhiteNoise serves.
     STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR") or str(basedir / "app" / "static-build")

@@ -17,6 +17,7 @@ from app import (
     static_files,
     templating,
 )
+from app.account import bp as account_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
@@ -62,6 +63,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     init_tasks(app)
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(search_bp)

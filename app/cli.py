@@ -16,8 +16,8 @@ from app.extensions import db
 from app.models import Post, User
 from app.seed import seed
 
-# pybabel runs from the project folder with relative paths, so the .po files record
-# "app/templates/…" locations rather than one developer's absolute paths.
+# Catalogs sorted by message, without file:line locations: adding a string touches only
+# its own entry, so two branches that each add strings merge without conflicts.
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = "app/translations"
 POT_FILE = "messages.pot"
@@ -34,14 +34,25 @@ def pybabel(*args: str) -> None:
 
 
 def extract() -> None:
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT_FILE, "app")
+    pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        POT_FILE,
+        "app",
+    )
 
 
 @translate.command()
 def update() -> None:
     """Update all languages from the source code."""
     extract()
-    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS)
+    pybabel("update", "--ignore-obsolete", "-i", POT_FILE, "-d", TRANSLATIONS)
     (ROOT / POT_FILE).unlink()
 
 

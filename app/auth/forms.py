@@ -133,6 +133,15 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign In"))
 
 
+class ReauthenticateForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password", "autofocus": True},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
 class RegistrationForm(NewPasswordForm):
     username = StringField(
         _l("Username"),

@@ -23,10 +23,12 @@ from app.auth.email import (
 from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
+    ReauthenticateForm,
     RegistrationForm,
     ResetPasswordForm,
     ResetPasswordRequestForm,
 )
+from app.auth.fresh import mark_fresh
 from app.auth.registration import sign_up
 from app.extensions import db
 from app.forms import EmptyForm
@@ -64,6 +66,7 @@ def login():
             # forms would make one, and that page would write the session cookie again.
             generate_csrf()
             login_user(user, remember=form.remember_me.data)
+            mark_fresh()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)
 
@@ -79,6 +82,21 @@ def logout():
     flash(_("You have been logged out."), "info")
     # Straight to the login page: the home page would only bounce there with a second message.
     return redirect(url_for(".login"))
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+@password_limits
+def reauthenticate():
+    """Give the password again before changing how you sign in (see app/auth/fresh.py)."""
+    form = ReauthenticateForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            mark_fresh()
+            return redirect(safe_next_url(request.args.get("next")) or url_for("account.settings"))
+        form.password.errors.append(_("Your password is wrong."))
+    lead = _("Please enter your password again to continue.")
+    return render_template("form_page.html", title=_("Confirm It's You"), form=form, lead=lead)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -85,7 +85,8 @@ def test_change_password(page, site, smtp):
     account = site.sign_up_and_login()
 
     page.get_by_role("link", name="Profile").click()
-    page.get_by_role("link", name="Change password").click()
+    page.get_by_role("link", name="Account settings").click()
+    page.get_by_role("link", name="Password").click()
     page.get_by_label("Current password", exact=True).fill("wrong current password")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)

@@ -1,0 +1,3 @@
+from app.account.routes import bp
+
+__all__ = ["bp"]
