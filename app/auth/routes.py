@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -13,7 +12,6 @@ from flask import (
 )
 from flask_babel import _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import generate_csrf
 
 from app.auth.email import (
     send_confirmation_email,
@@ -29,6 +27,7 @@ from app.auth.forms import (
     ResetPasswordRequestForm,
 )
 from app.auth.fresh import mark_fresh
+from app.auth.login import complete_login
 from app.auth.registration import sign_up
 from app.extensions import db
 from app.forms import EmptyForm
@@ -59,14 +58,7 @@ def login():
             form.password.errors.append(_("Invalid username or password"))
         else:
             db.session.commit()
-            # A fresh session: a CSRF token (or anything else) taken before login is void.
-            session.clear()
-            g.pop("csrf_token", None)
-            # The new session's CSRF token, in this answer's cookie: else the next page's
-            # forms would make one, and that page would write the session cookie again.
-            generate_csrf()
-            login_user(user, remember=form.remember_me.data)
-            mark_fresh()
+            complete_login(user, remember=form.remember_me.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)
 

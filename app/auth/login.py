@@ -1,0 +1,20 @@
+"""Where every way of signing in ends (password, and later a second factor or a passkey)."""
+
+from flask import g, session
+from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
+
+from app.auth.fresh import mark_fresh
+from app.models import User
+
+
+def complete_login(user: User, remember: bool = False) -> None:
+    """Start a new session for a user who has proved who they are."""
+    # A fresh session: a CSRF token (or anything else) taken before login is void.
+    session.clear()
+    g.pop("csrf_token", None)
+    # The new session's CSRF token, in this answer's cookie: else the next page's
+    # forms would make one, and that page would write the session cookie again.
+    generate_csrf()
+    login_user(user, remember=remember)
+    mark_fresh()
