@@ -1,4 +1,7 @@
-"""Who follows whom: the followers table, and the newest-post time each follow keeps."""
+"""Who follows whom: the followers table, the user's follow verbs, and the newest-post time
+each follow keeps."""
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Column,
@@ -13,10 +16,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Mapped, WriteOnlyMapped
 
 from app.extensions import db
 from app.models.post import Post
 from app.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.user import User
 
 followers = Table(
     "followers",
@@ -84,3 +91,38 @@ def refresh_newest_posts(connection) -> None:
         .scalar_subquery()
     )
     connection.execute(update(followers).values(followed_last_post_at=newest))
+
+
+def _count_follows_where(condition) -> int:
+    return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
+
+
+class FollowMixin:
+    """User's follow verbs under the tutorial's names (follow, unfollow, is_following, counts)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        id: Mapped[int]
+        following: WriteOnlyMapped[User]
+
+    def is_following(self, user: "User") -> bool:
+        query = self.following.select().where(followers.c.followed_id == user.id)
+        return db.session.scalar(query) is not None
+
+    def follow(self, user: "User") -> bool:
+        """Follow `user`; False when that is not possible (yourself, or already followed)."""
+        if user is self or self.is_following(user):
+            return False
+        self.following.add(user)
+        return True
+
+    def unfollow(self, user: "User") -> bool:
+        if not self.is_following(user):
+            return False
+        self.following.remove(user)
+        return True
+
+    def followers_count(self) -> int:
+        return _count_follows_where(followers.c.followed_id == self.id)
+
+    def following_count(self) -> int:
+        return _count_follows_where(followers.c.follower_id == self.id)

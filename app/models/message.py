@@ -1,4 +1,4 @@
-"""Private messages between users."""
+"""Private messages between users, and the count of those a user has not read."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -60,3 +60,20 @@ class Message(db.Model):
             Message.recipient_id == recipient_id,
             or_(read_until.is_(None), Message.timestamp > read_until),
         )
+
+
+class MessagesMixin:
+    """User's unread count under the tutorial's name (unread_message_count)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        id: Mapped[int]
+        unread_messages: Mapped[int]
+
+    def unread_message_count(self) -> int:
+        """Messages received since the user last read them (loaded with the signed-in user)."""
+        return self.unread_messages or 0
+
+    def count_unread_messages(self) -> int:
+        """unread_message_count(), counted anew: after a message arrives or is read."""
+        user = type(self)
+        return db.session.scalar(select(user.unread_messages).where(user.id == self.id)) or 0

@@ -2,7 +2,7 @@
 
 import json
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Double, ForeignKey, Index, Select, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,3 +46,11 @@ class Notification(db.Model):
             .where(Notification.user_id == user.id, Notification.timestamp > timestamp)
             .order_by(Notification.timestamp.asc())
         )
+
+
+class NotificationsMixin:
+    """User's notifications under the tutorial's name (add_notification)."""
+
+    def add_notification(self, name: str, data: Any) -> Notification:
+        """Replace the user's notification called `name` with `data` (the caller commits)."""
+        return Notification.replace(cast("User", self), name, data)

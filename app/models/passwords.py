@@ -1,4 +1,5 @@
-"""Passwords: Argon2id hashes, the tutorial's Werkzeug hashes still accepted and upgraded."""
+"""Passwords: Argon2id hashes, the tutorial's Werkzeug hashes still accepted and upgraded, and
+the reset link that dies when the password changes."""
 
 import contextlib
 import hashlib
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Mapped
 from werkzeug.security import check_password_hash
 
 from app.extensions import db
+from app.models.tokens import read_token, signed_token
+
+RESET_PURPOSE = "reset_password"
 
 
 @lru_cache
@@ -41,9 +45,11 @@ def spend_password_check_time(password: str) -> None:
 
 
 class PasswordMixin:
-    """User's password methods, under the tutorial's names (set_password, check_password)."""
+    """User's password methods, under the tutorial's names (set_password, check_password,
+    get_reset_password_token)."""
 
     if TYPE_CHECKING:  # what the mixin uses of User
+        id: Mapped[int]
         password_hash: Mapped[str | None]
 
         @classmethod
@@ -89,3 +95,19 @@ class PasswordMixin:
         key = current_app.config["SECRET_KEY"].encode()
         digest = hmac.new(key, (self.password_hash or "").encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
+
+    def get_reset_password_token(self, expires_in: int | None = None) -> str:
+        """A signed link token that resets this password once: it dies when the password changes."""
+        ttl = expires_in or current_app.config["RESET_TOKEN_TTL"]
+        return signed_token(RESET_PURPOSE, ttl, sub=str(self.id), pwd=self.password_fingerprint())
+
+    @classmethod
+    def verify_reset_password_token(cls, token: str) -> "Self | None":
+        """The user a valid, unexpired, unused reset token is for; None for anything else."""
+        claims = read_token(token, RESET_PURPOSE, required=["sub", "pwd"])
+        if claims is None or not str(claims["sub"]).isdecimal():
+            return None
+        user = db.session.get(cls, int(claims["sub"]))
+        if user is None or user.password_fingerprint() != claims["pwd"]:
+            return None
+        return user

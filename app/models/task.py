@@ -1,7 +1,8 @@
 """Background tasks a user started (exports), tracked while they run."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+from flask import current_app
 from sqlalchemy import Boolean, ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,3 +38,18 @@ class Task(db.Model):
     def in_progress(user: "User", name: str | None = None) -> Select:
         query = select(Task).where(Task.user_id == user.id, Task.complete.is_(False))
         return query if name is None else query.where(Task.name == name)
+
+
+class TasksMixin:
+    """User's background jobs under the tutorial's names (launch_task, get_tasks_in_progress)."""
+
+    def launch_task(self, name: str, description: str, *args: Any) -> Task | None:
+        """Start the background job `name` (app/tasks) for this user; None while one of that
+        name is still running. Unlike the book's, it commits: the job must find its task."""
+        return current_app.extensions["tasks"].launch(self, name, description, *args)
+
+    def get_tasks_in_progress(self) -> list[Task]:
+        return list(db.session.scalars(Task.in_progress(cast("User", self))))
+
+    def get_task_in_progress(self, name: str) -> Task | None:
+        return db.session.scalar(Task.in_progress(cast("User", self), name))

@@ -1,9 +1,8 @@
-"""Users: accounts, who follows whom, and the tutorial's names for what a user does."""
+"""Users: the account's columns and relationships, under the tutorial's names; the verbs of each
+concept (passwords, follows, messages, tasks, the API) come from its mixin."""
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Select, String, func, or_, select, text
 from sqlalchemy.orm import (
@@ -13,35 +12,24 @@ from sqlalchemy.orm import (
     column_property,
     mapped_column,
     relationship,
-    validates,
 )
 
 from app.extensions import db
-from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.confirmation import ConfirmationMixin
-from app.models.followers import followers
-from app.models.message import Message
-from app.models.notification import Notification
+from app.models.followers import FollowMixin, followers
+from app.models.message import Message, MessagesMixin
+from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
-from app.models.task import Task
-from app.models.tokens import read_token, signed_token
+from app.models.task import Task, TasksMixin
 from app.models.types import UTCDateTime, utcnow
-from app.models.username import normalize_username, skeleton
-
-RESET_PURPOSE = "reset_password"
-PROFILE_FIELDS = ("username", "email", "about_me")
-# The API's counts of a user (app/models/user_api.py), loaded together when asked for.
-API_COUNTS = "api_counts"
+from app.models.user_api import API_COUNTS, ApiMixin
+from app.models.username import LookalikeMixin, normalize_username
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _count_followers_where(condition) -> int:
-    return db.session.scalar(select(func.count()).select_from(followers).where(condition)) or 0
 
 
 def _counted(table, condition, **options):
@@ -52,20 +40,21 @@ def _counted(table, condition, **options):
     )
 
 
-def _skeleton_of_inserted_username(context) -> str:
-    # For inserts that bypass the ORM object (bulk seeding); objects set it in _set_skeleton.
-    return skeleton(context.get_current_parameters()["username"])
-
-
-class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
+class User(
+    ConfirmationMixin,
+    LookalikeMixin,
+    PasswordMixin,
+    FollowMixin,
+    MessagesMixin,
+    NotificationsMixin,
+    TasksMixin,
+    ApiMixin,
+    UserMixin,
+    db.Model,
+):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    # The username's confusable skeleton (app/models/username.py): finding a look-alike of a
-    # name is one lookup. A 64-character name's is at most 448 characters long (a Hangul
-    # syllable decomposes into up to 7). Not unique: names from before the rule may share one.
-    username_skeleton: Mapped[str] = mapped_column(
-        String(512), index=True, default=_skeleton_of_inserted_username
-    )
+    # username_skeleton: see LookalikeMixin (app/models/username.py).
     email: Mapped[str] = mapped_column(String(120), unique=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
     about_me: Mapped[str | None] = mapped_column(String(140))
@@ -123,34 +112,6 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
         """The URL of the user's avatar, `size` pixels square (in a request or outside one)."""
         return avatar_url(self.username, self.email, size)
 
-    @validates("username")
-    def _set_skeleton(self, key: str, username: str) -> str:
-        self.username_skeleton = skeleton(username)
-        return username
-
-    def is_following(self, user: "User") -> bool:
-        query = self.following.select().where(User.id == user.id)
-        return db.session.scalar(query) is not None
-
-    def follow(self, user: "User") -> bool:
-        """Follow `user`; False when that is not possible (yourself, or already followed)."""
-        if user is self or self.is_following(user):
-            return False
-        self.following.add(user)
-        return True
-
-    def unfollow(self, user: "User") -> bool:
-        if not self.is_following(user):
-            return False
-        self.following.remove(user)
-        return True
-
-    def followers_count(self) -> int:
-        return _count_followers_where(followers.c.followed_id == self.id)
-
-    def following_count(self) -> int:
-        return _count_followers_where(followers.c.follower_id == self.id)
-
     def following_posts(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first.
 
@@ -174,19 +135,6 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
     @classmethod
     def by_username(cls, username: str):
         return select(cls).where(cls.username == normalize_username(username))
-
-    @classmethod
-    def lookalike(cls, username: str, other_than: "User | None" = None) -> Select:
-        """The id of a user whose name is this one or looks like it (shares its skeleton)."""
-        query = select(cls.id).where(
-            or_(
-                cls.username == normalize_username(username),
-                cls.username_skeleton == skeleton(username),
-            )
-        )
-        if other_than is not None:
-            query = query.where(cls.id != other_than.id)
-        return query.limit(1)
 
     @classmethod
     def by_login(cls, username_or_email: str):
@@ -221,45 +169,6 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
         # In SQL, so two logouts at once both count.
         self.session_generation = User.session_generation + 1
 
-    def get_reset_password_token(self, expires_in: int | None = None) -> str:
-        """A signed link token that resets this password once: it dies when the password changes."""
-        ttl = expires_in or current_app.config["RESET_TOKEN_TTL"]
-        return signed_token(RESET_PURPOSE, ttl, sub=str(self.id), pwd=self.password_fingerprint())
-
-    @staticmethod
-    def verify_reset_password_token(token: str) -> "User | None":
-        """The user a valid, unexpired, unused reset token is for; None for anything else."""
-        claims = read_token(token, RESET_PURPOSE, required=["sub", "pwd"])
-        if claims is None or not str(claims["sub"]).isdecimal():
-            return None
-        user = db.session.get(User, int(claims["sub"]))
-        if user is None or user.password_fingerprint() != claims["pwd"]:
-            return None
-        return user
-
-    def unread_message_count(self) -> int:
-        """Messages received since the user last read them (loaded with the signed-in user)."""
-        return self.unread_messages or 0
-
-    def count_unread_messages(self) -> int:
-        """unread_message_count(), counted anew: after a message arrives or is read."""
-        return db.session.scalar(select(User.unread_messages).where(User.id == self.id)) or 0
-
-    def add_notification(self, name: str, data: Any) -> Notification:
-        """Replace the user's notification called `name` with `data` (the caller commits)."""
-        return Notification.replace(self, name, data)
-
-    def launch_task(self, name: str, description: str, *args: Any) -> Task | None:
-        """Start the background job `name` (app/tasks) for this user; None while one of that
-        name is still running. Unlike the book's, it commits: the job must find its task."""
-        return current_app.extensions["tasks"].launch(self, name, description, *args)
-
-    def get_tasks_in_progress(self) -> list[Task]:
-        return list(db.session.scalars(Task.in_progress(self)))
-
-    def get_task_in_progress(self, name: str) -> Task | None:
-        return db.session.scalar(Task.in_progress(self, name))
-
     def seen_now(self, every_seconds: int = 300) -> bool:
         """Record a visit, at most once every few minutes, so pages need not write on every hit."""
         now = utcnow()
@@ -267,31 +176,3 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
             return False
         self.last_seen = now
         return True
-
-    # The tutorial's API names, backed by app/models/user_api.py and app/models/api_token.py.
-    def to_dict(self, include_email: bool = False) -> dict:
-        """The user as the REST API shows them; the email only when asked for (their own)."""
-        # Imported here: user_api builds on User (its counts) and links to the API's views.
-        from app.models.user_api import user_to_dict
-
-        return user_to_dict(self, include_email)
-
-    def from_dict(self, data: dict, new_user: bool = False) -> None:
-        """Set the fields the API writes from checked input, in the form they are stored."""
-        self.update_profile(**{name: data[name] for name in PROFILE_FIELDS if name in data})
-        if new_user and "password" in data:
-            self.set_password(data["password"])
-
-    def get_token(self, expires_in: int = 3600) -> str:
-        """A new bearer token for the API, valid `expires_in` seconds (the caller commits)."""
-        return ApiToken.issue(self, timedelta(seconds=expires_in))
-
-    def revoke_token(self, token: str | None = None) -> None:
-        """Revoke this bearer token of the user, or all of them (the caller commits)."""
-        ApiToken.revoke(self, token)
-
-    @staticmethod
-    def check_token(token: str) -> "User | None":
-        """The user of a valid bearer token; None if it is unknown, expired or revoked."""
-        record = ApiToken.find(token)
-        return record.user if record is not None else None

@@ -19,8 +19,11 @@ import importlib.util
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 
 import unicodedataplus
+from sqlalchemy import Select, String, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 # Every code point of these is a default-ignorable one (PropList.txt's
 # Other_Default_Ignorable_Code_Point and Variation_Selector); with the format characters
@@ -120,3 +123,41 @@ def skeleton(username: str) -> str:
     mapped = "".join(prototypes.get(character, character) for character in decomposed)
     # A prototype may be a capital (0 -> O), and names know no case.
     return unicodedata.normalize("NFD", mapped).lower()
+
+
+def _skeleton_of_inserted_username(context) -> str:
+    # For inserts that bypass the ORM object (bulk seeding); objects set it in _set_skeleton.
+    return skeleton(context.get_current_parameters()["username"])
+
+
+class LookalikeMixin:
+    """User's username skeleton, kept with the name, and the look-alike lookup it serves."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        id: Mapped[int]
+        username: Mapped[str]
+
+    # Finding a look-alike of a name is one lookup. A 64-character name's skeleton is at most
+    # 448 characters long (a Hangul syllable decomposes into up to 7). Not unique: names from
+    # before the rule may share one.
+    username_skeleton: Mapped[str] = mapped_column(
+        String(512), index=True, default=_skeleton_of_inserted_username
+    )
+
+    @validates("username")
+    def _set_skeleton(self, key: str, username: str) -> str:
+        self.username_skeleton = skeleton(username)
+        return username
+
+    @classmethod
+    def lookalike(cls, username: str, other_than: Self | None = None) -> Select:
+        """The id of a user whose name is this one or looks like it (shares its skeleton)."""
+        query = select(cls.id).where(
+            or_(
+                cls.username == normalize_username(username),
+                cls.username_skeleton == skeleton(username),
+            )
+        )
+        if other_than is not None:
+            query = query.where(cls.id != other_than.id)
+        return query.limit(1)

@@ -8,7 +8,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import User
-from app.models.user import RESET_PURPOSE
+from app.models.passwords import RESET_PURPOSE
 
 
 def claims_for(user):
