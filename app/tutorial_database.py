@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection
 
 from app.database import TUTORIAL_HEAD, TUTORIAL_REVISIONS
 from app.extensions import db
+from app.models.search import SQLITE_TABLE
 from app.models.user import normalize_email
 from app.models.username import normalize_username
-from app.search.schema import SQLITE_TABLE
 
 # Our revision whose tables the tutorial's rows are copied into.
 ADOPTED_AT = "0003"
