@@ -3,7 +3,7 @@
 DATABASE_URL=sqlite:////tmp/bench.db .venv/bin/python benchmarks/timeline.py [--user user00001]
     [--orm | --in-query] [--plan]
 
-By default it times what the home page runs: the timeline listing (app/speedups/listing.py)
+By default it times what the home page runs: the timeline listing (app/speedups/page_queries.py)
 through fetch_page, the statement built once and run with parameters. --orm times
 the merged timeline (app/speedups/timeline.py) loading Post objects with their authors (the
 API's timeline); --in-query the query this replaced.
@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Post, User, followers  # noqa: E402
-from app.speedups.listing import timeline_listing, timeline_page  # noqa: E402
+from app.speedups.page_queries import timeline_page, timeline_page_query  # noqa: E402
 from app.speedups.timeline import timeline as merged_timeline  # noqa: E402
 
 
@@ -129,8 +129,8 @@ def page_sql(args, user: User, window: dict) -> str:
     if args.orm or args.in_query:
         return literal_sql(orm_page(args, user, window))
     depth = window["page_limit"] + window["page_offset"]
-    listing, params = timeline_listing(user, depth)
-    return literal_sql(listing, {**params, **window})
+    query, params = timeline_page_query(user, depth)
+    return literal_sql(query, {**params, **window})
 
 
 if __name__ == "__main__":

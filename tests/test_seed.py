@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
-from app.speedups import timeline as user_models
-from app.speedups.listing import fetch_page, rows_to_read, timeline_listing, timeline_page
+from app.speedups import timeline as merged
+from app.speedups.page_queries import fetch_page, rows_to_read, timeline_page, timeline_page_query
 from app.speedups.timeline import timeline as merged_timeline
 from tests.conftest import TEST_CONFIG
 from tests.databases import ROOT
@@ -108,10 +108,10 @@ def test_profile_counts_follows(app, runner):
         assert profile_by_username("nobody", reader) is None
 
 
-@pytest.mark.parametrize("merge_max_authors", [user_models.TIMELINE_MERGE_MAX_AUTHORS, 2])
+@pytest.mark.parametrize("merge_max_authors", [merged.TIMELINE_MERGE_MAX_AUTHORS, 2])
 def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, merge_max_authors):
     # Both plans: the per-author merge, and the plain IN query used past the merge limit.
-    monkeypatch.setattr(user_models, "TIMELINE_MERGE_MAX_AUTHORS", merge_max_authors)
+    monkeypatch.setattr(merged, "TIMELINE_MERGE_MAX_AUTHORS", merge_max_authors)
     assert seed(runner, posts=400).exit_code == 0
     with app.app_context():
         user = db.session.scalar(User.by_username("user00004"))
@@ -138,8 +138,8 @@ def test_timeline_pages_follow_the_newest_first_order(app, runner, monkeypatch, 
 
 def timeline_plan(user) -> str:
     """The database's plan for the home page's timeline, as it runs it (SQL and parameters)."""
-    listing, params = timeline_listing(user, rows_to_read(1, 7))
-    return explain(lambda: fetch_page(listing, 1, 7, params))
+    query, params = timeline_page_query(user, rows_to_read(1, 7))
+    return explain(lambda: fetch_page(query, 1, 7, params))
 
 
 def test_the_timeline_is_served_by_the_author_index(app, runner):

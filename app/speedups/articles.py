@@ -3,7 +3,7 @@
 Speeds up every list of posts (timeline, explore, profile, search), where rendering each
 post's template costs more than the database (how much: benchmarks/README.md). A post
 looks the same to every reader with the same language until its relative time changes, so
-the key is the listing's row plus those; breaks if main/_post.html comes to show anything
+the key is the page query's row plus those; breaks if main/_post.html comes to show anything
 else (the reader, the CSRF token): tests/test_speedups.py renders both ways and compares.
 """
 
@@ -25,7 +25,7 @@ ARTICLE_CACHE_SIZE = 5000
 
 
 def post_articles(posts: Sequence[Row]) -> list[Markup]:
-    """app/main/rendering.py's post_articles, for rows of a listing (app/speedups/listing.py),
+    """app/main/rendering.py's post_articles, for a page query's rows (page_queries.py),
     each article kept under the row, the language, its relative time and its link target."""
     articles = markup_store("post_articles")
     locale = str(get_locale())
@@ -37,7 +37,7 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
         relative = relative_time_at(post.timestamp, locale, now)
         translate_to = translation_target(post, reader_language)
         key = (*post, locale, relative, translate_to, script_root)
-        # A listing's row carries its author's username and email.
+        # A page query's row carries its author's username and email.
         render = partial(render_article, post, post, locale, translate_to)
         html.append(rendered_once(articles, key, render, ARTICLE_CACHE_SIZE))
     return html

@@ -1,9 +1,9 @@
-"""The lists of posts through the speed-ups' listings: plain rows of each page's posts with
+"""The lists of posts through the speed-ups' page queries: plain rows of each page's posts with
 their authors' names, instead of Post objects.
 
 Speeds up the timeline, explore, profile and search pages and the API's timeline (how much:
 benchmarks/README.md). Breaks if a page here stops being the same as app/post_pages.py's:
-tests/test_seed.py, tests/main/test_listing.py, tests/search/test_index.py and
+tests/test_seed.py, tests/main/test_page_queries.py, tests/search/test_index.py and
 tests/test_speedups.py compare every page of each.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import Select
 from app.models import User
 from app.pagination import Page
 from app.post_pages import PostPages
-from app.speedups import listing, search
+from app.speedups import page_queries, search
 from app.speedups import timeline as merged
 
 
@@ -21,14 +21,14 @@ class FastPostPages(PostPages):
         return merged.timeline(user)
 
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
-        return listing.timeline_page(user, number, per_page)
+        return page_queries.timeline_page(user, number, per_page)
 
     def explore_page(self, number: int, per_page: int) -> Page:
-        return listing.fetch_page(listing.explore_listing(), number, per_page)
+        return page_queries.fetch_page(page_queries.explore_page_query(), number, per_page)
 
     def profile_page(self, user: User, number: int, per_page: int) -> Page:
         params = {"author": user.id}
-        return listing.fetch_page(listing.author_listing(), number, per_page, params)
+        return page_queries.fetch_page(page_queries.author_page_query(), number, per_page, params)
 
     def search_page(self, query: str, number: int, per_page: int) -> Page:
         return search.search_page(query, number, per_page)

@@ -1,4 +1,4 @@
-"""The search page's listing: on PostgreSQL, a page of matches is looked for among the newest
+"""The search page's query: on PostgreSQL, a page of matches is looked for among the newest
 posts first.
 
 Speeds up a search for a rare word on PostgreSQL over Post.matching() newest first, the plain
@@ -11,7 +11,7 @@ from sqlalchemy import CTE, Subquery, select
 from app.models import Post
 from app.models.search import dialect_name, postgresql_conditions, search_terms
 from app.pagination import Page
-from app.speedups.listing import fetch_page, newest_page_query, page_query, rows_to_read
+from app.speedups.page_queries import fetch_page, newest_page_query, page_query, rows_to_read
 
 # PostgreSQL guesses that a word it has no statistics for is in a fixed small share of the
 # posts, so to find the newest page of its matches it reads posts newest first until it has
@@ -23,7 +23,7 @@ NEWEST_POSTS_FIRST = 1000
 
 def search_page(query: str, number: int, per_page: int) -> Page:
     """Page `number` of the posts that contain every term of the query, newest first, each
-    with its author (a listing's rows, app/speedups/listing.py)."""
+    with its author (a page query's rows, app/speedups/page_queries.py)."""
     dialect = dialect_name()
     if dialect != "postgresql":
         return fetch_page(page_query(Post.matching(query), dialect), number, per_page)

@@ -53,7 +53,7 @@ def merged_timeline(dialect: str, author_count: int) -> Select:
     if dialect == "sqlite":
         # SQLite keeps the merge lazy only when the UNION is flattened into the query that
         # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
-        # the ORM's query, cut later, merges whole rows. (The page listing merges keys.)
+        # the ORM's query, cut later, merges whole rows. (The page query merges keys.)
         columns = ", ".join(column.name for column in Post.__table__.c)
         rows = _union_per_author(f"SELECT {columns} FROM post WHERE user_id = :a{{}}", author_count)
         newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))

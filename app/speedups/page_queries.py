@@ -2,8 +2,8 @@
 
 Speeds up the timeline, explore, profile and search pages over paginating ORM Post objects
 (how much: benchmarks/README.md): statements built once and run with parameters, rows
-instead of objects, deep pages skipped in the index. Breaks if a listing's order stops
-matching its plain definition's (timestamp, then id, newest first): tests/main/test_listing.py.
+instead of objects, deep pages skipped in the index. Breaks if a page query's order stops
+matching its plain definition's (timestamp, then id, newest first): tests/main/test_page_queries.py.
 """
 
 from functools import cache
@@ -38,7 +38,7 @@ LITERAL_ONE = literal_column("1", Integer)
 
 @cache
 def limit_and_offset(dialect: str) -> tuple[BindParameter, BindParameter]:
-    """The LIMIT and OFFSET of a listing, given when it runs (fetch_page).
+    """The LIMIT and OFFSET of a page query, given when it runs (fetch_page).
 
     PostgreSQL gets them written into the SQL, so that the one generic plan it keeps per
     statement is made for the real numbers. Elsewhere they stay parameters: writing them in
@@ -80,23 +80,23 @@ def rows_of_page(page: Subquery) -> Select:
     )
 
 
-def explore_listing() -> Select:
+def explore_page_query() -> Select:
     """Everyone's posts."""
-    return _explore_listing(_dialect())
+    return _explore_page_query(_dialect())
 
 
 @cache
-def _explore_listing(dialect: str) -> Select:
+def _explore_page_query(dialect: str) -> Select:
     return page_query(Post.newest_first(), dialect)
 
 
-def author_listing() -> Select:
+def author_page_query() -> Select:
     """The posts of the user whose id is the parameter `author`."""
-    return _author_listing(_dialect())
+    return _author_page_query(_dialect())
 
 
 @cache
-def _author_listing(dialect: str) -> Select:
+def _author_page_query(dialect: str) -> Select:
     return page_query(
         Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
     )
@@ -117,20 +117,20 @@ def newest_page_query(keys: FromClause, dialect: str) -> Select:
 
 
 @cache
-def _merged_timeline_listing(dialect: str, author_count: int) -> Select:
+def _merged_timeline_page_query(dialect: str, author_count: int) -> Select:
     # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
     # (on SQLite, merging whole rows read a table row for every author: twice the time).
     return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
 
 
 @cache
-def _long_timeline_listing(dialect: str) -> Select:
+def _long_timeline_page_query(dialect: str) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
     return page_query(Post.newest_first(Post.user_id.in_(authors)), dialect)
 
 
 @cache
-def _postgresql_timeline_listing() -> Select:
+def _postgresql_timeline_page_query() -> Select:
     """On PostgreSQL, one LATERAL index range per author who can be on the page, each cut
     at the page's end and at a time before which no post of the page can be.
 
@@ -182,40 +182,40 @@ def _postgresql_timeline_listing() -> Select:
     return rows_of_page(page)
 
 
-def timeline_listing(user: User, depth: int) -> tuple[Select, dict]:
-    """The timeline as a listing for pages that end within its newest `depth` posts,
+def timeline_page_query(user: User, depth: int) -> tuple[Select, dict]:
+    """The timeline as a page query for pages that end within its newest `depth` posts,
     and the parameters to run it with."""
     dialect = _dialect()
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
-        return _postgresql_timeline_listing(), {"reader": user.id}
+        return _postgresql_timeline_page_query(), {"reader": user.id}
     authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-        return _long_timeline_listing(dialect), {"authors": authors}
-    return _merged_timeline_listing(dialect, len(authors)), merged.author_parameters(authors)
+        return _long_timeline_page_query(dialect), {"authors": authors}
+    return _merged_timeline_page_query(dialect, len(authors)), merged.author_parameters(authors)
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:
     """Page `number` of the user's timeline, each post with its author."""
-    listing, params = timeline_listing(user, rows_to_read(number, per_page))
-    return fetch_page(listing, number, per_page, params)
+    query, params = timeline_page_query(user, rows_to_read(number, per_page))
+    return fetch_page(query, number, per_page, params)
 
 
 def rows_to_read(number: int, per_page: int) -> int:
-    """How far into a listing fetch_page reads for page `number` (its OFFSET plus LIMIT):
+    """How far into a page query fetch_page reads for page `number` (its OFFSET plus LIMIT):
     one row past the page's end."""
     return number * per_page + 1
 
 
-def fetch_page(listing: Select, number: int, per_page: int, params: dict | None = None) -> Page:
-    """One page of rows from a listing, whose LIMIT and OFFSET are the parameters
+def fetch_page(query: Select, number: int, per_page: int, params: dict | None = None) -> Page:
+    """One page of rows from a page query, whose LIMIT and OFFSET are the parameters
     page_limit and page_offset.
 
-    It runs on the session's connection, in its transaction: a listing returns rows, not
+    It runs on the session's connection, in its transaction: a page query returns rows, not
     objects, so the ORM's layer of execution has nothing to do but costs a tenth of a
     millisecond.
     """
     window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
     params = {**(params or {}), **window}
-    rows = db.session.connection().execute(listing, params, execution_options=READS_ONLY).all()
+    rows = db.session.connection().execute(query, params, execution_options=READS_ONLY).all()
     return page_of_rows(rows, number, per_page)

@@ -1,5 +1,5 @@
 """Everyone's posts and one author's, as the explore and profile pages list them
-(app/speedups/listing.py): the plain newest-first order on every page, each page cut from an
+(app/speedups/page_queries.py): the plain newest-first order on every page, each page cut from an
 index's keys so that a deep page skips index entries, not posts."""
 
 import random
@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Post, User
-from app.speedups.listing import author_listing, explore_listing, fetch_page
+from app.speedups.page_queries import author_page_query, explore_page_query, fetch_page
 from tests.paging import every_row
 from tests.plans import explain
 
@@ -30,8 +30,8 @@ def authors(app_on_each_database):
         yield users
 
 
-def every_page(listing, per_page: int, params: dict | None = None) -> list[tuple]:
-    rows = every_row(lambda number: fetch_page(listing, number, per_page, params))
+def every_page(query, per_page: int, params: dict | None = None) -> list[tuple]:
+    rows = every_row(lambda number: fetch_page(query, number, per_page, params))
     return [(row.id, row.body, row.username) for row in rows]
 
 
@@ -42,9 +42,9 @@ def newest_first(*conditions) -> list[tuple]:
 
 @pytest.mark.parametrize("per_page", [1, 7, 25, 100])
 def test_every_page_follows_the_newest_first_order(authors, per_page):
-    assert every_page(explore_listing(), per_page) == newest_first()
+    assert every_page(explore_page_query(), per_page) == newest_first()
     for author in authors:
-        mine = every_page(author_listing(), per_page, {"author": author.id})
+        mine = every_page(author_page_query(), per_page, {"author": author.id})
         assert mine == newest_first(Post.user_id == author.id)
 
 
@@ -63,8 +63,8 @@ def read_from_index_alone(plan: str, index: str) -> bool:
 
 def test_a_deep_page_skips_index_entries_not_posts(authors):
     deep = {"page_limit": 6, "page_offset": 35}
-    plan = explain(lambda: db.session.connection().execute(explore_listing(), deep))
+    plan = explain(lambda: db.session.connection().execute(explore_page_query(), deep))
     assert read_from_index_alone(plan, "ix_post_timestamp_id"), plan
     mine = {"author": authors[0].id, **deep}
-    plan = explain(lambda: db.session.connection().execute(author_listing(), mine))
+    plan = explain(lambda: db.session.connection().execute(author_page_query(), mine))
     assert read_from_index_alone(plan, "ix_post_user_id_timestamp_id"), plan
