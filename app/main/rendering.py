@@ -72,7 +72,7 @@ def exact_time(moment: datetime) -> str:
 
 def time_ago(moment: datetime, locale: str | None = None) -> Markup:
     locale = locale or str(get_locale())
-    # escape() and an f-string: Markup.format runs Python's string.Formatter, several times slower.
+    # escape() and an f-string, cheaper than Markup.format (Python's string.Formatter).
     exact, relative = _exact_time(moment, locale), relative_time_at(moment, locale)
     return Markup(
         f'<time datetime="{escape(moment.isoformat())}" title="{escape(exact)}">'

@@ -61,8 +61,8 @@ def page_query(posts: Select, dialect: str | None = None) -> Select:
     and email.
 
     The page is cut from the posts' keys alone, which an index holds in order: the rows
-    skipped to reach a deep page are index entries, not posts (PostgreSQL read every post
-    before a deep page of /explore), and only the page's rows are read.
+    skipped to reach a deep page are index entries, not posts, and only the page's rows are
+    read.
     """
     limit, offset = limit_and_offset(dialect or _dialect())
     keys = posts.with_only_columns(Post.id, Post.timestamp)
@@ -118,8 +118,8 @@ def newest_page_query(keys: FromClause, dialect: str) -> Select:
 
 @cache
 def _merged_timeline_page_query(dialect: str, author_count: int) -> Select:
-    # Only keys are merged, from the index alone; the page's 25 rows are read afterwards
-    # (on SQLite, merging whole rows read a table row for every author: twice the time).
+    # Only keys are merged, from the index alone; the page's rows are read afterwards (on
+    # SQLite, merging whole rows reads a table row for every author).
     return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
 
 
@@ -212,8 +212,7 @@ def fetch_page(query: Select, number: int, per_page: int, params: dict | None = 
     page_limit and page_offset.
 
     It runs on the session's connection, in its transaction: a page query returns rows, not
-    objects, so the ORM's layer of execution has nothing to do but costs a tenth of a
-    millisecond.
+    objects, so the ORM's layer of execution would add cost and nothing else.
     """
     window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
     params = {**(params or {}), **window}
