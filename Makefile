@@ -31,7 +31,7 @@ run: translations static
 test: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
 	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto -q \
-		tests/main tests/search tests/messages tests/test_speedups.py
+		tests/main tests/models tests/search tests/messages tests/test_speedups.py
 
 # The whole suite on the plain app: every speed-up off, the tests of one skipped.
 test-plain: $(BIN)/.installed-test translations static

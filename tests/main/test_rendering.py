@@ -1,6 +1,6 @@
 """The page helpers that cache or precompute must print exactly what rendering afresh would."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import format_datetime, format_timedelta
@@ -12,8 +12,7 @@ from app.main.rendering import _timedelta_bucket, exact_time, relative_time
 from app.models import Post, utcnow
 from app.speedups import articles
 
-# Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch
-# (not on it, where the microseconds between two calls would decide).
+# Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch.
 EDGES = [0.85 * unit for unit in (60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400)]
 SECONDS = [0, 0.4, 1, 29, 31, 59, 89, 91, 155, 5398, 5402, 215_998, 216_002, 100_000_000] + [
     edge + offset for edge in EDGES for offset in (-2, 2)
@@ -21,13 +20,15 @@ SECONDS = [0, 0.4, 1, 29, 31, 59, 89, 91, 155, 5398, 5402, 215_998, 216_002, 100
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
-def test_relative_time_matches_babel_on_every_bucket_edge(app, language):
+def test_relative_time_matches_babel_on_every_bucket_edge(app, language, monkeypatch):
+    # A fixed clock: a loaded machine may pause between two readings of a real one.
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(rendering, "utcnow", lambda: now)
     with app.test_request_context(headers={"Accept-Language": language}):
         for seconds in SECONDS:
             for sign in (-1, 1):
-                now = utcnow()
                 moment = now + timedelta(seconds=sign * seconds)
-                expected = format_timedelta(moment - utcnow(), add_direction=True)
+                expected = format_timedelta(moment - now, add_direction=True)
                 assert relative_time(moment) == expected, (sign * seconds, language)
 
 
