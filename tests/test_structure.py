@@ -230,3 +230,36 @@ def test_imports_inside_functions_are_the_known_ones() -> None:
         "add it to FUNCTION_LEVEL_IMPORTS with the reason: "
         f"{sorted(found ^ FUNCTION_LEVEL_IMPORTS)}"
     )
+
+
+def layout_sections() -> dict[str, str]:
+    """The README's Layout block, by entry: each `app/...` line with the indented lines under
+    it."""
+    readme = (APP.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.partition("## Layout")[2].split("```")[1]
+    sections: dict[str, str] = {}
+    current = None
+    for line in block.splitlines():
+        if line.startswith("app/"):
+            current = line.split()[0]
+            sections[current] = line
+        elif current is not None and line.startswith(" "):
+            sections[current] += "\n" + line
+        else:
+            current = None
+    return sections
+
+
+def test_the_readme_layout_lists_every_module() -> None:
+    sections = layout_sections()
+    missing = []
+    for module, path in modules().items():
+        relative = path.relative_to(APP.parent).as_posix()
+        if module == "app" or relative in sections:
+            continue
+        package = f"{path.parent.relative_to(APP.parent).as_posix()}/"
+        if package not in sections or (
+            path.name != "__init__.py" and path.name not in sections[package]
+        ):
+            missing.append(relative)
+    assert not missing, "README.md's Layout does not list: " + ", ".join(missing)
