@@ -15,6 +15,11 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
 
+# The browser tests' own tools (axe-core), at the versions package-lock.json pins. The app
+# needs no Node: only the tests do.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 translations: $(BIN)/.installed
 	$(BIN)/pybabel --quiet compile -d app/translations
 
@@ -28,13 +33,13 @@ run: translations static
 
 # --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker. Then the
 # pages and their lists again on the plain app (SPEEDUPS off), which must serve the same.
-test: $(BIN)/.installed-test translations static
+test: $(BIN)/.installed-test node_modules/.package-lock.json translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
 	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto -q \
 		tests/main tests/search tests/messages tests/test_speedups.py
 
 # The whole suite on the plain app: every speed-up off, the tests of one skipped.
-test-plain: $(BIN)/.installed-test translations static
+test-plain: $(BIN)/.installed-test node_modules/.package-lock.json translations static
 	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The inner loop: everything but the browser and system tests (make test runs them all).
@@ -53,4 +58,4 @@ lint: $(BIN)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .coverage htmlcov app/static-build
+	rm -rf $(VENV) .pytest_cache .coverage htmlcov app/static-build node_modules
