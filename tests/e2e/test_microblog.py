@@ -108,6 +108,37 @@ def test_user_popup_appears_on_hover(page, site):
     expect(popup).to_have_count(0)
 
 
+def test_user_popup_opens_on_focus_and_closes_on_escape(page, site):
+    author = site.sign_up_and_login()
+    write_post(page, unique_text("Tab to my name"))
+    page.wait_for_load_state("load")
+    name = page.locator("article.post a.user-popup", has_text=author.username).first
+    name.focus()
+    popup = page.get_by_role("tooltip")
+    expect(popup).to_contain_text(author.username)
+    # Described by the card while it is open, and inside <main> like the rest of the page.
+    expect(name).to_have_attribute("aria-describedby", re.compile(r"popover"))
+    expect(page.get_by_role("main").get_by_role("tooltip")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(name).to_be_focused()
+
+
+def test_user_popup_stays_on_screen_near_the_bottom(page, site):
+    author = site.sign_up_and_login()
+    write_post(page, unique_text("Near the bottom"))
+    page.wait_for_load_state("load")
+    name = page.locator("article.post a.user-popup", has_text=author.username).first
+    # Make the page short enough that the name sits at the window's bottom edge.
+    height = name.evaluate("e => Math.ceil(e.getBoundingClientRect().bottom) + 8")
+    page.set_viewport_size({"width": 1280, "height": height})
+    name.hover()
+    popup = page.get_by_role("tooltip")
+    expect(popup).to_be_visible()
+    box, link = popup.bounding_box(), name.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= link["y"] + 1  # flipped above the name
+
+
 def test_pagination_newer_and_older(page, site):
     site.sign_up_and_login()
     # Four posts with POSTS_PER_PAGE=3: the oldest is alone on the second page.
