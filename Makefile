@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast test-plain system lint translations static clean
+.PHONY: run test test-fast test-plain system lint translations static screenshots clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test-fast: $(BIN)/.installed-test translations static
 # missing): load, shared state, faults, fuzzing. The long run: .venv/bin/python benchmarks/system.py
 system: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest tests/system -p no:xdist -s
+
+# docs/screenshots/: every page at a desktop's and a phone's size in every language, taken
+# by the accessibility walk (tests/e2e/test_accessibility.py) as it checks them.
+screenshots: $(BIN)/.installed-test node_modules/.package-lock.json translations static
+	$(BIN)/python -m pytest tests/e2e/test_accessibility.py -k every_page -n 2 --screenshots -q
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

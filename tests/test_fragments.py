@@ -41,7 +41,8 @@ def test_the_shared_parts_are_rendered_once_and_reused(app, client):
 
 
 def test_they_mark_the_current_page_per_page(client, auth, make_user):
-    assert 'active" aria-current="page" href="/auth/login"' in navbar(client.get("/auth/login").text)
+    login = navbar(client.get("/auth/login").text)
+    assert 'active" aria-current="page" href="/auth/login"' in login
     register = navbar(client.get("/auth/register").text)
     assert register.count('aria-current="page"') == 1
     assert 'aria-current="page" href="/auth/register"' in register

@@ -16,8 +16,7 @@ function localiseTimes(root) {
 }
 
 // A card about the author, fetched when the pointer rests on their name or the keyboard
-// reaches it: a Bootstrap popover, which Popper keeps on screen (above the name near the
-// window's bottom). Escape closes it; the pointer may move onto it without closing it.
+// reaches it: a Bootstrap popover, which Popper keeps on screen. Escape closes it; the pointer may move onto it without closing it.
 function setUpUserPopups() {
   if (!window.bootstrap) return;
   const cache = new Map();
@@ -55,7 +54,8 @@ function setUpUserPopups() {
       content,
       html: true,
       trigger: "manual",
-      placement: "bottom",
+      // Above the name, so the post being read stays in view; below it near the window's top.
+      placement: "top",
       // Inside <main>: everything on the page stays within a landmark.
       container: link.closest("main") || "body",
       customClass: "user-popup-card",

@@ -146,7 +146,8 @@ def test_every_page_passes_axe(page, server, people, size, locale, request):
     walk.open("/search?q=microblog", "search")
     walk.open("/no/such/page", "not-found-member")
 
-    walk.open("/explore", "popup")
+    page.goto("/explore")
+    page.wait_for_load_state("load")
     name = page.locator("article.post a.user-popup", has_text=people.other.username).first
     name.focus()
     popup = page.locator(".popover")
