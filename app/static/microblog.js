@@ -21,10 +21,12 @@ function setUpUserPopups() {
   if (!window.bootstrap) return;
   const cache = new Map();
   let shown = null;
+  let wanted = null; // the name asked about last: a card arriving after the reader left stays shut
   let timer = null;
 
   function hide() {
     clearTimeout(timer);
+    wanted = null;
     if (shown) {
       bootstrap.Popover.getInstance(shown)?.dispose();
       shown = null;
@@ -46,8 +48,9 @@ function setUpUserPopups() {
   }
 
   async function show(link) {
+    wanted = link;
     const content = await card(link.dataset.popup);
-    if (!content || shown === link) return;
+    if (!content || wanted !== link || shown === link) return;
     hide();
     shown = link;
     const popover = new bootstrap.Popover(link, {
