@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast test-plain system lint translations static clean
+.PHONY: run test test-fast test-plain system lint translations static screenshots clean
 
 $(BIN)/.installed: install.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(BIN)/.installed: install.txt
 $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
+
+# The browser tests' own tools (axe-core), at the versions package-lock.json pins. The app
+# needs no Node: only the tests do.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel --quiet compile -d app/translations
@@ -28,13 +33,13 @@ run: translations static
 
 # --dist loadgroup keeps each xdist_group (the system tests' stacks) in one worker. Then the
 # pages and their lists again on the plain app (SPEEDUPS off), which must serve the same.
-test: $(BIN)/.installed-test translations static
+test: $(BIN)/.installed-test node_modules/.package-lock.json translations static
 	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
 	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto -q \
 		tests/main tests/models tests/search tests/messages tests/test_speedups.py
 
 # The whole suite on the plain app: every speed-up off, the tests of one skipped.
-test-plain: $(BIN)/.installed-test translations static
+test-plain: $(BIN)/.installed-test node_modules/.package-lock.json translations static
 	MICROBLOG_TEST_SPEEDUPS=off $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The inner loop: everything but the browser and system tests (make test runs them all).
@@ -47,10 +52,15 @@ test-fast: $(BIN)/.installed-test translations static
 system: $(BIN)/.installed-test translations static
 	$(BIN)/python -m pytest tests/system -p no:xdist -s
 
+# docs/screenshots/: every page at a desktop's and a phone's size in every language, taken
+# by the accessibility walk (tests/e2e/test_accessibility.py) as it checks them.
+screenshots: $(BIN)/.installed-test node_modules/.package-lock.json translations static
+	$(BIN)/python -m pytest tests/e2e/test_accessibility.py -k every_page -n 2 --screenshots -q
+
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .coverage htmlcov app/static-build
+	rm -rf $(VENV) .pytest_cache .coverage htmlcov app/static-build node_modules

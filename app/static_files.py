@@ -17,11 +17,13 @@ from whitenoise.compress import Compressor
 
 from app.security import CONTENT_SECURITY_POLICY, serves_requests
 
-# Bootstrap's plain JS suffices for the navbar's collapse; dropdowns or popovers would need
-# Popper (js/bootstrap.bundle.min.js instead).
+# Bootstrap's JS with the Popper it places popovers with (the user popup), both as
+# Bootstrap-Flask ships them: its bootstrap5 folder has Popper beside Bootstrap, not the bundle.
 BOOTSTRAP_FILES = (
     "css/bootstrap.min.css",
     "css/bootstrap.min.css.map",
+    "umd/popper.min.js",
+    "umd/popper.min.js.map",
     "js/bootstrap.min.js",
     "js/bootstrap.min.js.map",
 )

@@ -9,7 +9,7 @@ from app.models import User
 def test_404_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
-    assert "Not Found" in response.text
+    assert "Not found" in response.text
     assert "<nav" in response.text
 
 

@@ -26,14 +26,32 @@ def test_the_shared_parts_are_rendered_once_and_reused(app, client):
         "language-picker",
         "scripts",
     }
-    again = client.get("/auth/register").text
+    # A page the navbar has no item for: its parts are the login page's but for the marked item.
+    client.get("/auth/reset_password_request")
+    kept = dict(app.extensions["microblog.fragments"])
+    again = client.get("/auth/reset_password_request").text
     assert app.extensions["microblog.fragments"] == kept
-    # Alike but for the way back from the language picker, which is each page's own.
-    way_back = re.compile(r'name="next" type="hidden" value="[^"]*"')
+    # Alike but for the way back from the language picker, which is each page's own, and the
+    # item marked as the current page.
+    way_back = re.compile(r'name="next" type="hidden" value="[^"]*"| active" aria-current="page')
     assert way_back.sub("", navbar(again)) == way_back.sub("", navbar(first))
     # The fingerprinted names once `flask static build` has run, else the plain ones.
     assert re.search(r'<link rel="stylesheet" href="/static/microblog\.(\w{12}\.)?css">', again)
     assert re.search(r'<script src="/static/microblog\.(\w{12}\.)?js" defer></script>', again)
+
+
+def test_they_mark_the_current_page_per_page(client, auth, make_user):
+    login = navbar(client.get("/auth/login").text)
+    assert 'active" aria-current="page" href="/auth/login"' in login
+    register = navbar(client.get("/auth/register").text)
+    assert register.count('aria-current="page"') == 1
+    assert 'aria-current="page" href="/auth/register"' in register
+    make_user("susan")
+    auth.login("susan")
+    assert 'aria-current="page" href="/explore"' in navbar(client.get("/explore").text)
+    assert 'aria-current="page" href="/messages"' in navbar(client.get("/messages").text)
+    assert 'aria-current="page" href="/user/susan"' in navbar(client.get("/user/susan").text)
+    assert "aria-current" not in navbar(client.get("/edit_profile").text)
 
 
 def test_they_are_kept_per_language(client):

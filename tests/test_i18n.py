@@ -10,7 +10,7 @@ import app as app_package
 from app.extensions import babel
 
 PO_FILE = Path(app_package.__file__).parent / "translations/zh_Hans_CN/LC_MESSAGES/messages.po"
-LOGIN_PAGE_STRINGS = ["Sign In", "Login", "Register", "Remember Me", "New User?"]
+LOGIN_PAGE_STRINGS = ["Sign in", "Login", "Register", "Remember me", "New user?"]
 
 
 @pytest.fixture

@@ -145,9 +145,9 @@ def test_one_fuzzy_or_empty_message_is_enough_to_fail(language):
     catalog = load_catalog(language)
     assert problems(catalog, language) == []
     broken = copy.deepcopy(catalog)
-    guessed = broken.get("Sign In")
+    guessed = broken.get("Sign in")
     guessed.flags.add("fuzzy")
-    assert problems(broken, language) == ["fuzzy (pybabel's guess; check it and unflag): 'Sign In'"]
+    assert problems(broken, language) == ["fuzzy (pybabel's guess; check it and unflag): 'Sign in'"]
     guessed.flags.discard("fuzzy")
     broken.get("Explore").string = ""
     assert problems(broken, language) == ["untranslated: 'Explore'"]
@@ -216,9 +216,9 @@ def test_each_languages_visitors_get_it(compiled_catalogs, login_page, language,
     catalog = compiled_catalogs[language]
     page = login_page(accept_language)
     assert f'<html lang="{ACCEPT_LANGUAGE[language][1]}">' in page
-    for msgid in ("Sign In", "Remember Me", "Forgot Your Password?"):
+    for msgid in ("Sign in", "Remember me", "Forgot your password?"):
         assert catalog.get(msgid).string in page
-    assert "Sign In" not in page and "Remember Me" not in page
+    assert "Sign in" not in page and "Remember me" not in page
 
 
 @pytest.mark.parametrize(
@@ -227,6 +227,6 @@ def test_each_languages_visitors_get_it(compiled_catalogs, login_page, language,
 def test_other_visitors_get_english(compiled_catalogs, login_page, accept_language):
     page = login_page(accept_language)
     assert '<html lang="en">' in page
-    assert "Sign In" in page
+    assert "Sign in" in page
     for catalog in compiled_catalogs.values():
-        assert catalog.get("Remember Me").string not in page
+        assert catalog.get("Remember me").string not in page

@@ -129,8 +129,8 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember_me = BooleanField(_l("Remember Me"))
-    submit = SubmitField(_l("Sign In"))
+    remember_me = BooleanField(_l("Remember me"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class ReauthenticateForm(FlaskForm):
@@ -172,13 +172,13 @@ class RegistrationForm(NewPasswordForm):
 
 class ResetPasswordRequestForm(FlaskForm):
     email = email_field()
-    submit = SubmitField(_l("Request Password Reset"))
+    submit = SubmitField(_l("Request password reset"))
 
 
 class ResetPasswordForm(NewPasswordForm):
     password = new_password_field(_l("New password"))
     password2 = confirm_password_field(_l("Confirm new password"))
-    submit = SubmitField(_l("Reset Password"))
+    submit = SubmitField(_l("Reset password"))
 
 
 class ChangePasswordForm(NewPasswordForm):
@@ -189,4 +189,4 @@ class ChangePasswordForm(NewPasswordForm):
     )
     password = new_password_field(_l("New password"))
     password2 = confirm_password_field(_l("Confirm new password"))
-    submit = SubmitField(_l("Change Password"))
+    submit = SubmitField(_l("Change password"))

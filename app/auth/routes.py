@@ -60,7 +60,7 @@ def login():
             db.session.commit()
             complete_login(user, remember=form.remember_me.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-    return render_template("auth/login.html", title=_("Sign In"), form=form)
+    return render_template("auth/login.html", title=_("Sign in"), form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -88,7 +88,7 @@ def reauthenticate():
             return redirect(safe_next_url(request.args.get("next")) or url_for("account.settings"))
         form.password.errors.append(_("Your password is wrong."))
     lead = _("Please enter your password again to continue.")
-    return render_template("form_page.html", title=_("Confirm It's You"), form=form, lead=lead)
+    return render_template("form_page.html", title=_("Confirm it's you"), form=form, lead=lead)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -123,7 +123,7 @@ def reset_password_request():
             "info",
         )
         return redirect(url_for(".login"))
-    return render_template("form_page.html", title=_("Reset Password"), form=form)
+    return render_template("form_page.html", title=_("Reset password"), form=form)
 
 
 @bp.route("/reset_password/<token>")
@@ -141,7 +141,7 @@ def reset_password():
     user = User.verify_reset_password_token(session.get("reset_token", ""))
     if user is None:
         session.pop("reset_token", None)
-        return render_template("auth/reset_invalid.html", title=_("Reset Password")), 400
+        return render_template("auth/reset_invalid.html", title=_("Reset password")), 400
     form = ResetPasswordForm(username=user.username, email=user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
@@ -151,7 +151,7 @@ def reset_password():
         flash(_("Your password has been reset. Please log in."), "success")
         return redirect(url_for(".login"))
     lead = _("Choose a new password for %(username)s.", username=user.username)
-    return render_template("form_page.html", title=_("Reset Password"), form=form, lead=lead)
+    return render_template("form_page.html", title=_("Reset password"), form=form, lead=lead)
 
 
 @bp.route("/change_password", methods=["GET", "POST"])
@@ -172,7 +172,7 @@ def change_password():
             send_password_changed_email(current_user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
-    return render_template("form_page.html", title=_("Change Password"), form=form)
+    return render_template("form_page.html", title=_("Change password"), form=form)
 
 
 @bp.route("/confirm/<token>")
@@ -180,7 +180,7 @@ def confirm_email(token: str):
     """Confirm the account's email address with the link from the welcome email."""
     outcome = User.confirm_with_token(token)
     if outcome is Confirmation.INVALID:
-        return render_template("auth/confirm_invalid.html", title=_("Confirm Email")), 400
+        return render_template("auth/confirm_invalid.html", title=_("Confirm email")), 400
     db.session.commit()
     if outcome is Confirmation.DONE:
         flash(_("Thank you: your email address is confirmed."), "success")

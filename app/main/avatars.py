@@ -18,7 +18,9 @@ def identicon_svg(seed: str) -> str:
                 for x in {column, GRID - 1 - column}:
                     cells.append(f'<rect x="{x}" y="{row}" width="1" height="1"/>')
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 {GRID + 1} {GRID + 1}">'
+        # crispEdges: cells meet without the hairline seams anti-aliasing draws between them.
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 {GRID + 1} {GRID + 1}"'
+        ' shape-rendering="crispEdges">'
         f'<rect x="-0.5" y="-0.5" width="{GRID + 1}" height="{GRID + 1}" fill="#f0f0f0"/>'
         f'<g fill="hsl({hue},55%,50%)">{"".join(cells)}</g></svg>'
     )

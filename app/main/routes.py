@@ -112,7 +112,7 @@ def edit_profile():
     if request.method == "GET":
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
-    return render_template("form_page.html", title=_("Edit Profile"), form=form)
+    return render_template("form_page.html", title=_("Edit profile"), form=form)
 
 
 def _change_following(username: str, follow: bool):

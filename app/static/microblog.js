@@ -15,51 +15,90 @@ function localiseTimes(root) {
   }
 }
 
-// A card about the author, fetched when the pointer rests on their name.
+// A card about the author, fetched when the pointer rests on their name or the keyboard
+// reaches it: a Bootstrap popover, which Popper keeps on screen. Escape closes it; the pointer may move onto it without closing it.
 function setUpUserPopups() {
-  let popup = null;
-  let timer = null;
+  if (!window.bootstrap) return;
   const cache = new Map();
+  let shown = null;
+  let wanted = null; // the name asked about last: a card arriving after the reader left stays shut
+  let timer = null;
 
   function hide() {
     clearTimeout(timer);
-    if (popup) {
-      popup.remove();
-      popup = null;
+    wanted = null;
+    if (shown) {
+      bootstrap.Popover.getInstance(shown)?.dispose();
+      shown = null;
     }
   }
 
-  async function show(link) {
-    const url = link.dataset.popup;
+  async function card(url) {
     if (!cache.has(url)) {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) return;
+      if (!response.ok) return null;
       cache.set(url, await response.text());
     }
+    // Parsed here, from the app's own escaped markup, and handed over as an element: Bootstrap
+    // sanitises strings, which would drop the card's <time>.
+    const content = document.createElement("div");
+    content.innerHTML = cache.get(url);
+    localiseTimes(content);
+    return content;
+  }
+
+  async function show(link) {
+    wanted = link;
+    const content = await card(link.dataset.popup);
+    if (!content || wanted !== link || shown === link) return;
     hide();
-    popup = document.createElement("div");
-    popup.className = "user-popup-card card card-body shadow";
-    popup.setAttribute("role", "tooltip");
-    popup.innerHTML = cache.get(url);
-    localiseTimes(popup);
-    document.body.appendChild(popup);
-    const box = link.getBoundingClientRect();
-    popup.style.left = `${window.scrollX + box.left}px`;
-    popup.style.top = `${window.scrollY + box.bottom + 4}px`;
-    popup.addEventListener("mouseleave", hide);
+    shown = link;
+    const popover = new bootstrap.Popover(link, {
+      content,
+      html: true,
+      trigger: "manual",
+      // Above the name, so the post being read stays in view; below it near the window's top.
+      placement: "top",
+      // Inside <main>: everything on the page stays within a landmark.
+      container: link.closest("main") || "body",
+      customClass: "user-popup-card",
+    });
+    popover.show();
+  }
+
+  function later(action) {
+    clearTimeout(timer);
+    timer = setTimeout(action, 300);
+  }
+
+  function overPopup() {
+    return Boolean(document.querySelector(".user-popup-card:hover"));
   }
 
   document.addEventListener("mouseover", (event) => {
     const link = event.target.closest("a.user-popup");
-    if (!link) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => show(link), 300);
-    link.addEventListener("mouseleave", () => {
+    if (link) {
+      later(() => show(link));
+    } else if (event.target.closest(".user-popup-card")) {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (popup && !popup.matches(":hover")) hide();
-      }, 300);
-    }, { once: true });
+    }
+  });
+  document.addEventListener("mouseout", (event) => {
+    if (event.target.closest("a.user-popup, .user-popup-card")) {
+      later(() => {
+        if (!overPopup() && document.activeElement !== shown) hide();
+      });
+    }
+  });
+  document.addEventListener("focusin", (event) => {
+    const link = event.target.closest("a.user-popup");
+    if (link) show(link);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target === shown && !overPopup()) hide();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && shown) hide();
   });
 }
 
@@ -107,13 +146,16 @@ function setUpTranslations() {
   });
 }
 
-// The navbar's unread-messages badge, hidden at 0.
+// The navbar's unread-messages badge, hidden at 0, and its copy on the menu's toggler (seen
+// on narrow screens, where the menu is folded away).
 function setUnreadCount(count) {
-  const badge = document.getElementById("message-count");
-  if (!badge) return;
   const number = Number(count) || 0;
-  badge.textContent = String(number);
-  badge.classList.toggle("d-none", number === 0);
+  for (const id of ["message-count", "message-count-toggler"]) {
+    const badge = document.getElementById(id);
+    if (!badge) continue;
+    badge.textContent = String(number);
+    badge.classList.toggle("d-none", number === 0);
+  }
 }
 
 // The messages page marks its messages read with a POST as it opens (a GET must not: any
@@ -212,6 +254,8 @@ function setUpNotifications() {
 
 document.addEventListener("DOMContentLoaded", async () => {
   localiseTimes(document);
+  const unread = document.getElementById("message-count");
+  if (unread) setUnreadCount(unread.textContent);
   setUpUserPopups();
   setUpTranslations();
   // Polled after: a first poll answered before the POST would show the old count again.

@@ -53,7 +53,7 @@ def test_password_reset_by_email(page, site, smtp, server):
 
     page.goto("/auth/reset_password_request")
     page.get_by_label("Email", exact=True).fill(account.email)
-    page.get_by_role("button", name="Request Password Reset").click()
+    page.get_by_role("button", name="Request password reset").click()
     expect(page.get_by_role("alert")).to_contain_text("If an account has this address")
 
     message = smtp.wait_for(account.email, "Reset Your Password")
@@ -66,7 +66,7 @@ def test_password_reset_by_email(page, site, smtp, server):
     expect(page).to_have_url(f"{server.url}/auth/reset_password")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Reset Password").click()
+    page.get_by_role("button", name="Reset password").click()
     expect(page.get_by_role("alert")).to_contain_text("Your password has been reset.")
     smtp.wait_for(account.email, "Your password was changed")
 
@@ -90,13 +90,13 @@ def test_change_password(page, site, smtp):
     page.get_by_label("Current password", exact=True).fill("wrong current password")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your current password is wrong.")).to_be_visible()
 
     page.get_by_label("Current password", exact=True).fill(account.password)
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("alert")).to_contain_text("Your password has been changed.")
     # This session survives the change; it is renewed rather than ended.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {account.username}!")

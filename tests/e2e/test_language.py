@@ -54,4 +54,4 @@ def test_a_chinese_visitor_gets_chinese_and_can_pick_english(page, locale):
     expect(page).to_have_url(re.compile(r"/auth/register$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto("/auth/login")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")

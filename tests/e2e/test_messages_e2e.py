@@ -41,6 +41,12 @@ def test_the_unread_badge_updates_without_a_reload(page, site, browser, server):
     # The poller asks every 10 seconds.
     expect(badge(page)).to_have_text("1", timeout=15_000)
     expect(badge(page)).to_be_visible()
+    # On a phone the menu is folded, and its badge with it: the toggler shows the count.
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(badge(page)).to_be_hidden()
+    expect(page.locator("#message-count-toggler")).to_have_text("1")
+    expect(page.locator("#message-count-toggler")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name="Messages").click()
     expect(page.locator(".message-body")).to_have_text([body])
     # The page's script marks the messages read with a POST as it opens.

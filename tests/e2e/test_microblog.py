@@ -108,6 +108,51 @@ def test_user_popup_appears_on_hover(page, site):
     expect(popup).to_have_count(0)
 
 
+def test_user_popup_opens_on_focus_and_closes_on_escape(page, site):
+    author = site.sign_up_and_login()
+    write_post(page, unique_text("Tab to my name"))
+    page.wait_for_load_state("load")
+    name = page.locator("article.post a.user-popup", has_text=author.username).first
+    name.focus()
+    popup = page.get_by_role("tooltip")
+    expect(popup).to_contain_text(author.username)
+    # Described by the card while it is open, and inside <main> like the rest of the page.
+    expect(name).to_have_attribute("aria-describedby", re.compile(r"popover"))
+    expect(page.get_by_role("main").get_by_role("tooltip")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(name).to_be_focused()
+
+
+def test_user_popup_leaves_the_post_in_view_and_stays_on_screen(page, site):
+    author = site.sign_up_and_login()
+    # Three posts: room below the newest one's name for the card, once it is at the top.
+    for number in range(3):
+        write_post(page, unique_text(f"Read me while the card is open {number}"))
+    page.wait_for_load_state("load")
+    name = page.locator("article.post a.user-popup", has_text=author.username).first
+    popup = page.get_by_role("tooltip")
+
+    name.hover()
+    expect(popup).to_be_visible()
+    box, link = popup.bounding_box(), name.bounding_box()
+    assert box["y"] + box["height"] <= link["y"] + 1  # above the name, not over the post
+
+    # With the name at the window's top edge there is no room above: it opens below.
+    page.mouse.move(0, 0)
+    expect(popup).to_have_count(0)
+    top = name.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    # The content's height (scrollHeight is the window's own when the content is shorter).
+    height = page.evaluate("document.body.getBoundingClientRect().bottom + window.scrollY")
+    page.set_viewport_size({"width": 1280, "height": int(height - top) + 2})
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    name.hover()
+    expect(popup).to_be_visible()
+    box, link = popup.bounding_box(), name.bounding_box()
+    assert link["y"] < 10
+    assert box["y"] >= link["y"] + link["height"] - 1
+
+
 def test_pagination_newer_and_older(page, site):
     site.sign_up_and_login()
     # Four posts with POSTS_PER_PAGE=3: the oldest is alone on the second page.

@@ -37,6 +37,13 @@ def test_navbar_search_box_for_logged_in_users_only(client, logged_in, auth):
     assert 'name="q"' not in client.get("/auth/login").text
 
 
+def test_the_search_page_has_one_search_box(client, logged_in):
+    page = client.get("/search", query_string={"q": "hello"}).text
+    assert page.count('name="q"') == 1
+    assert page.count('role="search"') == 1
+    assert 'value="hello"' in page
+
+
 def test_search_page_without_a_query_asks_for_nothing(client, logged_in):
     response = client.get("/search")
     assert response.status_code == 200
