@@ -1,7 +1,9 @@
 """The front page: what the site is, for visitors, with its newest posts or a sign-up
 invitation; the signed-in reader's home at the same address."""
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +70,10 @@ def test_the_front_pages_query_count_does_not_grow_with_page_size(make_app, coun
         assert page.count('class="post-body') == per_page
         counts.append(counter.count)
     assert counts[0] == counts[1] == 1, counts
+
+
+def test_the_benchmarks_load_the_front_page_as_a_visitor():
+    """benchmarks/bench.py measures every page the speed-ups serve: this one too."""
+    source = (Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py").read_text()
+    pages = ast.literal_eval(re.search(r"^PAGES = (\[.*?\])$", source, re.S | re.M)[1])
+    assert ("/", False) in pages
