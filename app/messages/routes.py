@@ -46,7 +46,7 @@ def send_message(recipient: str):
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.user", username=user.username))
     return render_template(
-        "messages/send_message.html", title=_("Send Message"), form=form, recipient=user
+        "messages/send_message.html", title=_("Send message"), form=form, recipient=user
     )
 
 
