@@ -8,7 +8,6 @@ import pytest
 from app.extensions import db
 from app.models import Message, User
 from tests.conftest import PASSWORD, add_user
-from tests.main.conftest import count_queries  # noqa: F401  (the fixture)
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
