@@ -33,7 +33,8 @@ function setUpUserPopups() {
     const url = link.dataset.popup;
     if (!cache.has(url)) {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) return;
+      // A visitor (the front page) is sent to the login page: no card for them.
+      if (!response.ok || response.redirected) return;
       cache.set(url, await response.text());
     }
     hide();
