@@ -28,6 +28,7 @@ from app.messages import bp as messages_bp
 from app.search import bp as search_bp
 from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
+from app.theme import bp as theme_bp
 from app.translate import bp as translate_bp
 from config import Config
 
@@ -71,6 +72,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(messages_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(language_bp)
+    app.register_blueprint(theme_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)
     cli.init_app(app)

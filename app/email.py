@@ -8,21 +8,34 @@ import smtplib
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from email.utils import formataddr
 
 from flask import Flask, current_app, render_template
 from flask_mail import Message, email_dispatched
 
 from app.extensions import mail
 from app.jobs import job_app_context
-from app.mail_connection import message_bytes
+from app.mail_connection import envelope_address
 from app.security import canonical_url_for
 
 
+def console_text(message: Message) -> str:
+    """The email as a person reads it: plain headers, the text part, attachments by name
+    (the raw message would show base64 and quoted-printable)."""
+    sender = message.sender if isinstance(message.sender, str) else formataddr(message.sender)
+    lines = [
+        f"From: {sender}",
+        f"To: {', '.join(envelope_address(address) for address in message.recipients)}",
+        f"Subject: {message.subject}",
+    ]
+    for attachment in message.attachments:
+        size = len(attachment.data or b"")
+        lines.append(f"Attachment: {attachment.filename} ({attachment.content_type}, {size} bytes)")
+    return "\n".join(lines) + "\n\n" + (message.body or "").rstrip("\n")
+
+
 def print_to_console(app: Flask, message: Message) -> None:
-    print(
-        f"\n----- email (MAIL_SERVER is not set) -----\n{message_bytes(message).decode()}\n",
-        file=sys.stdout,
-    )
+    print(f"\n----- email (MAIL_SERVER is not set) -----\n{console_text(message)}\n-----\n")
     sys.stdout.flush()
 
 

@@ -51,3 +51,10 @@ def paginate(query: Select, number: int, per_page: int) -> Page:
     query = query.limit(per_page + 1).offset((number - 1) * per_page)
     rows = db.session.scalars(query, execution_options=READS_ONLY).all()
     return page_of_rows(rows, number, per_page)
+
+
+def paginate_rows(query: Select, number: int, per_page: int) -> Page:
+    """One page of `query`'s rows, for a query of several things (an object and its counts)."""
+    query = query.limit(per_page + 1).offset((number - 1) * per_page)
+    rows = db.session.execute(query, execution_options=READS_ONLY).all()
+    return page_of_rows(rows, number, per_page)

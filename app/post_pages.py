@@ -24,6 +24,10 @@ class PostPages:
     def explore_page(self, number: int, per_page: int) -> Page:
         return paginate(Post.newest_first(), number, per_page)
 
+    def front_page(self, per_page: int) -> Page:
+        """The newest posts, shown to visitors on the front page."""
+        return self.explore_page(1, per_page)
+
     def profile_page(self, user: User, number: int, per_page: int) -> Page:
         return paginate(user.posts_newest_first(), number, per_page)
 

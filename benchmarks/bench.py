@@ -37,6 +37,7 @@ USER = "user00001"
 # cookie on every request, which no real browser does.
 USER_AGENT = "microblog-bench"
 PAGES = [
+    ("/", False),  # the visitors' front page
     ("/index", True),
     ("/explore", True),
     ("/user/user00002", True),

@@ -24,6 +24,7 @@ def test_the_shared_parts_are_rendered_once_and_reused(app, client):
         "navbar",
         "navbar-visitor",
         "language-picker",
+        "theme-picker",
         "scripts",
     }
     # A page the navbar has no item for: its parts are the login page's but for the marked item.

@@ -48,7 +48,7 @@ def zh_app(make_app, catalog, tmp_path):
 def test_language_from_accept_language(client, accept_language, lang):
     headers = {"Accept-Language": accept_language} if accept_language else {}
     response = client.get("/auth/login", headers=headers)
-    assert f'<html lang="{lang}">' in response.text
+    assert f'<html lang="{lang}" ' in response.text
 
 
 def test_chinese_login_page_uses_the_catalog(zh_app, catalog):
@@ -58,7 +58,7 @@ def test_chinese_login_page_uses_the_catalog(zh_app, catalog):
     applies depends on the catalog's state; both are real behaviour (gettext falls back).
     """
     page = zh_app.test_client().get("/auth/login", headers={"Accept-Language": "zh-CN"}).text
-    assert '<html lang="zh-CN">' in page
+    assert '<html lang="zh-CN" ' in page
     for msgid in LOGIN_PAGE_STRINGS:
         message = catalog.get(msgid)
         assert message is not None, f"{msgid!r} is missing from the catalog"

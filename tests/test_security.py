@@ -81,7 +81,7 @@ def test_post_with_csrf_token_works(csrf_app, csrf_token):
     # The logout button on every page carries its own token.
     token = csrf_token(client.get("/"))
     assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
-    assert client.get("/").headers["Location"].startswith("/auth/login")
+    assert client.get("/index").headers["Location"].startswith("/auth/login")
 
 
 # --- Rate limits ----------------------------------------------------------------------------

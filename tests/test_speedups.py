@@ -100,6 +100,10 @@ def test_every_page_of_every_list_is_the_plain_one(site, monkeypatch, per_page, 
             plain = pages_of(lambda n, page_of=page_of: page_of(PostPages(), n))
             fast = pages_of(lambda n, page_of=page_of: page_of(FastPostPages(), n))
             assert fast == plain, name
+        # The visitors' front page: one page, the newest.
+        plain, fast = (pages.front_page(per_page) for pages in (PostPages(), FastPostPages()))
+        assert [p.id for p in fast.items] == [p.id for p in plain.items]
+        assert len(plain.items) == per_page and fast.has_next == plain.has_next
         assert len(pages_of(lambda n: PostPages().timeline_page(reader, n, 100))[0]) > 10
         # The API's timeline: the same Post objects in the same order.
         everything = db.session.scalars(PostPages().timeline(reader)).all()
@@ -121,7 +125,7 @@ def masked(html: str) -> str:
     return html
 
 
-VISITOR_PAGES = ["/auth/login", "/auth/register", "/auth/reset_password_request"]
+VISITOR_PAGES = ["/", "/auth/login", "/auth/register", "/auth/reset_password_request"]
 READER_PAGES = [
     "/index",
     "/index?page=2",

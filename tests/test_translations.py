@@ -215,7 +215,7 @@ def login_page(make_app):
 def test_each_languages_visitors_get_it(compiled_catalogs, login_page, language, accept_language):
     catalog = compiled_catalogs[language]
     page = login_page(accept_language)
-    assert f'<html lang="{ACCEPT_LANGUAGE[language][1]}">' in page
+    assert f'<html lang="{ACCEPT_LANGUAGE[language][1]}" ' in page
     for msgid in ("Sign in", "Remember me", "Forgot your password?"):
         assert catalog.get(msgid).string in page
     assert "Sign in" not in page and "Remember me" not in page
@@ -226,7 +226,7 @@ def test_each_languages_visitors_get_it(compiled_catalogs, login_page, language,
 )
 def test_other_visitors_get_english(compiled_catalogs, login_page, accept_language):
     page = login_page(accept_language)
-    assert '<html lang="en">' in page
+    assert '<html lang="en" ' in page
     assert "Sign in" in page
     for catalog in compiled_catalogs.values():
         assert catalog.get("Remember me").string not in page

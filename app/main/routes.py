@@ -22,6 +22,7 @@ from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import linkify
 from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
+from app.models.suggestions import suggested_users
 from app.pagination import requested_page
 from app.post_pages import post_pages
 
@@ -57,6 +58,16 @@ def page_request() -> tuple[int, int]:
 
 
 @bp.route("/", methods=["GET", "POST"])
+def front():
+    """Your home page; for a visitor, what this site is and its newest posts."""
+    if current_user.is_authenticated:
+        return index()
+    page = None
+    if current_app.config["PUBLIC_TIMELINE"]:
+        page = post_pages().front_page(current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/front.html", page=page)
+
+
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
 @confirmed_required
@@ -69,7 +80,11 @@ def index():
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
     page = post_pages().timeline_page(current_user, *page_request())
-    return render_template("main/index.html", title=_("Home"), form=form, page=page)
+    # A home that fits on one page is a new reader's: suggest people to follow.
+    suggestions = suggested_users(current_user) if page.number == 1 and not page.has_next else []
+    return render_template(
+        "main/index.html", title=_("Home"), form=form, page=page, suggestions=suggestions
+    )
 
 
 @bp.route("/explore")
@@ -129,6 +144,8 @@ def _change_following(username: str, follow: bool):
         current_user.unfollow(user)
         flash(_("You are not following %(username)s.", username=user.username), "info")
     db.session.commit()
+    if request.args.get("back") == "home":  # followed from the home page's suggestions
+        return redirect(url_for(".index"))
     return redirect(url_for(".user", username=user.username))
 
 

@@ -22,7 +22,8 @@ from app.database import READS_ONLY
 from app.extensions import db
 from app.messages.forms import MarkReadForm, MessageForm
 from app.models import Message, Notification, user_by_username, utcnow
-from app.pagination import paginate, requested_page
+from app.models.conversations import correspondents
+from app.pagination import Page, paginate, paginate_rows, requested_page
 
 bp = Blueprint("messages", __name__)
 
@@ -60,6 +61,39 @@ def messages():
     return render_template(
         "messages/messages.html", title=_("Messages"), page=page, mark_read_form=form
     )
+
+
+def _page_of(query) -> Page:
+    return paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
+
+
+@bp.route("/messages/sent")
+@login_required
+def sent():
+    """Read the private messages you sent, newest first."""
+    page = _page_of(Message.sent_by(current_user).options(joinedload(Message.recipient)))
+    return render_template("messages/sent.html", title=_("Sent messages"), page=page)
+
+
+@bp.route("/messages/conversations")
+@login_required
+def conversations():
+    """Everyone you have exchanged messages with, the most recent conversation first."""
+    number, per_page = requested_page(), current_app.config["POSTS_PER_PAGE"]
+    page = paginate_rows(correspondents(current_user), number, per_page)
+    return render_template("messages/conversations.html", title=_("Conversations"), page=page)
+
+
+@bp.route("/messages/with/<username>")
+@login_required
+def conversation(username: str):
+    """The messages you and one other person sent each other, newest first."""
+    other = user_by_username(username) or abort(404)
+    if other.id == current_user.id:
+        return redirect(url_for(".conversations"))
+    page = _page_of(Message.between(current_user, other).options(joinedload(Message.author)))
+    title = _("Conversation with %(username)s", username=other.username)
+    return render_template("messages/conversation.html", title=title, page=page, other=other)
 
 
 @bp.route("/messages/read", methods=["POST"])

@@ -3,7 +3,16 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, Select, String, and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    and_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,6 +47,29 @@ class Message(db.Model):
         return (
             select(Message)
             .where(Message.recipient_id == user.id)
+            .order_by(Message.timestamp.desc(), Message.id.desc())
+        )
+
+    @staticmethod
+    def sent_by(user: "User") -> Select:
+        return (
+            select(Message)
+            .where(Message.sender_id == user.id)
+            .order_by(Message.timestamp.desc(), Message.id.desc())
+        )
+
+    @staticmethod
+    def between(user: "User", other: "User") -> Select:
+        """The messages `user` and `other` sent each other, newest first: only ever a
+        conversation `user` is in."""
+        return (
+            select(Message)
+            .where(
+                or_(
+                    and_(Message.sender_id == user.id, Message.recipient_id == other.id),
+                    and_(Message.sender_id == other.id, Message.recipient_id == user.id),
+                )
+            )
             .order_by(Message.timestamp.desc(), Message.id.desc())
         )
 

@@ -36,7 +36,8 @@ function setUpUserPopups() {
   async function card(url) {
     if (!cache.has(url)) {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) return null;
+      // A visitor (the front page) is sent to the login page: no card for them.
+      if (!response.ok || response.redirected) return null;
       cache.set(url, await response.text());
     }
     // Parsed here, from the app's own escaped markup, and handed over as an element: Bootstrap

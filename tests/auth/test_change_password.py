@@ -100,8 +100,8 @@ def test_change_ends_other_sessions_but_not_this_one(app, client, auth, make_use
     # This browser's remember-me cookie was renewed too, so it survives a closed browser.
     client.delete_cookie("session")
     assert client.get("/").status_code == 200
-    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
-    assert remembered.get("/").headers["Location"].startswith("/auth/login")
+    assert elsewhere.get("/index").headers["Location"].startswith("/auth/login")
+    assert remembered.get("/index").headers["Location"].startswith("/auth/login")
 
 
 def test_change_password_fields_are_current_new_confirm(client, auth, make_user):

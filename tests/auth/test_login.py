@@ -139,7 +139,7 @@ def test_logout_ends_session(client, auth, make_user):
     page = client.get("/auth/login").text
     assert "You have been logged out." in page
     assert "Please log in to access this page." not in page
-    assert client.get("/").headers["Location"].startswith("/auth/login")
+    assert client.get("/index").headers["Location"].startswith("/auth/login")
 
 
 def saved_cookies(client) -> dict[str, str]:
@@ -172,11 +172,11 @@ def test_logout_ends_the_session_on_the_server(app, client, auth, make_user):
         {"session": saved["session"]},
         {"remember_token": saved["remember_token"]},
     ):
-        response = browser_with(app, cookies).get("/")
+        response = browser_with(app, cookies).get("/index")
         assert response.status_code == 302, f"still logged in with {list(cookies)}"
         assert response.headers["Location"].startswith("/auth/login")
     # Every session of the user ends: the generation is theirs, not the browser's.
-    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
+    assert elsewhere.get("/index").headers["Location"].startswith("/auth/login")
     auth.login()
     assert client.get("/").status_code == 200
 

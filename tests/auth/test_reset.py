@@ -115,7 +115,7 @@ def test_reset_sets_new_password(app, client, make_user):
     assert [m.subject for m in outbox] == ["[Microblog] Your password was changed"]
     assert outbox[0].recipients == ["susan@example.com"]
     # Resetting does not log anyone in: the user signs in with the new password.
-    assert client.get("/").headers["Location"].startswith("/auth/login")
+    assert client.get("/index").headers["Location"].startswith("/auth/login")
     with client.session_transaction() as session:
         assert "reset_token" not in session
     assert not can_log_in(app, PASSWORD)
@@ -207,8 +207,8 @@ def test_reset_ends_other_sessions(app, make_user):
     open_link(client, reset_token(client))
     set_password(client)
 
-    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
-    assert remembered.get("/").headers["Location"].startswith("/auth/login")
+    assert elsewhere.get("/index").headers["Location"].startswith("/auth/login")
+    assert remembered.get("/index").headers["Location"].startswith("/auth/login")
 
 
 def test_reset_for_deleted_user_is_refused(app, client, make_user):

@@ -27,7 +27,7 @@ def test_sign_up_log_out_and_log_in(page, site):
     site.logout()
     expect(page.get_by_role("alert").filter(has_text="You have been logged out.")).to_be_visible()
     # The session is really gone: home sends us back to the login page.
-    page.goto("/")
+    page.goto("/index")
     expect(page).to_have_url(re.compile(r"/auth/login\?next="))
     expect(page.get_by_role("button", name="Logout")).to_have_count(0)
 

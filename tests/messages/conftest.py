@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from tests.main.conftest import count_queries  # noqa: F401  (the fixture, for query counts)
+
 
 @pytest.fixture
 def app(make_app):

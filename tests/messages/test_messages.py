@@ -43,7 +43,7 @@ def susan_and_john(make_user, auth):
 def test_send_message_stores_it_and_notifies_the_recipient(app, client, susan_and_john):
     form = client.get("/send_message/john")
     assert form.status_code == 200
-    assert "Send message to john" in form.text
+    assert "Send a message to john" in form.text
     assert 'name="message"' in form.text
 
     response = client.post("/send_message/john", data={"message": "  hello john  "})

@@ -1,0 +1,3 @@
+from app.theme.routes import bp
+
+__all__ = ["bp"]
