@@ -21,6 +21,7 @@ from app.models.api_token import ApiToken
 from app.models.avatar import avatar_url
 from app.models.confirmation import ConfirmationMixin
 from app.models.followers import followers
+from app.models.login_session import LoginSession, SessionsMixin
 from app.models.message import Message
 from app.models.notification import Notification
 from app.models.passwords import PasswordMixin
@@ -57,7 +58,7 @@ def _skeleton_of_inserted_username(context) -> str:
     return skeleton(context.get_current_parameters()["username"])
 
 
-class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
+class User(SessionsMixin, ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     # The username's confusable skeleton (app/models/username.py): finding a look-alike of a
@@ -212,14 +213,16 @@ class User(ConfirmationMixin, PasswordMixin, UserMixin, db.Model):
 
     def get_id(self) -> str:
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
-        # and at logout.
-        return f"{self.id}:{self.session_generation}:{self.password_fingerprint()}"
+        # and with their sign-in record (app/models/login_session.py).
+        fingerprint = self.password_fingerprint()
+        return f"{self.id}:{self.session_generation}:{fingerprint}:{self.login_session_id}"
 
     def end_sessions(self) -> None:
         """End every session and remember-me cookie of this user, on every device (the caller
         commits)."""
         # In SQL, so two logouts at once both count.
         self.session_generation = User.session_generation + 1
+        LoginSession.end_all(self)
 
     def get_reset_password_token(self, expires_in: int | None = None) -> str:
         """A signed link token that resets this password once: it dies when the password changes."""
