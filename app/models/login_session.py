@@ -48,7 +48,8 @@ class LoginSession(db.Model):
     @staticmethod
     def start(user: "User", **described: Any) -> "LoginSession":
         """A new record for a sign-in of `user` (the caller commits)."""
-        record = LoginSession(id=new_session_id(), user_id=user.id, **described)
+        # Its id now, not at the flush: the login id names it before anything is written.
+        record = LoginSession(**{"id": new_session_id(), "user_id": user.id, **described})
         db.session.add(record)
         return record
 
