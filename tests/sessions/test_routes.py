@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db, mail
 from app.models import LoginSession, User
@@ -231,3 +231,25 @@ def test_the_new_sign_in_email_is_a_setting(make_app):
     add_user(app)
     sign_in_mail(app)
     assert sign_in_mail(app)[1] == []
+
+
+def test_the_record_is_checked_in_the_query_that_loads_the_user(app, make_user):
+    make_user()
+    here = browser(app)
+    here.get("/explore")  # the first page may write last seen
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert here.get("/explore").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    (check,) = [s for s in statements if "login_session" in s]
+    assert "JOIN login_session" in check
+    assert 'FROM "user"' in check or "FROM user" in check
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements)
