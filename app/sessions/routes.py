@@ -33,7 +33,6 @@ def sessions():
         title=_("Sessions"),
         records=records,
         current_id=current_user.login_session_id,
-        form=EmptyForm(),
     )
 
 
