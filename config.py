@@ -63,6 +63,10 @@ class Config:
     CONFIRM_TOKEN_TTL = int(os.environ.get("CONFIRM_TOKEN_TTL") or 86400)
     # `flask accounts prune` removes accounts left unconfirmed longer than this.
     UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS") or 7)
+    # Email the user when their account is signed in to from a browser it never was.
+    NEW_SIGN_IN_EMAIL = env_bool("NEW_SIGN_IN_EMAIL", True)
+    # `flask accounts prune` deletes the records of sessions ended longer ago than this.
+    ENDED_SESSION_DAYS = int(os.environ.get("ENDED_SESSION_DAYS") or 30)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     # Every speed-up (app/speedups/): off, the plain app of the tutorial, with the same pages.

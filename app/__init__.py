@@ -26,6 +26,7 @@ from app.language import bp as language_bp
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
 from app.search import bp as search_bp
+from app.sessions import bp as sessions_bp
 from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
 from app.theme import bp as theme_bp
@@ -65,6 +66,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(sessions_bp, url_prefix="/account/sessions")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(search_bp)

@@ -3,17 +3,19 @@ app's other commands, which report a database that fails them in one line."""
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_login.config import COOKIE_DURATION
 from flask_migrate.cli import db as db_commands
 from sqlalchemy.exc import DBAPIError
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Post, User
+from app.models import LoginSession, Post, User
 from app.seed import seed
 
 # Catalogs sorted by message, without file:line locations: adding a string touches only
@@ -81,12 +83,21 @@ def reindex() -> None:
 
 @accounts.command()
 def prune() -> None:
-    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS."""
+    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, and the
+    records of sessions ended longer ago than ENDED_SESSION_DAYS or expired."""
     require_current_schema()
     days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     removed = User.prune_unconfirmed(days)
+    ended_days = current_app.config["ENDED_SESSION_DAYS"]
+    # Idle past the remember-me cookie's lifetime (and a day): no cookie can name them.
+    remembered = current_app.config.get("REMEMBER_COOKIE_DURATION", COOKIE_DURATION)
+    if not isinstance(remembered, timedelta):
+        remembered = timedelta(seconds=remembered)
+    idle = remembered + timedelta(days=1)
+    sessions = LoginSession.prune(ended_days, idle)
     db.session.commit()
     click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
+    click.echo(f"Removed {sessions} session record(s) ended over {ended_days} days ago or expired.")
 
 
 def report_database_errors(command: click.Command) -> None:

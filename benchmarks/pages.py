@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import User  # noqa: E402
+from app.models import LoginSession, User  # noqa: E402
 
 PAGES = ["/", "/index", "/explore", "/user/user00002", "/auth/login"]
 
@@ -37,6 +37,9 @@ def logged_in_client(app, username: str):
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(User.by_username(username))
+        # A login id names a live sign-in record (app/models/login_session.py).
+        user.login_session = LoginSession.start(user)
+        db.session.commit()
         session_id = user.get_id()
     with client.session_transaction() as session:
         session["_user_id"] = session_id

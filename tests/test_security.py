@@ -196,7 +196,7 @@ def test_cookies_are_secure_over_https(app, make_user):
         base_url="https://localhost",
     )
     cookies = response.headers.getlist("Set-Cookie")
-    assert {c.split("=")[0] for c in cookies} == {"session", "remember_token"}
+    assert {c.split("=")[0] for c in cookies} == {"session", "remember_token", "device"}
     for cookie in cookies:
         assert "; Secure" in cookie
         assert cookie.count("Secure") == 1

@@ -5,7 +5,10 @@ from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth.fresh import mark_fresh
+from app.extensions import db
 from app.models import User
+from app.sessions.email import send_new_sign_in_email
+from app.sessions.signin import start_session
 
 
 def complete_login(user: User, remember: bool = False) -> None:
@@ -16,5 +19,11 @@ def complete_login(user: User, remember: bool = False) -> None:
     # The new session's CSRF token, in this answer's cookie: else the next page's
     # forms would make one, and that page would write the session cookie again.
     generate_csrf()
+    # The login id names the session's record (User.get_id): committed here, where every
+    # way of signing in ends, so none can forget it.
+    user.login_session, new_device = start_session(user)
+    db.session.commit()
     login_user(user, remember=remember)
     mark_fresh()
+    if new_device:
+        send_new_sign_in_email(user, user.login_session)

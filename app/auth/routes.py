@@ -68,7 +68,7 @@ def logout():
     """Log out (a POST behind CSRF, so no link or image can log anyone out)."""
     if current_user.is_authenticated:
         # Server-side: a saved copy of the session or remember-me cookie is dead too.
-        current_user.end_sessions()
+        current_user.end_this_session()
         db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -145,6 +145,7 @@ def reset_password():
     form = ResetPasswordForm(username=user.username, email=user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        user.end_sessions()
         db.session.commit()
         session.pop("reset_token", None)
         send_password_changed_email(user)
@@ -165,6 +166,7 @@ def change_password():
             form.current_password.errors.append(_("Your current password is wrong."))
         else:
             current_user.set_password(form.password.data)
+            current_user.end_other_sessions()
             db.session.commit()
             # The new password ends every other session; renew this one (and its remember-me).
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")

@@ -2,6 +2,7 @@
 
 from app.models.api_token import ApiToken
 from app.models.followers import followers
+from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
 from app.models.notification import Notification
@@ -14,6 +15,7 @@ from app.models.username import normalize_username
 
 __all__ = [
     "ApiToken",
+    "LoginSession",
     "Message",
     "Notification",
     "Task",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import undefer
 from app.database import READS_ONLY
 from app.extensions import db, login
 from app.models.followers import followers
+from app.models.login_session import LoginSession
 from app.models.user import User
 from app.models.username import normalize_username
 
@@ -53,10 +54,16 @@ def profile_by_username(username: str, reader: User) -> Profile | None:
 
 @cache
 def _signed_in_user() -> Select:
-    # With the navbar's unread count (app/models/message.py) in the same query.
+    # With the navbar's unread count (app/models/message.py) and the session's record, which
+    # must not have ended, in the same query.
     return (
-        select(User)
-        .where(User.id == bindparam("id", type_=Integer))
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == bindparam("id", type_=Integer),
+            LoginSession.id == bindparam("session"),
+            LoginSession.ended_at.is_(None),
+        )
         .options(undefer(User.unread_messages))
     )
 
@@ -74,17 +81,23 @@ def user_by_username(username: str) -> User | None:
 
 
 @login.user_loader
-def load_user(session_id: str) -> User | None:
-    """The user of a login id (User.get_id), if it is still theirs."""
-    user_id, _, rest = session_id.partition(":")
-    generation, _, fingerprint = rest.partition(":")
-    if not user_id.isdecimal() or not generation.isdecimal():
+def load_user(login_id: str) -> User | None:
+    """The user of a login id (User.get_id), if it is still theirs and its session lives."""
+    parts = login_id.split(":")
+    if len(parts) != 4:
+        return None  # an id from before sign-in records: that session is over
+    user_id, generation, fingerprint, session_id = parts
+    if not user_id.isdecimal() or not generation.isdecimal() or not session_id:
         return None
-    params = {"id": int(user_id)}
+    params = {"id": int(user_id), "session": session_id}
     found = db.session.execute(_signed_in_user(), params, execution_options=READS_ONLY)
-    user = found.scalar_one_or_none()
-    if user is None or user.session_generation != int(generation):
+    row = found.one_or_none()
+    if row is None:
+        return None
+    user, record = row
+    if user.session_generation != int(generation):
         return None
     if not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
+    user.login_session = record
     return user

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models.avatar import avatar_url
 from app.models.confirmation import ConfirmationMixin
 from app.models.followers import FollowMixin, followers
+from app.models.login_session import LoginSession, SessionsMixin
 from app.models.message import Message, MessagesMixin
 from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
@@ -41,6 +42,7 @@ def _counted(table, condition, **options):
 
 
 class User(
+    SessionsMixin,
     ConfirmationMixin,
     LookalikeMixin,
     PasswordMixin,
@@ -160,14 +162,16 @@ class User(
 
     def get_id(self) -> str:
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
-        # and at logout.
-        return f"{self.id}:{self.session_generation}:{self.password_fingerprint()}"
+        # and with their sign-in record (app/models/login_session.py).
+        fingerprint = self.password_fingerprint()
+        return f"{self.id}:{self.session_generation}:{fingerprint}:{self.login_session_id}"
 
     def end_sessions(self) -> None:
         """End every session and remember-me cookie of this user, on every device (the caller
         commits)."""
         # In SQL, so two logouts at once both count.
         self.session_generation = User.session_generation + 1
+        LoginSession.end_all(self)
 
     def seen_now(self, every_seconds: int = 300) -> bool:
         """Record a visit, at most once every few minutes, so pages need not write on every hit."""

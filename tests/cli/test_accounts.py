@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Post, User, utcnow
+from app.models import LoginSession, Post, User, utcnow
 from tests.conftest import add_user
 
 
@@ -41,3 +41,24 @@ def test_the_age_is_a_setting(app_on_each_database):
     assert "Removed 0 account(s)" in runner.invoke(args=["accounts", "prune"]).output
     app.config["UNCONFIRMED_ACCOUNT_DAYS"] = 5
     assert "Removed 2 account(s)" in runner.invoke(args=["accounts", "prune"]).output
+
+
+def test_prune_removes_long_ended_and_expired_session_records(app_on_each_database):
+    app = app_on_each_database
+    now = utcnow()
+    susan = add_user(app, "susan")
+    with app.app_context():
+        for name, ended, seen in (
+            ("ended-long-ago", now - timedelta(days=31), now),
+            ("ended-lately", now - timedelta(days=29), now),
+            ("live", None, now - timedelta(days=300)),
+            ("expired", None, now - timedelta(days=400)),
+        ):
+            LoginSession.start(susan, id=name, ended_at=ended, last_seen=seen)
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["accounts", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 2 session record(s) ended over 30 days ago or expired." in result.output
+    with app.app_context():
+        assert sorted(db.session.scalars(select(LoginSession.id))) == ["ended-lately", "live"]

@@ -48,7 +48,7 @@ def test_logged_in_page_on_an_empty_database_asks_for_an_upgrade(client):
     # A session cookie from before the database was emptied: loading its user hits the
     # missing table before the view runs.
     with client.session_transaction() as session:
-        session["_user_id"] = "1:0:fingerprint"
+        session["_user_id"] = "1:0:fingerprint:session"
         session["_fresh"] = True
     response = client.get("/")
     assert response.status_code == 503
