@@ -61,6 +61,12 @@ class Config:
     CONFIRM_TOKEN_TTL = int(os.environ.get("CONFIRM_TOKEN_TTL") or 86400)
     # `flask accounts prune` removes accounts left unconfirmed longer than this.
     UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS") or 7)
+    # Days the old address's "this wasn't me" link undoes an email change.
+    EMAIL_CHANGE_UNDO_DAYS = int(os.environ.get("EMAIL_CHANGE_UNDO_DAYS") or 7)
+    # Days a deleted account's username (and its look-alikes) stays out of reach of sign-ups.
+    DELETED_USERNAME_RESERVED_DAYS = int(os.environ.get("DELETED_USERNAME_RESERVED_DAYS") or 30)
+    # Days the security log keeps an event (`flask accounts prune` removes older ones).
+    SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS") or 90)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     # Every speed-up (app/speedups/): off, the plain app of the tutorial, with the same pages.

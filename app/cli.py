@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, ReservedUsername, SecurityEvent, User
 from app.seed import seed
 
 # Catalogs sorted by message, without file:line locations: adding a string touches only
@@ -81,12 +81,18 @@ def reindex() -> None:
 
 @accounts.command()
 def prune() -> None:
-    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS."""
+    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, security log
+    events older than SECURITY_LOG_DAYS, and ended username reservations."""
     require_current_schema()
     days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     removed = User.prune_unconfirmed(days)
+    log_days = current_app.config["SECURITY_LOG_DAYS"]
+    events = SecurityEvent.prune(log_days)
+    names = ReservedUsername.prune()
     db.session.commit()
     click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
+    click.echo(f"Removed {events} security log event(s) older than {log_days} days.")
+    click.echo(f"Released {names} username(s) of deleted accounts.")
 
 
 def report_database_errors(command: click.Command) -> None:

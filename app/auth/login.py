@@ -5,7 +5,8 @@ from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth.fresh import mark_fresh
-from app.models import User
+from app.extensions import db
+from app.models import User, record_security_event
 
 
 def complete_login(user: User, remember: bool = False) -> None:
@@ -18,3 +19,5 @@ def complete_login(user: User, remember: bool = False) -> None:
     generate_csrf()
     login_user(user, remember=remember)
     mark_fresh()
+    record_security_event(user, "login")
+    db.session.commit()

@@ -31,7 +31,8 @@ from app.auth.login import complete_login
 from app.auth.registration import sign_up
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import User
+from app.models import User, record_security_event
+from app.models.security_event import record_failed_login
 from app.models.confirmation import Confirmation
 from app.rate_limits import (
     change_password_limits,
@@ -56,6 +57,7 @@ def login():
         user = User.authenticate(form.username.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Invalid username or password"))
+            record_failed_login(form.username.data)
         else:
             db.session.commit()
             complete_login(user, remember=form.remember_me.data)
@@ -69,6 +71,7 @@ def logout():
     if current_user.is_authenticated:
         # Server-side: a saved copy of the session or remember-me cookie is dead too.
         current_user.end_sessions()
+        record_security_event(current_user, "sessions_ended")
         db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -145,6 +148,7 @@ def reset_password():
     form = ResetPasswordForm(username=user.username, email=user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        record_security_event(user, "password_reset")
         db.session.commit()
         session.pop("reset_token", None)
         send_password_changed_email(user)
@@ -165,6 +169,7 @@ def change_password():
             form.current_password.errors.append(_("Your current password is wrong."))
         else:
             current_user.set_password(form.password.data)
+            record_security_event(current_user, "password_changed")
             db.session.commit()
             # The new password ends every other session; renew this one (and its remember-me).
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
