@@ -32,8 +32,8 @@ from app.auth.registration import sign_up
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import User, record_security_event
-from app.models.security_event import record_failed_login
 from app.models.confirmation import Confirmation
+from app.models.security_event import record_failed_login
 from app.rate_limits import (
     change_password_limits,
     confirm_limits,

@@ -21,7 +21,7 @@ class ReservedUsername(db.Model):
 
     @classmethod
     def reserve(cls, username: str, days: int) -> None:
-        """Keep `username` and its look-alikes from sign-ups for `days` days (the caller commits)."""
+        """Keep `username` and its look-alikes from sign-ups for `days` days (caller commits)."""
         db.session.execute(delete(cls).where(cls.username == username))
         until = utcnow() + timedelta(days=days)
         db.session.add(cls(username=username, username_skeleton=skeleton(username),
