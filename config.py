@@ -67,6 +67,12 @@ class Config:
     NEW_SIGN_IN_EMAIL = env_bool("NEW_SIGN_IN_EMAIL", True)
     # `flask accounts prune` deletes the records of sessions ended longer ago than this.
     ENDED_SESSION_DAYS = int(os.environ.get("ENDED_SESSION_DAYS") or 30)
+    # Days the old address's "this wasn't me" link undoes an email change.
+    EMAIL_CHANGE_UNDO_DAYS = int(os.environ.get("EMAIL_CHANGE_UNDO_DAYS") or 7)
+    # Days a deleted account's username (and its look-alikes) stays out of reach of sign-ups.
+    DELETED_USERNAME_RESERVED_DAYS = int(os.environ.get("DELETED_USERNAME_RESERVED_DAYS") or 30)
+    # Days the security log keeps an event (`flask accounts prune` removes older ones).
+    SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS") or 90)
     API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL") or 3600)
 
     # Every speed-up (app/speedups/): off, the plain app of the tutorial, with the same pages.

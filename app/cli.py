@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import LoginSession, Post, User
+from app.models import LoginSession, Post, ReservedUsername, SecurityEvent, User
 from app.seed import seed
 
 # Catalogs sorted by message, without file:line locations: adding a string touches only
@@ -83,8 +83,9 @@ def reindex() -> None:
 
 @accounts.command()
 def prune() -> None:
-    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, and the
-    records of sessions ended longer ago than ENDED_SESSION_DAYS or expired."""
+    """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, the records
+    of sessions ended longer ago than ENDED_SESSION_DAYS or expired, security log events older
+    than SECURITY_LOG_DAYS, and ended username reservations."""
     require_current_schema()
     days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     removed = User.prune_unconfirmed(days)
@@ -93,11 +94,15 @@ def prune() -> None:
     remembered = current_app.config.get("REMEMBER_COOKIE_DURATION", COOKIE_DURATION)
     if not isinstance(remembered, timedelta):
         remembered = timedelta(seconds=remembered)
-    idle = remembered + timedelta(days=1)
-    sessions = LoginSession.prune(ended_days, idle)
+    sessions = LoginSession.prune(ended_days, remembered + timedelta(days=1))
+    log_days = current_app.config["SECURITY_LOG_DAYS"]
+    events = SecurityEvent.prune(log_days)
+    names = ReservedUsername.prune()
     db.session.commit()
     click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
     click.echo(f"Removed {sessions} session record(s) ended over {ended_days} days ago or expired.")
+    click.echo(f"Removed {events} security log event(s) older than {log_days} days.")
+    click.echo(f"Released {names} username(s) of deleted accounts.")
 
 
 def report_database_errors(command: click.Command) -> None:

@@ -120,8 +120,9 @@ PATHS = {
     "/api/users/{id}": {
         "get": operation("A user.", (200, "User"), (401, 404), parameters=(ID,)),
         "put": operation(
-            "Change your own username, email address or about me. A field that cannot be"
-            " changed, or an address another account has, is a 400 naming the field.",
+            "Change your own username or about me. A field that cannot be changed is a 400"
+            " naming the field; so is a new email address, which is changed on the site's"
+            " account settings page (/account/email), by a link sent to it.",
             (200, "User"),
             (400, 401, 403, 404, 409, 415),
             body="UserChanges",

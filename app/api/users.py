@@ -15,12 +15,16 @@ from app.api.paging import collection
 from app.auth.forms import RegistrationForm
 from app.auth.registration import sign_up
 from app.extensions import db
-from app.models import User
+from app.models import User, normalize_email
 from app.models.user_api import LOAD_COUNTS
 from app.rate_limits import profile_change_limits, register_limits
 
 # What PUT /api/users/<id> may change; anything else in its body is refused by name.
 EDITABLE = ("username", "email", "about_me")
+EMAIL_ON_SITE = _l(
+    "Change your email address on the site's account settings page (/account/email): "
+    "it sends a confirmation link to the new address."
+)
 TAKEN = {
     "username": _l("Please use a different username."),
     "email": _l("Please use a different email address."),
@@ -120,6 +124,9 @@ def update_user(id: int):
     if user.id != token_user().id:
         fail(403, _("You can only change your own profile."))
     values = requested_changes()
+    if "email" in values and normalize_email(values["email"] or "") != user.email:
+        # A new address is proved by a link to it, after a fresh password: on the site only.
+        fail(400, _("The request has invalid fields."), {"email": [str(EMAIL_ON_SITE)]})
     form = changes_form(user, values)
     if not form.validate():
         fail(400, _("The request has invalid fields."), field_errors(form))

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from app.auth.passwords import is_common, is_guessable
 from app.email import can_send_to
 from app.extensions import db
-from app.models import User, normalize_email, normalize_username
+from app.models import ReservedUsername, User, normalize_email, normalize_username
 from app.models.username import has_invisible_characters, mixes_scripts
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
@@ -54,6 +54,8 @@ def check_username(username: str, current: User | None = None) -> None:
             _l("Use the letters of one script (Latin may join Chinese, Japanese or Korean).")
         )
     if db.session.scalar(User.lookalike(name, other_than=current)) is not None:
+        raise ValidationError(_l("Please use a different username."))
+    if db.session.scalar(ReservedUsername.lookalike(name)) is not None:  # a deleted account's
         raise ValidationError(_l("Please use a different username."))
 
 

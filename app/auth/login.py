@@ -6,7 +6,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.auth.fresh import mark_fresh
 from app.extensions import db
-from app.models import User
+from app.models import User, record_security_event
 from app.sessions.email import send_new_sign_in_email
 from app.sessions.signin import start_session
 
@@ -25,5 +25,7 @@ def complete_login(user: User, remember: bool = False) -> None:
     db.session.commit()
     login_user(user, remember=remember)
     mark_fresh()
+    record_security_event(user, "login")
+    db.session.commit()
     if new_device:
         send_new_sign_in_email(user, user.login_session)

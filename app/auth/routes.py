@@ -31,8 +31,9 @@ from app.auth.login import complete_login
 from app.auth.registration import sign_up
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import User
+from app.models import User, record_security_event
 from app.models.confirmation import Confirmation
+from app.models.security_event import record_failed_login
 from app.rate_limits import (
     change_password_limits,
     confirm_limits,
@@ -56,6 +57,7 @@ def login():
         user = User.authenticate(form.username.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Invalid username or password"))
+            record_failed_login(form.username.data)
         else:
             db.session.commit()
             complete_login(user, remember=form.remember_me.data)
@@ -69,6 +71,7 @@ def logout():
     if current_user.is_authenticated:
         # Server-side: a saved copy of the session or remember-me cookie is dead too.
         current_user.end_this_session()
+        record_security_event(current_user, "sessions_ended")
         db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -146,6 +149,7 @@ def reset_password():
     if form.validate_on_submit():
         user.set_password(form.password.data)
         user.end_sessions()
+        record_security_event(user, "password_reset")
         db.session.commit()
         session.pop("reset_token", None)
         send_password_changed_email(user)
@@ -167,6 +171,7 @@ def change_password():
         else:
             current_user.set_password(form.password.data)
             current_user.end_other_sessions()
+            record_security_event(current_user, "password_changed")
             db.session.commit()
             # The new password ends every other session; renew this one (and its remember-me).
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")

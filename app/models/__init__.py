@@ -1,6 +1,7 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
 from app.models.api_token import ApiToken
+from app.models.email_change import EmailChange
 from app.models.followers import followers
 from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
@@ -8,6 +9,8 @@ from app.models.message import Message
 from app.models.notification import Notification
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
+from app.models.reserved_username import ReservedUsername
+from app.models.security_event import SecurityEvent, record_security_event
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, normalize_email
@@ -15,11 +18,14 @@ from app.models.username import normalize_username
 
 __all__ = [
     "ApiToken",
+    "EmailChange",
     "LoginSession",
     "Message",
     "Notification",
     "Task",
     "Post",
+    "ReservedUsername",
+    "SecurityEvent",
     "User",
     "UTCDateTime",
     "followers",
@@ -28,6 +34,7 @@ __all__ = [
     "normalize_username",
     "password_hasher",
     "profile_by_username",
+    "record_security_event",
     "spend_password_check_time",
     "user_by_username",
     "utcnow",
