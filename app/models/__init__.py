@@ -8,6 +8,7 @@ from app.models.notification import Notification
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.task import Task
+from app.models.two_factor import RecoveryCode, TwoFactor
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, normalize_email
 from app.models.username import normalize_username
@@ -17,6 +18,8 @@ __all__ = [
     "Message",
     "Notification",
     "Task",
+    "TwoFactor",
+    "RecoveryCode",
     "Post",
     "User",
     "UTCDateTime",
