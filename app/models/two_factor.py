@@ -6,6 +6,7 @@ import hmac
 import re
 import secrets
 import time
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ def _digest(code: str) -> str:
 
 def normalize_recovery_code(code: str) -> str:
     """A recovery code as stored: lower case, without the spaces and dashes people type."""
-    return re.sub(r"[\s-]", "", code).lower()
+    return normalize_code(code).replace("-", "").lower()
 
 
 def format_recovery_code(code: str) -> str:
@@ -52,8 +53,14 @@ def format_recovery_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+def normalize_code(code: str) -> str:
+    """A code as typed, without spaces ("123 456", as apps show it), full-width digits made
+    ASCII (as Chinese and Japanese input methods type them)."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", code))
+
+
 def looks_like_totp(code: str) -> bool:
-    return bool(re.fullmatch(r"\d{6}", code))
+    return bool(re.fullmatch(r"[0-9]{6}", normalize_code(code)))
 
 
 class TwoFactor(db.Model):
@@ -88,7 +95,7 @@ class TwoFactor(db.Model):
     @staticmethod
     def matching_step(secret: str, code: str, for_time: float | None = None) -> int | None:
         """The step within the window whose code this is, latest first; None if none."""
-        code = code.strip()
+        code = normalize_code(code)
         if not looks_like_totp(code):
             return None
         totp = pyotp.TOTP(secret)
@@ -143,7 +150,7 @@ class TwoFactor(db.Model):
         second_factor = TwoFactor.of(user)
         if second_factor is None:
             return False
-        if looks_like_totp(code.strip()):
+        if looks_like_totp(code):
             return second_factor.use_code(code, for_time)
         return RecoveryCode.use(user, code)
 

@@ -139,7 +139,7 @@ def verify():
         if TwoFactor.check(user, form.code.data):
             db.session.commit()
             complete_login(user, remember=details["remember"])
-            if not looks_like_totp(form.code.data.strip()):
+            if not looks_like_totp(form.code.data):
                 left = RecoveryCode.left(user)
                 flash(
                     ngettext(
