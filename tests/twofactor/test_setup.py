@@ -74,6 +74,7 @@ def test_setup_completes_only_with_a_valid_code(app, client, susan):
     page = client.get("/two-factor/")
     assert "Two-factor authentication is on" in page.text
     assert "You have 10 recovery codes left." in page.text
+    assert "Turned on <time datetime=" in page.text
     assert not set(CODE_RE.findall(page.text)) & set(codes)  # shown once, and only then
     # Next login asks for a code, which the shown recovery codes answer.
     client.post("/auth/logout")
