@@ -122,6 +122,16 @@ class Config:
 
     # Seconds after a password (or passkey) check during which account changes need no other.
     FRESH_AUTH_SECONDS = int(os.environ.get("FRESH_AUTH_SECONDS") or 600)
+    # Seconds between the password and the two-factor code of one login.
+    TWO_FACTOR_PENDING_SECONDS = int(os.environ.get("TWO_FACTOR_PENDING_SECONDS") or 300)
+    # The name authenticator apps show above the account's codes.
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Microblog")
+    # Two-factor codes tried (login, enrolment, API tokens) per client address and per account:
+    # a code has a million values, three valid at a time.
+    TWO_FACTOR_RATE_LIMIT = os.environ.get("TWO_FACTOR_RATE_LIMIT", "10 per minute")
+    TWO_FACTOR_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "TWO_FACTOR_ACCOUNT_RATE_LIMIT", "5 per minute; 30 per hour"
+    )
 
     BOOTSTRAP_SERVE_LOCAL = True
     # Where `flask static build` writes the fingerprinted, compressed files WhiteNoise serves.

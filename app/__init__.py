@@ -31,6 +31,7 @@ from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
 from app.theme import bp as theme_bp
 from app.translate import bp as translate_bp
+from app.twofactor import bp as twofactor_bp
 from config import Config
 
 
@@ -67,6 +68,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(sessions_bp, url_prefix="/account/sessions")
+    app.register_blueprint(twofactor_bp, url_prefix="/two-factor")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(search_bp)

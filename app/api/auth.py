@@ -12,7 +12,8 @@ from werkzeug.exceptions import Unauthorized
 from app.api.blueprint import bp
 from app.api.inputs import usable_text
 from app.extensions import db
-from app.models import User
+from app.models import TwoFactor, User
+from app.twofactor.limits import OTP_HEADER
 
 REALM = "microblog API"
 
@@ -34,6 +35,25 @@ def basic_auth_user() -> User:
     if user is None:
         unauthorized("Basic", _("Invalid username or password"))
     return user
+
+
+def second_factor(user: User) -> None:
+    """With two-factor authentication on, the X-OTP header must carry a current code (which
+    is then spent), else 401: a password alone gets no token."""
+    second = TwoFactor.of(user)
+    if second is None:
+        return
+    code = request.headers.get(OTP_HEADER, "")
+    if not code:
+        unauthorized(
+            "Basic",
+            _(
+                "This account has two-factor authentication: send the code from your "
+                "authenticator app in the X-OTP header."
+            ),
+        )
+    if not second.use_code(code):
+        unauthorized("Basic", _("The code in X-OTP is wrong or was already used."))
 
 
 def bearer_user() -> User | None:

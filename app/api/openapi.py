@@ -82,6 +82,14 @@ PER_PAGE = {
     "schema": {"type": "integer", "minimum": 1},
 }
 PAGED = (PAGE, PER_PAGE)
+OTP = {
+    "name": "X-OTP",
+    "in": "header",
+    "required": False,
+    "description": "The six-digit code of the account's authenticator app (two-factor"
+    " authentication); ignored for accounts without it.",
+    "schema": {"type": "string"},
+}
 
 PATHS = {
     "/api/openapi.json": {
@@ -98,10 +106,14 @@ PATHS = {
     },
     "/api/tokens": {
         "post": operation(
-            "Get a bearer token for a username or email and password.",
+            "Get a bearer token for a username or email and password. With two-factor"
+            " authentication on, the X-OTP header must carry the authenticator app's current"
+            " code (each code gets one token; recovery codes are for the website only):"
+            " without it, a 401 says so.",
             (201, "Token"),
             (401, 429),
             security="basic",
+            parameters=(OTP,),
         ),
         "delete": operation("Revoke the bearer token of this request.", (204, None), (401,)),
     },

@@ -2,19 +2,22 @@
 
 from flask import current_app, request
 
-from app.api.auth import basic_auth_user, token_required, token_user
+from app.api.auth import basic_auth_user, second_factor, token_required, token_user
 from app.api.blueprint import bp
 from app.extensions import db
 from app.models import ApiToken
 from app.models.types import iso
 from app.rate_limits import password_limits
+from app.twofactor.limits import code_limits
 
 
 @bp.post("/tokens")
 @password_limits
+@code_limits
 def create_token():
-    """Get a bearer token with HTTP Basic credentials."""
+    """Get a bearer token with HTTP Basic credentials (and X-OTP, with two-factor on)."""
     user = basic_auth_user()
+    second_factor(user)
     token = user.get_token(expires_in=current_app.config["API_TOKEN_TTL"])
     # The new record, taken before the commit: with a short lifetime, find() may already refuse it.
     record = next(item for item in db.session.new if isinstance(item, ApiToken))

@@ -29,6 +29,7 @@ from app.auth.forms import (
 from app.auth.fresh import mark_fresh
 from app.auth.login import complete_login
 from app.auth.registration import sign_up
+from app.auth.second_factor import begin_second_factor
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import User, record_security_event
@@ -60,8 +61,12 @@ def login():
             record_failed_login(form.username.data)
         else:
             db.session.commit()
+            next_url = safe_next_url(request.args.get("next")) or url_for("main.index")
+            second_step = begin_second_factor(user, form.remember_me.data, next_url)
+            if second_step is not None:
+                return second_step
             complete_login(user, remember=form.remember_me.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            return redirect(next_url)
     return render_template("auth/login.html", title=_("Sign in"), form=form)
 
 

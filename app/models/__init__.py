@@ -12,6 +12,7 @@ from app.models.post import Post
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.task import Task
+from app.models.two_factor import RecoveryCode, TwoFactor
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, normalize_email
 from app.models.username import normalize_username
@@ -23,6 +24,8 @@ __all__ = [
     "Message",
     "Notification",
     "Task",
+    "TwoFactor",
+    "RecoveryCode",
     "Post",
     "ReservedUsername",
     "SecurityEvent",

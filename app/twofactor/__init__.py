@@ -1,0 +1,3 @@
+from app.twofactor.routes import bp
+
+__all__ = ["bp"]
