@@ -5,6 +5,7 @@ from app.models.followers import followers
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
 from app.models.notification import Notification
+from app.models.passkey import Passkey
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.task import Task
@@ -16,6 +17,7 @@ __all__ = [
     "ApiToken",
     "Message",
     "Notification",
+    "Passkey",
     "Task",
     "Post",
     "User",
