@@ -179,7 +179,9 @@ def authentication_options(user: User | None = None) -> str:
         timeout=CHALLENGE_SECONDS * 1000,
         allow_credentials=descriptors(Passkey.of(user)) if user else [],
         user_verification=(
-            UserVerificationRequirement.DISCOURAGED if user else UserVerificationRequirement.REQUIRED
+            UserVerificationRequirement.DISCOURAGED
+            if user
+            else UserVerificationRequirement.REQUIRED
         ),
     )
     return options_to_json(options)

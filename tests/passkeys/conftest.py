@@ -13,9 +13,7 @@ class Passkeys:
     def register(self, authenticator: Authenticator, name: str = "Laptop", **create):
         options = self.client.post("/passkeys/register/options").get_json()
         credential = authenticator.create(options, **create)
-        return self.client.post(
-            "/passkeys/register", json={"credential": credential, "name": name}
-        )
+        return self.client.post("/passkeys/register", json={"credential": credential, "name": name})
 
     def login(self, authenticator: Authenticator, **body):
         options = self.client.post("/passkeys/login/options").get_json()

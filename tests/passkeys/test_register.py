@@ -50,9 +50,7 @@ def test_options_ask_for_a_discoverable_credential_and_exclude_known_ones(
     assert options["user"]["name"] == "susan"
     assert options["authenticatorSelection"]["residentKey"] == "required"
     assert options["authenticatorSelection"]["userVerification"] == "required"
-    assert [c["id"] for c in options["excludeCredentials"]] == [
-        passkeys_id(authenticator)
-    ]
+    assert [c["id"] for c in options["excludeCredentials"]] == [passkeys_id(authenticator)]
 
 
 def passkeys_id(authenticator: Authenticator) -> str:
