@@ -43,5 +43,5 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index(op.f("ix_passkey_user_id"), table_name="passkey")
+    # The table takes its indexes with it (MariaDB refuses to drop one its foreign key uses).
     op.drop_table("passkey")
