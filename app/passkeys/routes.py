@@ -8,6 +8,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.fresh import fresh_login_required, is_fresh
 from app.auth.login import complete_login
@@ -47,12 +48,8 @@ def needs_fresh_login():
 @login_required
 def manage():
     """The account's passkeys, with a form to add one and a button to remove each."""
-    return render_template(
-        "passkeys/manage.html",
-        title=_("Passkeys"),
-        passkeys=Passkey.of(current_user),
-        form=EmptyForm(),
-    )
+    passkeys = Passkey.of(current_user)
+    return render_template("passkeys/manage.html", title=_("Passkeys"), passkeys=passkeys)
 
 
 @bp.route("/register/options", methods=["POST"])
@@ -75,7 +72,11 @@ def register():
         passkey = ceremony.register(current_user, data.get("credential"), data.get("name"))
     except PasskeyError as error:
         return json_error(str(error))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same passkey, registered at the same moment elsewhere
+        db.session.rollback()
+        return json_error(_("This passkey is already registered."))
     flash(_("Passkey “%(name)s” added.", name=passkey.name), "success")
     return jsonify(redirect=url_for(".manage"))
 
