@@ -308,7 +308,7 @@ class Site:
         page.goto("/auth/login")
         page.get_by_label("Username or email", exact=True).fill(username)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
         page.wait_for_load_state()
 
     def logout(self) -> None:
