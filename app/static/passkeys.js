@@ -75,14 +75,14 @@ function authenticationJSON(credential) {
 // A thrown Refusal carries the server's message for the reader.
 class Refusal extends Error {}
 
-async function postJSON(url, csrfToken, body) {
+async function postJSON(url, token, body) {
   const response = await fetch(url, {
     method: "POST",
     credentials: "same-origin",
     headers: {
       Accept: "application/json",
       "Content-Type": "application/json",
-      "X-CSRFToken": csrfToken,
+      "X-CSRFToken": token,
     },
     body: JSON.stringify(body || {}),
   });
@@ -95,15 +95,22 @@ async function postJSON(url, csrfToken, body) {
   return answer;
 }
 
+// The page's CSRF token: the signed-in reader's <meta>, else the login form's field.
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const field = document.querySelector('input[name="csrf_token"]');
+  return meta ? meta.content : field ? field.value : "";
+}
+
 // Runs one ceremony for `element` (its data-* attributes name the URLs and messages),
 // showing why it failed in its alert.
 async function runCeremony(element, ceremony) {
   const alert = element.querySelector("[data-passkey-error]");
   alert.hidden = true;
   try {
-    const options = await postJSON(element.dataset.optionsUrl, element.dataset.csrfToken);
+    const options = await postJSON(element.dataset.optionsUrl, csrfToken());
     const body = await ceremony(options);
-    const answer = await postJSON(element.dataset.verifyUrl, element.dataset.csrfToken, body);
+    const answer = await postJSON(element.dataset.verifyUrl, csrfToken(), body);
     window.location.assign(answer.redirect);
   } catch (error) {
     if (error instanceof Refusal) {
