@@ -155,7 +155,8 @@ def test_pages_link_fingerprinted_files_popper_before_bootstrap(built_client, bu
 def test_every_linked_file_is_served(built_client):
     page = fetch(built_client, "/auth/login").get_data(as_text=True)
     urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert len(urls) == 7  # Bootstrap's CSS, JS and Popper, color-modes.css, our CSS, JS, icon
+    # Bootstrap's CSS, JS and Popper, color-modes.css, our CSS, JS and icon; passkeys.js
+    assert len(urls) == 8
     for url in urls:
         assert fetch(built_client, url).status_code == 200
 

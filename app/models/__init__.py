@@ -7,6 +7,7 @@ from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
 from app.models.notification import Notification
+from app.models.passkey import Passkey
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.reserved_username import ReservedUsername
@@ -23,6 +24,7 @@ __all__ = [
     "LoginSession",
     "Message",
     "Notification",
+    "Passkey",
     "Task",
     "TwoFactor",
     "RecoveryCode",

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery"
 LOCAL_HOST = "127.0.0.1"
+# The names of this machine a page may load from (start_server's host).
+LOCAL_NAMES = {LOCAL_HOST, "localhost"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -133,9 +135,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def server(smtp, tmp_path_factory):
-    """The app, not in testing mode, under gunicorn on a fresh SQLite file."""
+def start_server(smtp, tmp_path_factory, host: str = LOCAL_HOST):
+    """The app, not in testing mode, under gunicorn on a fresh SQLite file, its SERVER_NAME
+    on `host` (`localhost` for WebAuthn, which refuses an IP address as the site's name)."""
     workdir = tmp_path_factory.mktemp("e2e-server")
     env = {
         **os.environ,
@@ -159,8 +161,8 @@ def server(smtp, tmp_path_factory):
     # Another worker may take the free port before gunicorn binds it: try a few.
     for _attempt in range(3):
         port = free_port()
-        url = f"http://{LOCAL_HOST}:{port}"
-        env.update(SERVER_NAME=f"{LOCAL_HOST}:{port}", PREFERRED_URL_SCHEME="http")
+        url = f"http://{host}:{port}"
+        env.update(SERVER_NAME=f"{host}:{port}", PREFERRED_URL_SCHEME="http")
         with open(log, "ab") as output:
             process = subprocess.Popen(
                 [BIN / "gunicorn", "-w", "2", "-b", f"{LOCAL_HOST}:{port}", "microblog:app"],
@@ -176,6 +178,12 @@ def server(smtp, tmp_path_factory):
         pytest.fail(f"gunicorn did not start:\n{Server(url, log).log_tail()}")
     yield Server(url=url, log=log)
     stop(process)
+
+
+@pytest.fixture(scope="session")
+def server(smtp, tmp_path_factory):
+    """The app, not in testing mode, under gunicorn on a fresh SQLite file."""
+    yield from start_server(smtp, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -196,7 +204,7 @@ def is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in {"data", "blob", "about"}:
         return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname == LOCAL_HOST
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_NAMES
 
 
 @pytest.fixture
@@ -300,7 +308,7 @@ class Site:
         page.goto("/auth/login")
         page.get_by_label("Username or email", exact=True).fill(username)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_load_state()
 
     def logout(self) -> None:

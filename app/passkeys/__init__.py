@@ -1,0 +1,3 @@
+from app.passkeys.routes import bp
+
+__all__ = ["bp"]

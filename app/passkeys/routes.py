@@ -1,0 +1,119 @@
+"""Passkeys: add and remove them on the account, and sign in with one, no username typed.
+
+The browser's half is app/static/passkeys.js; the JSON endpoints answer every failure with a
+400 {"error", "message"}, never a page.
+"""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.fresh import fresh_login_required, is_fresh
+from app.auth.login import complete_login
+from app.extensions import db
+from app.forms import EmptyForm
+from app.models import Passkey
+from app.passkeys import ceremony
+from app.passkeys.ceremony import PasskeyError
+from app.rate_limits import PASSWORD_CHECKS, rate_limits
+from app.security import safe_next_url
+
+bp = Blueprint("passkeys", __name__)
+
+# Each attempt costs a signature check: counted with the password checks of the address.
+sign_in_limits = rate_limits(*PASSWORD_CHECKS)
+
+
+def json_error(message: str, status: int = 400, **extra):
+    body = {"error": "Bad Request" if status == 400 else "Forbidden", "message": message, **extra}
+    return jsonify(body), status
+
+
+def needs_fresh_login():
+    """The JSON answer when adding a passkey needs the password again: the page goes there."""
+    if not current_user.is_authenticated:
+        return json_error(_("Please log in to access this page."), 403)
+    if not is_fresh():
+        return json_error(
+            _("Please enter your password again to continue."),
+            403,
+            redirect=url_for("auth.reauthenticate", next=url_for(".manage")),
+        )
+    return None
+
+
+@bp.route("/")
+@login_required
+def manage():
+    """The account's passkeys, with a form to add one and a button to remove each."""
+    passkeys = Passkey.of(current_user)
+    return render_template("passkeys/manage.html", title=_("Passkeys"), passkeys=passkeys)
+
+
+@bp.route("/register/options", methods=["POST"])
+def register_options():
+    """Options for the browser to create a passkey for this account."""
+    refusal = needs_fresh_login()
+    if refusal:
+        return refusal
+    return ceremony.registration_options(current_user), {"Content-Type": "application/json"}
+
+
+@bp.route("/register", methods=["POST"])
+def register():
+    """Add the passkey the browser created."""
+    refusal = needs_fresh_login()
+    if refusal:
+        return refusal
+    try:
+        data = ceremony.parse_body(request.get_data())
+        passkey = ceremony.register(current_user, data.get("credential"), data.get("name"))
+    except PasskeyError as error:
+        return json_error(str(error))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same passkey, registered at the same moment elsewhere
+        db.session.rollback()
+        return json_error(_("This passkey is already registered."))
+    flash(_("Passkey “%(name)s” added.", name=passkey.name), "success")
+    return jsonify(redirect=url_for(".manage"))
+
+
+@bp.route("/<int:passkey_id>/delete", methods=["GET", "POST"])
+@fresh_login_required
+def delete(passkey_id: int):
+    """Remove one of your passkeys (a GET, back from the password page, shows the list)."""
+    if request.method == "GET":
+        return redirect(url_for(".manage"))
+    passkey = db.first_or_404(
+        select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == current_user.id)
+    )
+    if EmptyForm().validate_on_submit():
+        db.session.delete(passkey)
+        db.session.commit()
+        flash(_("Passkey “%(name)s” removed.", name=passkey.name), "success")
+    return redirect(url_for(".manage"))
+
+
+@bp.route("/login/options", methods=["POST"])
+def login_options():
+    """Options for the browser to sign in with any passkey of this site it holds."""
+    return ceremony.authentication_options(), {"Content-Type": "application/json"}
+
+
+@bp.route("/login", methods=["POST"])
+@sign_in_limits
+def login():
+    """Sign in with the passkey the browser chose; it counts as a fresh login."""
+    try:
+        data = ceremony.parse_body(request.get_data())
+        passkey = ceremony.authenticate(data.get("credential"))
+    except PasskeyError as error:
+        db.session.rollback()
+        return json_error(str(error))
+    db.session.commit()
+    complete_login(passkey.user, remember=data.get("remember") is True)
+    next_page = data.get("next") if isinstance(data.get("next"), str) else None
+    return jsonify(redirect=safe_next_url(next_page) or url_for("main.index"))

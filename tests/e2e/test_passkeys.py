@@ -1,0 +1,160 @@
+"""Passkeys in a real Chromium, its authenticator a virtual one (Chrome DevTools Protocol's
+WebAuthn domain): add one, log out, sign in with it alone, and a copy is refused."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.e2e.conftest import PASSWORD, start_server, unique_name
+
+expect = pytest.importorskip(
+    "playwright.sync_api",
+    reason="playwright is not installed (pip install -r requirements-test.txt)",
+).expect
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ZH_CN_CATALOG = next((ROOT / "app" / "translations").glob("zh*/LC_MESSAGES/messages.po"))
+
+
+@pytest.fixture(scope="module")
+def server(smtp, tmp_path_factory):
+    """The site as http://localhost:PORT: WebAuthn refuses an IP address as the site's name,
+    and localhost over plain HTTP is a secure context."""
+    yield from start_server(smtp, tmp_path_factory, host="localhost")
+
+
+@pytest.fixture
+def t(locale):
+    """The page's text for an English message, in the browser's language."""
+    if not locale.startswith("zh"):
+        return lambda message: message
+    with ZH_CN_CATALOG.open("rb") as po:
+        catalog = read_po(po, locale="zh_CN")
+
+    def translate(message: str) -> str:
+        entry = catalog.get(message)
+        assert entry is not None and entry.string and not entry.fuzzy, message
+        return entry.string
+
+    return translate
+
+
+class Authenticators:
+    """Virtual authenticators of the page's browser: a platform one with a PIN or a
+    fingerprint, which keeps discoverable credentials (passkeys)."""
+
+    def __init__(self, page):
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("WebAuthn.enable")
+
+    def add(self) -> str:
+        options = {
+            "protocol": "ctap2",
+            "transport": "internal",
+            "hasResidentKey": True,
+            "hasUserVerification": True,
+            "isUserVerified": True,
+            "automaticPresenceSimulation": True,
+        }
+        answer = self.cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+        return answer["authenticatorId"]
+
+    def credentials(self, authenticator: str) -> list[dict]:
+        answer = self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+        return answer["credentials"]
+
+    def remove(self, authenticator: str) -> None:
+        self.cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator})
+
+    def add_credential(self, authenticator: str, credential: dict) -> None:
+        self.cdp.send(
+            "WebAuthn.addCredential", {"authenticatorId": authenticator, "credential": credential}
+        )
+
+
+def sign_up_and_log_in(page, t) -> str:
+    username = unique_name("pk")
+    page.goto("/auth/register")
+    page.get_by_label(t("Username"), exact=True).fill(username)
+    page.get_by_label(t("Email"), exact=True).fill(f"{username}@example.com")
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_label(t("Confirm password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=t("Register")).click()
+    page.wait_for_url("**/auth/login")
+    page.get_by_label(t("Username or email"), exact=True).fill(username)
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=t("Sign In"), exact=True).click()
+    expect(page.get_by_role("button", name=t("Logout"))).to_be_visible()
+    return username
+
+
+def log_out(page, t) -> None:
+    page.get_by_role("button", name=t("Logout")).click()
+    page.wait_for_url("**/auth/login**")
+
+
+def sign_in_with_passkey(page, t) -> None:
+    page.get_by_role("button", name=t("Sign in with a passkey")).click()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
+    authenticators = Authenticators(page)
+    authenticator = authenticators.add()
+    username = sign_up_and_log_in(page, t)
+
+    page.goto("/account/")
+    page.get_by_role("link", name=t("Passkeys")).click()
+    expect(page).to_have_url(re.compile(r"/passkeys/$"))
+    expect(page.get_by_text(t("You have no passkeys yet."))).to_be_visible()
+    page.get_by_label(t("Name"), exact=True).fill("Laptop")
+    page.get_by_role("button", name=t("Add a passkey")).click()
+    expect(page.locator(".passkey-list")).to_contain_text("Laptop")
+    expect(page.locator(".passkey-list")).to_contain_text(t("never used"))
+    [credential] = authenticators.credentials(authenticator)
+    assert credential["isResidentCredential"]
+
+    # Signed out, the passkey alone signs in: no username typed.
+    log_out(page, t)
+    sign_in_with_passkey(page, t)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(username)
+    page.goto("/passkeys/")
+    expect(page.locator(".passkey-list")).to_contain_text(t("last used"))
+    # Signing in with a passkey is a fresh login: the page asks for no password first.
+    expect(page.get_by_role("button", name=t("Add a passkey"))).to_be_visible()
+
+    # A copy of the authenticator, its counter behind the server's, is refused.
+    [used] = authenticators.credentials(authenticator)
+    assert used["signCount"] > 0
+    authenticators.remove(authenticator)
+    clone = authenticators.add()
+    authenticators.add_credential(clone, {**used, "signCount": 0})
+    log_out(page, t)
+    sign_in_with_passkey(page, t)
+    alert = page.locator("[data-passkey-login] [role=alert]")
+    expect(alert).to_have_text(
+        t("This passkey's counter went backwards: it may have been copied, so it was refused.")
+    )
+    expect(page).to_have_url(re.compile(r"/auth/login$"))
+
+
+def test_remove_a_passkey_and_it_no_longer_signs_in(page, t):
+    authenticators = Authenticators(page)
+    authenticators.add()
+    sign_up_and_log_in(page, t)
+    page.goto("/passkeys/")
+    page.get_by_label(t("Name"), exact=True).fill("Phone")
+    page.get_by_role("button", name=t("Add a passkey")).click()
+    expect(page.locator(".passkey-list")).to_contain_text("Phone")
+
+    page.get_by_role("button", name="Remove passkey Phone").click()
+    expect(page.get_by_text(t("You have no passkeys yet."))).to_be_visible()
+    log_out(page, t)
+    sign_in_with_passkey(page, t)
+    expect(page.locator("[data-passkey-login] [role=alert]")).to_have_text(
+        t("This passkey is not registered here.")
+    )
