@@ -2,7 +2,7 @@
 single-use recovery codes (hashed)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06
 """
 

@@ -2,7 +2,7 @@
 transports), named by their owner
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-06
 """
 
