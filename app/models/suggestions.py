@@ -5,6 +5,7 @@ from enum import Enum
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models.followers import followers
 from app.models.post import Post
@@ -77,11 +78,15 @@ def suggested_users(reader: User, limit: int = 5) -> list[tuple[User, Reason]]:
     follow, then the most active posters lately (two bounded queries at most)."""
     found = [
         (user, Reason.FOLLOWED_BY_YOUR_FOLLOWS)
-        for user in db.session.scalars(followed_by_your_follows(reader, limit))
+        for user in db.session.scalars(
+            followed_by_your_follows(reader, limit), execution_options=READS_ONLY
+        )
     ]
     if len(found) < limit:
         seen = {user.id for user, _ in found}
-        for user in db.session.scalars(most_active(reader, limit + len(found))):
+        for user in db.session.scalars(
+            most_active(reader, limit + len(found)), execution_options=READS_ONLY
+        ):
             if user.id not in seen and len(found) < limit:
                 found.append((user, Reason.ACTIVE))
     return found

@@ -19,7 +19,7 @@ def posts_in(response):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/index", "/explore", "/user/susan", "/user/susan/popup", "/edit_profile"],
+    ["/index", "/explore", "/user/susan", "/user/susan/popup", "/edit_profile"],
 )
 def test_pages_require_login(client, make_user, path):
     make_user()
