@@ -76,7 +76,7 @@ def logout():
     if current_user.is_authenticated:
         # Server-side: a saved copy of the session or remember-me cookie is dead too.
         current_user.end_this_session()
-        record_security_event(current_user, "sessions_ended")
+        record_security_event(current_user, "logout")
         db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")

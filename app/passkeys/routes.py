@@ -14,7 +14,7 @@ from app.auth.fresh import fresh_login_required, is_fresh
 from app.auth.login import complete_login
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import Passkey
+from app.models import Passkey, record_security_event
 from app.passkeys import ceremony
 from app.passkeys.ceremony import PasskeyError
 from app.rate_limits import PASSWORD_CHECKS, rate_limits
@@ -72,6 +72,7 @@ def register():
         passkey = ceremony.register(current_user, data.get("credential"), data.get("name"))
     except PasskeyError as error:
         return json_error(str(error))
+    record_security_event(current_user, "passkey_added", name=passkey.name)
     try:
         db.session.commit()
     except IntegrityError:  # the same passkey, registered at the same moment elsewhere
@@ -92,6 +93,7 @@ def delete(passkey_id: int):
     )
     if EmptyForm().validate_on_submit():
         db.session.delete(passkey)
+        record_security_event(current_user, "passkey_removed", name=passkey.name)
         db.session.commit()
         flash(_("Passkey “%(name)s” removed.", name=passkey.name), "success")
     return redirect(url_for(".manage"))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.extensions import db
 from app.forms import EmptyForm
+from app.models import record_security_event
 from app.models.login_session import LoginSession
 from app.sessions.devices import device_name
 
@@ -47,6 +48,7 @@ def end(session_id: str):
         flash(_("That session has already ended."), "info")
         return redirect(url_for(".sessions"))
     record.end()
+    record_security_event(current_user, "session_ended", browser=record.browser, os=record.os)
     db.session.commit()
     if session_id == current_user.login_session_id:
         logout_user()
@@ -63,6 +65,7 @@ def end_others():
     if not EmptyForm().validate_on_submit():
         abort(400)
     ended = current_user.end_other_sessions()
+    record_security_event(current_user, "other_sessions_ended")
     db.session.commit()
     flash(
         ngettext("%(num)d other session has ended.", "%(num)d other sessions have ended.", ended),

@@ -17,7 +17,7 @@ from app.auth.fresh import fresh_login_required
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
 from app.extensions import db
-from app.models import RecoveryCode, TwoFactor
+from app.models import RecoveryCode, TwoFactor, record_security_event
 from app.models.two_factor import looks_like_totp, new_secret
 from app.twofactor.forms import CodeForm, DisableForm, EnableForm, RegenerateForm
 from app.twofactor.limits import code_limits
@@ -65,6 +65,7 @@ def setup():
     if form.validate_on_submit():
         if TwoFactor.enable(current_user, secret, form.code.data):
             codes = RecoveryCode.replace_all(current_user)
+            record_security_event(current_user, "two_factor_enabled")
             db.session.commit()
             session.pop(SETUP_KEY, None)
             flash(_("Two-factor authentication is on."), "success")
@@ -98,6 +99,7 @@ def regenerate():
     form = RegenerateForm()
     if form.validate_on_submit():
         codes = RecoveryCode.replace_all(current_user)
+        record_security_event(current_user, "recovery_codes_regenerated")
         db.session.commit()
         return show_recovery_codes(codes)
     lead = _("Your old recovery codes will stop working.")
@@ -113,6 +115,7 @@ def disable():
     form = DisableForm()
     if form.validate_on_submit():
         TwoFactor.disable(current_user)
+        record_security_event(current_user, "two_factor_disabled")
         db.session.commit()
         flash(_("Two-factor authentication is off."), "info")
         return redirect(url_for(".status"))

@@ -13,8 +13,8 @@ from app.extensions import db, mail
 from app.models import EmailChange, SecurityEvent, User, utcnow
 from app.models.confirmation import CONFIRM_PURPOSE
 from app.models.email_change import CHANGE_PURPOSE, UNDO_PURPOSE, Outcome
-from app.models.tokens import signed_token
 from app.models.passwords import RESET_PURPOSE
+from app.models.tokens import signed_token
 from tests.conftest import add_user
 from tests.settings import PASSWORD
 

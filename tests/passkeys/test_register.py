@@ -9,6 +9,7 @@ from app.auth.fresh import SESSION_KEY as FRESH_KEY
 from app.extensions import db
 from app.models import Passkey, User
 from app.passkeys.ceremony import SESSION_KEY
+from tests.account.test_security_log import kinds
 from tests.conftest import add_user
 from tests.passkeys.authenticator import Authenticator
 
@@ -211,10 +212,12 @@ def test_the_page_needs_a_login(client):
 
 def test_remove_a_passkey(app, client, susan, passkeys, authenticator):
     passkeys.register(authenticator)
+    assert kinds(app)[-1] == "passkey_added"
     [passkey] = stored(app)
     response = client.post(f"/passkeys/{passkey.id}/delete")
     assert response.headers["Location"] == "/passkeys/"
     assert stored(app) == []
+    assert kinds(app)[-1] == "passkey_removed"
     assert "Passkey “Laptop” removed." in client.get("/passkeys/").text
 
 

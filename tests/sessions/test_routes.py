@@ -7,6 +7,7 @@ from sqlalchemy import event, select
 from app.extensions import db, mail
 from app.models import LoginSession, User
 from app.models import login_session as records
+from tests.account.test_security_log import kinds
 from tests.conftest import PASSWORD, add_user
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0"
@@ -89,6 +90,7 @@ def test_ending_a_session_kills_its_cookie_and_remember_cookie(app, make_user):
     fresh_copy.set_cookie("remember_token", there.get_cookie("remember_token").value)
     assert not signed_in(fresh_copy)
     assert signed_in(here)
+    assert kinds(app)[-1] == "session_ended"
 
 
 def test_no_one_ends_another_users_session(app, make_user):
@@ -121,6 +123,7 @@ def test_end_all_others_keeps_this_one(app, make_user):
     assert signed_in(here)
     assert not any(signed_in(other) for other in others)
     assert len(active_ids(app)) == 1
+    assert kinds(app)[-1] == "other_sessions_ended"
 
 
 def test_ending_needs_a_post_with_csrf(make_app, csrf_token):

@@ -11,6 +11,7 @@ import pytest
 from app.auth.fresh import SESSION_KEY
 from app.extensions import db
 from app.models import RecoveryCode, TwoFactor, User
+from tests.account.test_security_log import kinds
 from tests.settings import PASSWORD
 from tests.twofactor.conftest import T0
 
@@ -71,6 +72,7 @@ def test_setup_completes_only_with_a_valid_code(app, client, susan):
     assert len(codes) == 10
     assert "They will not be shown again." in response.text
     assert state(app) == (True, 10)
+    assert kinds(app)[-1] == "two_factor_enabled"
     page = client.get("/two-factor/")
     assert "Two-factor authentication is on" in page.text
     assert "You have 10 recovery codes left." in page.text
@@ -124,6 +126,7 @@ def test_disable_needs_fresh_authentication(app, client, enrolled_and_in):
     response = client.post("/two-factor/disable")
     assert response.headers["Location"] == "/two-factor/"
     assert state(app) == (False, 0)
+    assert kinds(app)[-1] == "two_factor_disabled"
     # The password alone signs in again.
     client.post("/auth/logout")
     response = client.post("/auth/login", data={"username": "susan", "password": PASSWORD})
@@ -139,6 +142,7 @@ def test_regenerate_needs_fresh_authentication(app, client, enrolled_and_in):
     codes = CODE_RE.findall(response.text)
     assert len(codes) == 10
     assert not set(codes) & set(enrolled_and_in.recovery_codes)
+    assert kinds(app)[-1] == "recovery_codes_regenerated"
     with app.app_context():
         user = db.session.scalar(User.by_username("susan"))
         assert not RecoveryCode.use(user, enrolled_and_in.recovery_codes[0])
