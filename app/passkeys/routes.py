@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.fresh import fresh_login_required, is_fresh
 from app.auth.login import complete_login
+from app.auth.second_factor import end_pending_login, pending_login
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Passkey, record_security_event
@@ -119,3 +120,32 @@ def login():
     complete_login(passkey.user, remember=data.get("remember") is True)
     next_page = data.get("next") if isinstance(data.get("next"), str) else None
     return jsonify(redirect=safe_next_url(next_page) or url_for("main.index"))
+
+
+@bp.route("/second-factor/options", methods=["POST"])
+def second_factor_options():
+    """Options for the second step of a password login: one of that user's passkeys."""
+    pending = pending_login()
+    if pending is None:
+        return json_error(_("Please sign in again."))
+    return ceremony.authentication_options(pending[0]), {"Content-Type": "application/json"}
+
+
+@bp.route("/second-factor", methods=["POST"])
+@sign_in_limits
+def second_factor():
+    """Finish a password login with one of the user's passkeys instead of a code."""
+    pending = pending_login()
+    if pending is None:
+        return json_error(_("Please sign in again."))
+    user, details = pending
+    try:
+        data = ceremony.parse_body(request.get_data())
+        ceremony.authenticate(data.get("credential"), user)
+    except PasskeyError as error:
+        db.session.rollback()
+        return json_error(str(error))
+    db.session.commit()
+    end_pending_login()
+    complete_login(user, remember=details["remember"])
+    return jsonify(redirect=details["next"])

@@ -17,7 +17,7 @@ from app.auth.fresh import fresh_login_required
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
 from app.extensions import db
-from app.models import RecoveryCode, TwoFactor, record_security_event
+from app.models import Passkey, RecoveryCode, TwoFactor, record_security_event
 from app.models.two_factor import looks_like_totp, new_secret
 from app.twofactor.forms import CodeForm, DisableForm, EnableForm, RegenerateForm
 from app.twofactor.limits import code_limits
@@ -156,5 +156,9 @@ def verify():
         form.code.errors.append(_("That code is not right, or it was already used."))
     lead = _("Open your authenticator app and enter the code it shows for this site.")
     return render_template(
-        "form_page.html", title=_("Two-factor authentication"), form=form, lead=lead
+        "twofactor/verify.html",
+        title=_("Two-factor authentication"),
+        form=form,
+        lead=lead,
+        has_passkeys=bool(Passkey.of(user)),
     )

@@ -236,3 +236,62 @@ def test_a_login_challenge_is_no_second_factor(app, client, registered):
     )
     assert response.status_code == 400
     assert "unknown or was already used" in response.get_json()["message"]
+
+
+def two_factor_on(app, username="susan"):
+    """Two-factor authentication on for `username`, enrolled with a code of a past step."""
+    import time
+
+    import pyotp
+
+    from app.models import TwoFactor
+
+    secret = pyotp.random_base32()
+    past = time.time() - 120
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert TwoFactor.enable(user, secret, pyotp.TOTP(secret).at(past), for_time=past)
+        db.session.commit()
+
+
+def test_the_code_step_offers_the_users_passkeys(app, client, registered, auth):
+    two_factor_on(app)
+    response = auth.login()
+    assert response.headers["Location"] == "/two-factor/verify"
+    page = client.get("/two-factor/verify").text
+    assert 'data-verify-url="/passkeys/second-factor"' in page
+    options = client.post("/passkeys/second-factor/options").get_json()
+    assert [c["id"] for c in options["allowCredentials"]] == [
+        registered.get({"challenge": ""})["id"]
+    ]
+    response = client.post("/passkeys/second-factor", json={"credential": registered.get(options)})
+    assert response.get_json() == {"redirect": "/index"}
+    assert client.get("/index").status_code == 200
+    # The pending login is spent: the step cannot be finished twice.
+    assert client.post("/passkeys/second-factor/options").status_code == 400
+
+
+def test_no_passkey_step_without_a_password_first(app, client, registered):
+    two_factor_on(app)
+    assert client.post("/passkeys/second-factor/options").status_code == 400
+    response = client.post("/passkeys/second-factor", json={"credential": {}})
+    assert response.get_json()["message"] == "Please sign in again."
+    assert client.get("/index").status_code == 302
+
+
+def test_the_code_step_offers_no_passkey_to_users_without_one(app, client, make_user, auth):
+    make_user("susan")
+    two_factor_on(app)
+    auth.login()
+    assert "data-passkey-login" not in client.get("/two-factor/verify").text
+
+
+def test_another_users_passkey_is_no_second_factor(app, client, registered, make_user, auth):
+    make_user("john")
+    two_factor_on(app, "john")
+    auth.login("john")
+    options = client.post("/passkeys/second-factor/options").get_json()
+    assert options["allowCredentials"] == []
+    response = client.post("/passkeys/second-factor", json={"credential": registered.get(options)})
+    assert response.status_code == 400
+    assert client.get("/index").status_code == 302
