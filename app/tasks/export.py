@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.email import send_email
 from app.extensions import db
-from app.i18n import language_of
+from app.i18n import language_of, offered
 from app.jobs import job_app_context
 from app.models import Notification, Post, Task
 
@@ -53,8 +53,9 @@ def _posts_as_json(task: Task) -> bytes:
     return json.dumps({"posts": posts}, ensure_ascii=False, indent=2).encode()
 
 
-def export_posts(task_id: str) -> None:
-    """Email the task's user a JSON file of all their posts; mark the task complete."""
+def export_posts(task_id: str, language: str | None = None) -> None:
+    """Email the task's user a JSON file of all their posts, in the language they picked, else
+    the one of the page that started it; mark the task complete."""
     with job_app_context():
         task = db.session.get(Task, task_id)
         if task is None:
@@ -65,8 +66,8 @@ def export_posts(task_id: str) -> None:
             _set_progress(task, 0)
             data = _posts_as_json(task)
             user = task.user
-            # No request to take a language from: the one the user picked, else English.
-            with language_of(user, default=current_app.config["LANGUAGES"][0]):
+            # No request to take a language from: the one the user picked, else the page's.
+            with language_of(user, default=offered(language) or current_app.config["LANGUAGES"][0]):
                 send_email(
                     _("[Microblog] Your blog posts"),
                     recipients=[user.email],

@@ -5,6 +5,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.forms import EmptyForm
+from app.i18n import select_locale
 from app.tasks.runner import TaskNotStarted
 
 bp = Blueprint("tasks", __name__)
@@ -16,7 +17,7 @@ def export_posts():
     """Start emailing you a JSON file of all your posts."""
     if EmptyForm().validate_on_submit():
         try:
-            task = current_user.launch_task("export_posts", _("Exporting posts…"))
+            task = current_user.launch_task("export_posts", _("Exporting posts…"), select_locale())
         except TaskNotStarted:
             flash(_("The export could not be started. Please try again later."), "danger")
         else:

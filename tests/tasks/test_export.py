@@ -1,6 +1,7 @@
 import json
 import logging
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import event, select
 
 from app.extensions import db, mail
@@ -243,3 +244,15 @@ def test_an_export_whose_email_fails_ends_in_the_failed_state(make_app, free_por
     assert progress["state"] == "failed"
     assert progress["message"] == "导出失败：无法将你的帖子通过电子邮件发送给你。"
     assert tasks_of(app, "xiaoming") == [("export_posts", 100, True)]
+
+
+def test_the_export_email_is_in_the_language_of_the_page_that_asked(app, client, make_user, auth):
+    # No language picked: the browser's Accept-Language chose the page's, and so the email's.
+    make_user("susan")
+    auth.login("susan")
+    with mail.record_messages() as outbox:
+        client.post("/export_posts", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    (message,) = outbox
+    with app.app_context(), force_locale("zh_CN"):
+        assert message.subject == gettext("[Microblog] Your blog posts")
+    assert message.subject != "[Microblog] Your blog posts"
