@@ -48,7 +48,8 @@ def axe_script() -> Path:
 def post(page, body: str) -> None:
     page.goto("/index")
     page.locator("textarea[name=post]").fill(body)
-    page.locator("main form [type=submit]").click()
+    # The post form's button: a new user's empty home also offers Follow buttons.
+    page.locator("main form:has(textarea[name=post]) [type=submit]").click()
     page.wait_for_load_state()
 
 

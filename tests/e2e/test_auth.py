@@ -86,7 +86,7 @@ def test_change_password(page, site, smtp):
 
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("link", name="Account settings").click()
-    page.get_by_role("link", name="Password").click()
+    page.locator('main a[href="/auth/change_password"]').click()
     page.get_by_label("Current password", exact=True).fill("wrong current password")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password", exact=True).fill(NEW_PASSWORD)

@@ -87,7 +87,7 @@ def sign_up_and_log_in(page, t) -> str:
     page.wait_for_url("**/auth/login")
     page.get_by_label(t("Username or email"), exact=True).fill(username)
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign In"), exact=True).click()
+    page.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(page.get_by_role("button", name=t("Logout"))).to_be_visible()
     return username
 

@@ -32,7 +32,7 @@ def log_in(page, username: str, t) -> None:
     page.goto("/auth/login")
     page.get_by_label(t("Username or email"), exact=True).fill(username)
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign In")).click()
+    page.get_by_role("button", name=t("Sign in"), exact=True).click()
     page.wait_for_url(re.compile(r"/index$|/$"))
 
 
