@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from babel.messages.pofile import read_po
 
 from tests.conftest import CHROMIUM, sync_playwright
 from tests.mailbox import Inbox, smtp_server
@@ -29,6 +30,7 @@ except ImportError:
     Controller = None
 
 ROOT = Path(__file__).resolve().parents[2]
+ZH_CN_CATALOG = next((ROOT / "app" / "translations").glob("zh*/LC_MESSAGES/messages.po"))
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery"
 LOCAL_HOST = "127.0.0.1"
@@ -198,6 +200,22 @@ def browser(request):
 def locale() -> str:
     """The browser's language; parametrize a test with another to change it."""
     return "en-US"
+
+
+@pytest.fixture
+def t(locale):
+    """The page's text for an English message, in the browser's language."""
+    if not locale.startswith("zh"):
+        return lambda message: message
+    with ZH_CN_CATALOG.open("rb") as po:
+        catalog = read_po(po, locale="zh_CN")
+
+    def translate(message: str) -> str:
+        entry = catalog.get(message)
+        assert entry is not None and entry.string and not entry.fuzzy, message
+        return entry.string
+
+    return translate
 
 
 def is_local(url: str) -> bool:

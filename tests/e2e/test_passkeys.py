@@ -2,10 +2,8 @@
 WebAuthn domain): add one, log out, sign in with it alone, and a copy is refused."""
 
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from tests.e2e.conftest import PASSWORD, start_server, unique_name
 
@@ -16,31 +14,12 @@ expect = pytest.importorskip(
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-ZH_CN_CATALOG = next((ROOT / "app" / "translations").glob("zh*/LC_MESSAGES/messages.po"))
-
 
 @pytest.fixture(scope="module")
 def server(smtp, tmp_path_factory):
     """The site as http://localhost:PORT: WebAuthn refuses an IP address as the site's name,
     and localhost over plain HTTP is a secure context."""
     yield from start_server(smtp, tmp_path_factory, host="localhost")
-
-
-@pytest.fixture
-def t(locale):
-    """The page's text for an English message, in the browser's language."""
-    if not locale.startswith("zh"):
-        return lambda message: message
-    with ZH_CN_CATALOG.open("rb") as po:
-        catalog = read_po(po, locale="zh_CN")
-
-    def translate(message: str) -> str:
-        entry = catalog.get(message)
-        assert entry is not None and entry.string and not entry.fuzzy, message
-        return entry.string
-
-    return translate
 
 
 class Authenticators:
