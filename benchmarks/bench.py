@@ -270,6 +270,11 @@ def print_table(results: dict[str, dict | None], floors: list[dict[str, float]])
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="a server URL to create a fresh database on")
+    parser.add_argument(
+        "--seeded",
+        metavar="URL",
+        help="a database `flask seed` already filled (same --password): loaded as it is",
+    )
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=500_000)
     parser.add_argument("--follows", type=int, default=100)
@@ -282,12 +287,13 @@ def main() -> None:
     wrk = require_wrk()
 
     with ExitStack() as stack:
-        database = stack.enter_context(fresh_database(args.database))
+        database = args.seeded or stack.enter_context(fresh_database(args.database))
         env = app_environment(database)
-        flask = str(VENV_BIN / "flask")
-        run([flask, "db", "upgrade"], env)
-        sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
-        run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
+        if not args.seeded:
+            flask = str(VENV_BIN / "flask")
+            run([flask, "db", "upgrade"], env)
+            sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
+            run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
 
         with (
             gunicorn("microblog:app", env) as base,

@@ -4,16 +4,23 @@ Speeds up every page's head, navbar and scripts, which Jinja otherwise renders a
 request (how much: benchmarks/README.md). Each part is kept per app (so per worker) in a
 named store, under a key of everything it shows; a part whose key leaves something out
 would show one reader's page to another, which is what breaks it (tests/test_fragments.py).
+A part may have holes for what is each reader's own (the navbar's CSRF token, the page's
+address): it is kept with markers there, and each request prints its values into them.
 """
 
+import re
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Past its limit a store is emptied, and the parts in use are rendered again.
 FRAGMENT_STORE_SIZE = 256
+
+# A hole in kept markup: NUL never reaches a page (app/security.py refuses it in requests).
+HOLE = re.compile("\x00([a-z_]+)\x00")
 
 
 def markup_store(name: str) -> dict:
@@ -31,10 +38,17 @@ def rendered_once(kept: dict, key: tuple, render: Callable[[], str], limit: int)
     return markup
 
 
-def same_for_everyone(*key, caller: Callable[[], str]) -> Markup:
-    """app/templating.py's same_for_everyone, kept per key, language and script root."""
+def same_for_everyone(*key, caller: Callable[..., str], **reader: object) -> Markup:
+    """app/templating.py's same_for_everyone, kept per key, language and script root; the
+    reader's own values are printed into the kept markup's holes, escaped as Jinja would."""
     full_key = (*key, str(get_locale()), request.script_root)
-    return rendered_once(markup_store("fragments"), full_key, caller, FRAGMENT_STORE_SIZE)
+    store = markup_store("fragments")
+    if not reader:
+        return rendered_once(store, full_key, caller, FRAGMENT_STORE_SIZE)
+    holes = SimpleNamespace(**{name: Markup(f"\x00{name}\x00") for name in reader})
+    kept = rendered_once(store, (*full_key, *reader), lambda: caller(holes), FRAGMENT_STORE_SIZE)
+    # One pass: a value's own text is never searched for holes.
+    return Markup(HOLE.sub(lambda hole: escape(reader[hole.group(1)]), kept))
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The navbar's theme picker (its markup is theme/_picker.html: no form object per page)."""
+"""The navbar's theme picker (its markup is in base.html's navbar: no form object per page)."""
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
