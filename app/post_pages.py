@@ -77,6 +77,7 @@ class PostPages:
         query = select(Post).where(Post.id.in_(ids))
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 
+
 PLAIN = PostPages()
 
 
