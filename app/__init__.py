@@ -26,6 +26,7 @@ from app.language import bp as language_bp
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
 from app.passkeys import bp as passkeys_bp
+from app.posts import bp as posts_bp
 from app.search import bp as search_bp
 from app.sessions import bp as sessions_bp
 from app.tasks import bp as tasks_bp
@@ -73,6 +74,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(passkeys_bp, url_prefix="/passkeys")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
+    app.register_blueprint(posts_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(translate_bp)
     app.register_blueprint(messages_bp)

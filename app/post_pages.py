@@ -4,11 +4,29 @@ The views ask post_pages() for a page; with SPEEDUPS on it is app/speedups/pages
 which reads the same posts faster (tested equal to these), as plain rows.
 """
 
-from flask import current_app
-from sqlalchemy import Select
+from dataclasses import dataclass
+from typing import Any
 
+from flask import current_app
+from sqlalchemy import Select, select
+
+from app.database import READS_ONLY
+from app.extensions import db
 from app.models import Post, User
-from app.pagination import Page, paginate
+from app.pagination import Page, page_of_rows, paginate
+
+
+@dataclass
+class ThreadPage:
+    """One page of a post's thread: the nearest of the posts it answers (oldest first), the
+    post, and a page of the replies under it in reading order, each with its depth."""
+
+    ancestors: list[Any]
+    post: Any
+    replies: Page
+    depths: list[int]
+    # The oldest ancestor shown, when older ones exist: its own page shows them.
+    earlier: int | None
 
 
 class PostPages:
@@ -34,6 +52,30 @@ class PostPages:
     def search_page(self, query: str, number: int, per_page: int) -> Page:
         """The posts that contain every term of the query."""
         return paginate(Post.matching(query), number, per_page)
+
+    def thread_page(self, post: Post, number: int, per_page: int) -> ThreadPage | None:
+        """Page `number` of the replies under `post`, below up to `per_page` of the posts it
+        answers; None if the post is gone meanwhile."""
+        ancestors = post.ancestor_ids()
+        shown = ancestors[-per_page:]
+        start = (number - 1) * per_page
+        tree = page_of_rows(post.reply_tree()[start : start + per_page + 1], number, per_page)
+        found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)])
+        if post.id not in found:
+            return None
+        replies = [(found[id_], depth) for id_, depth in tree.items if id_ in found]
+        return ThreadPage(
+            ancestors=[found[id_] for id_ in shown if id_ in found],
+            post=found[post.id],
+            replies=Page([reply for reply, _ in replies], number, tree.has_next),
+            depths=[depth for _, depth in replies],
+            earlier=shown[0] if len(ancestors) > len(shown) else None,
+        )
+
+    def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
+        """The posts `ids` (those that exist), by id."""
+        query = select(Post).where(Post.id.in_(ids))
+        return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 
 
 PLAIN = PostPages()

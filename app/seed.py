@@ -8,7 +8,7 @@ from itertools import islice
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from app.database import require_current_schema
 from app.extensions import db
@@ -58,6 +58,43 @@ def followed_ids(rng: random.Random, user_ids: Sequence[int], index: int, count:
     return [user_ids[p + 1 if p >= index else p] for p in picks]
 
 
+# Replies: the first post's conversation gets this many of them (the benchmark's /post/1),
+# and every other reply answers one of the posts written just before it.
+THREAD = 200
+NEARBY = 50
+
+
+def reply_parents(rng: random.Random, keys: Sequence, replies: int) -> Iterator[dict]:
+    """For `replies` posts of `keys` ((id, timestamp) oldest first), an older post to answer."""
+    first = min(range(len(keys)), key=lambda n: keys[n][0])
+    positions = sorted(rng.sample(range(1, len(keys)), min(replies, len(keys) - 1)))
+    later = [n for n in positions if n > first]
+    thread = set(later[:: max(1, len(later) // THREAD)][:THREAD])
+    members = [first]
+    for n in positions:
+        if n in thread:
+            parent = rng.choice(members)
+            members.append(n)
+        else:
+            parent = n - 1 - rng.randrange(min(n, NEARBY))
+        yield {"reply_id": keys[n][0], "parent_id": keys[parent][0]}
+
+
+def seed_replies(rng: random.Random, replies: int) -> None:
+    post = Post.__table__
+    keys = db.session.execute(select(post.c.id, post.c.timestamp).order_by("timestamp", "id")).all()
+    answer = (
+        update(post)
+        .where(post.c.id == bindparam("reply_id"))
+        .values(in_reply_to_id=bindparam("parent_id"), is_reply=True)
+    )
+    done = 0
+    for batch in chunks(reply_parents(rng, keys, replies)):
+        db.session.connection().execute(answer, batch)
+        done += len(batch)
+        progress(f"  replies: {done}/{replies}")
+
+
 def analyze() -> None:
     """Bring the planner's statistics up to date now rather than when autovacuum gets to it."""
     dialect = db.engine.dialect.name
@@ -87,11 +124,24 @@ def analyze() -> None:
     hide_input=True,
     help="The password of every seeded user.",
 )
+@click.option(
+    "--replies",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many of the posts answer an older post.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
 def seed(
-    users: int, posts: int, follows: int, password: str, seed_value: int | None, force: bool
+    users: int,
+    posts: int,
+    follows: int,
+    replies: int,
+    password: str,
+    seed_value: int | None,
+    force: bool,
 ) -> None:
     """Fill the database with users user00001…, random posts and random follows."""
     require_current_schema()
@@ -109,6 +159,7 @@ def seed(
     if existing:
         progress(f"Deleting {existing} users with their posts and follows…")
         db.session.execute(delete(followers))
+        db.session.execute(update(Post).values(in_reply_to_id=None))  # no cascade within post
         db.session.execute(delete(Post))
         db.session.execute(delete(User))
 
@@ -150,6 +201,8 @@ def seed(
         posts,
         "posts",
     )
+    if replies and posts > 1:
+        seed_replies(rng, replies)
     insert_rows(
         followers,
         (

@@ -41,6 +41,7 @@ PAGES = [
     ("/index", True),
     ("/explore", True),
     ("/user/user00002", True),
+    ("/post/1", True),  # a conversation of a few hundred replies (flask seed --replies)
     ("/auth/login", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -278,6 +279,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=500_000)
     parser.add_argument("--follows", type=int, default=100)
+    parser.add_argument("--replies", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
@@ -293,6 +295,7 @@ def main() -> None:
             flask = str(VENV_BIN / "flask")
             run([flask, "db", "upgrade"], env)
             sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
+            sizes.append(f"--replies={args.replies}")
             run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
 
         with (

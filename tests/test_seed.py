@@ -207,3 +207,15 @@ def test_follows_must_leave_someone_to_follow(runner):
     result = seed(runner, users=3, follows=3)
     assert result.exit_code != 0
     assert "--follows" in result.output
+
+
+def test_replies_answer_older_posts_and_the_first_post_has_a_conversation(app, runner):
+    assert seed(runner, "--replies=40").exit_code == 0
+    with app.app_context():
+        replies = db.session.scalars(select(Post).where(Post.in_reply_to_id.is_not(None))).all()
+        assert len(replies) == 40 and all(reply.is_reply for reply in replies)
+        assert all(reply.in_reply_to.timestamp <= reply.timestamp for reply in replies)
+        first = db.session.get(Post, db.session.scalar(select(func.min(Post.id))))
+        assert first.reply_tree()
+    # Seeding again over replies (a post answering another in the same table) works.
+    assert seed(runner, "--replies=40", "--force").exit_code == 0

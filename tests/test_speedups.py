@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
@@ -37,7 +38,27 @@ def seed_site() -> None:
         language = chance.choice([None, "en", "es"])
         db.session.add(Post(body=body, author=author, timestamp=when, language=language))
     db.session.add(Message(author=users[1], recipient=users[0], body="hello <i>u0</i>"))
+    db.session.flush()
+    seed_replies(users)
     db.session.commit()
+
+
+def seed_replies(users: list[User]) -> None:
+    """Posts 41-45 under post 1 (41, 42 answering 41, 44 answering 42, 43, 45), 46 answering
+    post 2, which is then deleted, and post 3 edited."""
+    posts = db.session.scalars(select(Post).order_by(Post.id)).all()
+    parents = [posts[0], 0, posts[0], 1, posts[0], posts[1]]
+    replies: list[Post] = []
+    for n, parent in enumerate(parents):
+        answered = replies[parent] if isinstance(parent, int) else parent
+        when = T0 + timedelta(minutes=20 + n)
+        reply = Post(body=f"apple reply {n}", author=users[n % 5], timestamp=when, language="es")
+        reply.in_reply_to, reply.is_reply = answered, True
+        replies.append(reply)
+        db.session.add(reply)
+        db.session.flush()
+    posts[1].delete()
+    posts[2].edit("apple edited <i>post</i>")
 
 
 @pytest.fixture
@@ -143,6 +164,11 @@ READER_PAGES = [
     "/send_message/u1",
     "/edit_profile",
     "/index?page=99",
+    "/post/1",
+    "/post/1?page=2",
+    "/post/44",
+    "/post/46",
+    "/post/3",
 ]
 
 

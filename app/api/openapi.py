@@ -170,7 +170,8 @@ PATHS = {
             "Everyone's posts, newest first.", (200, "PostCollection"), (400, 401), parameters=PAGED
         ),
         "post": operation(
-            "Write a post (403 until your email address is confirmed).",
+            "Write a post, or a reply with in_reply_to (403 until your email address is"
+            " confirmed).",
             (201, "Post"),
             (400, 401, 403, 415),
             body="NewPost",
@@ -179,6 +180,20 @@ PATHS = {
     },
     "/api/posts/{id}": {
         "get": operation("A post.", (200, "Post"), (401, 404), parameters=(ID,)),
+        "put": operation(
+            "Change the text of your post (403 for another's, or until your email address is"
+            " confirmed).",
+            (200, "Post"),
+            (400, 401, 403, 404, 415),
+            body="PostChanges",
+            parameters=(ID,),
+        ),
+        "delete": operation(
+            "Delete your post; its replies stay (403 for another's).",
+            (204, None),
+            (401, 403, 404),
+            parameters=(ID,),
+        ),
     },
     "/api/timeline": {
         "get": operation(

@@ -34,6 +34,9 @@ def post_to_dict(post: Post) -> dict:
         "body": post.body,
         "timestamp": iso(post.timestamp),
         "language": post.language,
+        "in_reply_to": post.in_reply_to_id,
+        "is_reply": post.is_reply,
+        "edited_at": iso(post.edited_at) if post.edited_at else None,
         "author": {
             "id": post.author.id,
             "username": post.author.username,
@@ -84,17 +87,68 @@ def get_timeline():
     return post_collection(post_pages().timeline(token_user()), "api.get_timeline")
 
 
-@bp.post("/posts")
-@token_required
-def create_post():
-    """Write a post."""
-    author = confirmed_author()
-    body = (text_fields(json_object(), required=("body",))["body"] or "").strip()
+def post_body(data: dict) -> str:
+    """The "body" field of a post's JSON: text, 1 to MAX_BODY characters once stripped."""
+    body = (text_fields(data, required=("body",))["body"] or "").strip()
     if not body:
         fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post.write(author, body)
+    return body
+
+
+def answered_post(data: dict) -> Post | None:
+    """The post named by the optional "in_reply_to" field, which must exist."""
+    id = data.get("in_reply_to")
+    if id is None:
+        return None
+    post = None
+    if isinstance(id, int) and not isinstance(id, bool) and 1 <= id <= MAX_ID:
+        post = db.session.get(Post, id)
+    if post is None:
+        message = _("There is no post with this id.")
+        fail(400, _("The request has invalid fields."), {"in_reply_to": [message]})
+    return post
+
+
+def own_post_or_fail(id: int) -> Post:
+    """The token user's post `id`: 404 if there is none, 403 if it is someone else's."""
+    author = confirmed_author()
+    post = db.session.get(Post, id) if id <= MAX_ID else None
+    if post is None:
+        fail(404, _("There is no post with this id."))
+    if post.user_id != author.id:
+        fail(403, _("You can only change your own posts."))
+    return post
+
+
+@bp.post("/posts")
+@token_required
+def create_post():
+    """Write a post, or a reply to the post "in_reply_to"."""
+    author = confirmed_author()
+    data = json_object()
+    body, parent = post_body(data), answered_post(data)
+    post = Post.write(author, body, in_reply_to=parent)
     db.session.commit()
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}
+
+
+@bp.put("/posts/<id:id>")
+@token_required
+def edit_post(id: int):
+    """Change the text of your post (its earlier text is kept)."""
+    post = own_post_or_fail(id)
+    if post.edit(post_body(json_object())):
+        db.session.commit()
+    return post_to_dict(post)
+
+
+@bp.delete("/posts/<id:id>")
+@token_required
+def delete_post(id: int):
+    """Delete your post; its replies stay, answering a deleted post."""
+    own_post_or_fail(id).delete()
+    db.session.commit()
+    return "", 204

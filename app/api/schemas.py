@@ -70,6 +70,16 @@ SCHEMAS = {
             "body": STRING,
             "timestamp": MOMENT,
             "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
+            "in_reply_to": {
+                **INTEGER,
+                "nullable": True,
+                "description": "The id of the post this one answers; null once that is deleted.",
+            },
+            "is_reply": {
+                "type": "boolean",
+                "description": "True for a reply, even once its post is deleted.",
+            },
+            "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
             "_links": obj({"self": LINK}),
         }
@@ -130,6 +140,18 @@ SCHEMAS = {
         "additionalProperties": False,
     },
     "NewPost": {
+        "type": "object",
+        "properties": {
+            "body": {**STRING, "minLength": 1, "maxLength": MAX_BODY},
+            "in_reply_to": {
+                **INTEGER,
+                "nullable": True,
+                "description": "The id of the post this one answers (400 if there is none).",
+            },
+        },
+        "required": ["body"],
+    },
+    "PostChanges": {
         "type": "object",
         "properties": {"body": {**STRING, "minLength": 1, "maxLength": MAX_BODY}},
         "required": ["body"],

@@ -5,11 +5,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Select, String, false, select
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.post_edit import PostEdit
 from app.models.search import SearchableMixin
+from app.models.thread import ThreadMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -50,14 +52,25 @@ def detect_language(text: str) -> str | None:
     return language[:5]
 
 
-class Post(SearchableMixin, db.Model):
+class Post(SearchableMixin, ThreadMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(String(280))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
+    # Replies: the post answered; the database sets it NULL when that post is deleted, and
+    # is_reply, which stays True, then says "in reply to a deleted post".
+    in_reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", ondelete="SET NULL"), index=True
+    )
+    is_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped["User"] = relationship(back_populates="posts")
+    in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
+    edits: WriteOnlyMapped[PostEdit] = relationship(
+        order_by=(PostEdit.replaced_at.desc(), PostEdit.id.desc()), passive_deletes=True
+    )
 
     __table_args__ = (
         # Everyone's posts newest first (explore). With id, a page's keys come from the index
@@ -72,13 +85,40 @@ class Post(SearchableMixin, db.Model):
         return f"<Post {self.body[:20]!r}>"
 
     @staticmethod
-    def write(author: "User", body: str) -> "Post":
-        """A new post by `author`, in the language it is written in (the caller commits): the
-        site's post form and the API's POST both come here."""
+    def write(author: "User", body: str, in_reply_to: "Post | None" = None) -> "Post":
+        """A new post by `author`, in the language it is written in, answering `in_reply_to`
+        if given (the caller commits): the site's forms and the API's POST all come here."""
         body = body.strip()
         post = Post(body=body, author=author, language=detect_language(body))
+        if in_reply_to is not None:
+            post.in_reply_to, post.is_reply = in_reply_to, True
         db.session.add(post)
         return post
+
+    @property
+    def in_reply_to_username(self) -> str | None:
+        """The answered post's author, as the page queries' rows carry it."""
+        return self.in_reply_to.author.username if self.in_reply_to else None
+
+    def edit(self, body: str) -> bool:
+        """Replace the text, keeping the old one for the author; False if nothing changed."""
+        body = body.strip()
+        if body == self.body:
+            return False
+        now = utcnow()
+        db.session.add(PostEdit(post_id=self.id, body=self.body, replaced_at=now))
+        self.body, self.language, self.edited_at = body, detect_language(body), now
+        return True
+
+    def earlier_texts(self) -> list[PostEdit]:
+        """The texts this post had before its edits, the most recent first."""
+        return list(db.session.scalars(self.edits.select()))
+
+    def delete(self) -> None:
+        """Delete the post and its edits. Its replies stay, answering a deleted post (the
+        database's ON DELETE SET NULL); the search index and the followers' newest-post
+        times follow in the same flush (triggers, followers.forget_newest_post)."""
+        db.session.delete(self)
 
     @staticmethod
     def newest_first(*conditions) -> Select:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BindParameter,
     FromClause,
     Integer,
+    Row,
     Select,
     Subquery,
     bindparam,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from app.database import READS_ONLY
 from app.extensions import db
@@ -74,10 +76,33 @@ def rows_of_page(page: Subquery) -> Select:
     each with its author's username and email."""
     return (
         select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
+        .add_columns(*_reply_columns())
         .join(page, Post.id == page.c.id)
         .join(User, User.id == Post.user_id)
+        .outerjoin(PARENT, PARENT.id == Post.in_reply_to_id)
+        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.user_id)
         .order_by(page.c.timestamp.desc(), page.c.id.desc())
     )
+
+
+# Replies (issue 19): what main/_post.html shows of the answered post, and "edited".
+PARENT, PARENT_AUTHOR = aliased(Post, name="parent"), aliased(User, name="parent_author")
+
+
+def _reply_columns() -> tuple:
+    return (
+        Post.in_reply_to_id,
+        Post.is_reply,
+        Post.edited_at,
+        PARENT_AUTHOR.username.label("in_reply_to_username"),
+    )
+
+
+def rows_by_id(ids: list[int]) -> dict[int, Row]:
+    """The page-query rows of the posts `ids` (those that exist), by id: a thread's page."""
+    page = select(Post.id, Post.timestamp).where(Post.id.in_(ids)).subquery("page")
+    rows = db.session.connection().execute(rows_of_page(page), execution_options=READS_ONLY)
+    return {row.id: row for row in rows}
 
 
 def explore_page_query() -> Select:

@@ -7,6 +7,8 @@ tests/test_seed.py, tests/main/test_page_queries.py, tests/search/test_index.py 
 tests/test_speedups.py compare every page of each.
 """
 
+from typing import Any
+
 from sqlalchemy import Select
 
 from app.models import User
@@ -32,3 +34,6 @@ class FastPostPages(PostPages):
 
     def search_page(self, query: str, number: int, per_page: int) -> Page:
         return search.search_page(query, number, per_page)
+
+    def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
+        return page_queries.rows_by_id(ids)

@@ -1,0 +1,74 @@
+"""A post's conversation: the posts it answers, oldest first, and the replies under it in
+reading order (each post followed by its replies, oldest first), read with recursive CTEs."""
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Integer, literal_column, select
+from sqlalchemy.orm import Mapped, aliased
+
+from app.database import READS_ONLY
+from app.extensions import db
+
+ONE = literal_column("1", Integer)
+
+
+class ThreadMixin:
+    """Post's thread verbs: ancestor_ids() and reply_tree()."""
+
+    if TYPE_CHECKING:  # what the mixin uses of Post
+        id: Mapped[int]
+        in_reply_to_id: Mapped[int | None]
+
+    def ancestor_ids(self) -> list[int]:
+        """The ids of the posts this one answers, the conversation's first post first."""
+        if self.in_reply_to_id is None:
+            return []
+        post: Any = type(self)
+        up = (
+            select(post.id, post.in_reply_to_id, ONE.label("distance"))
+            .where(post.id == self.in_reply_to_id)
+            .cte("ancestor", recursive=True)
+        )
+        parent = aliased(post)
+        up = up.union_all(
+            select(parent.id, parent.in_reply_to_id, up.c.distance + ONE).where(
+                parent.id == up.c.in_reply_to_id
+            )
+        )
+        query = select(up.c.id).order_by(up.c.distance.desc())
+        return list(db.session.scalars(query, execution_options=READS_ONLY))
+
+    def reply_tree(self) -> list[tuple[int, int]]:
+        """(id, depth) of every reply under this post, depth 1 for a direct reply, in reading
+        order: each reply is followed by its own replies before the next one."""
+        post: Any = type(self)
+        down = (
+            select(post.id, post.in_reply_to_id, post.timestamp)
+            .where(post.in_reply_to_id == self.id)
+            .cte("reply", recursive=True)
+        )
+        child = aliased(post)
+        down = down.union_all(
+            select(child.id, child.in_reply_to_id, child.timestamp).where(
+                child.in_reply_to_id == down.c.id
+            )
+        )
+        rows = db.session.execute(select(down), execution_options=READS_ONLY).all()
+        return reading_order(self.id, rows)
+
+
+def reading_order(root: int, rows) -> list[tuple[int, int]]:
+    """Depth-first order of (id, parent id, timestamp) rows under `root`, siblings oldest first."""
+    children: dict[int, list] = defaultdict(list)
+    for row in rows:
+        children[row[1]].append(row)
+    for replies in children.values():
+        replies.sort(key=lambda row: (row[2], row[0]))
+    order: list[tuple[int, int]] = []
+    stack = [(row[0], 1) for row in reversed(children[root])]
+    while stack:
+        id_, depth = stack.pop()
+        order.append((id_, depth))
+        stack.extend((row[0], depth + 1) for row in reversed(children[id_]))
+    return order

@@ -1,0 +1,3 @@
+from app.posts.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,29 @@
+"""Forms of the posts blueprint: a reply, and an edit of your post."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.main.forms import POST_MAX
+
+TOO_LONG = _l("A post can be at most %(max)d characters long.")
+
+
+class ReplyForm(FlaskForm):
+    # As the post form: microblog.js counts (data-max-length), the server says what is too long.
+    post = TextAreaField(
+        _l("Your reply"),
+        validators=[DataRequired(), Length(max=POST_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": False, "data-max-length": POST_MAX},
+    )
+    submit = SubmitField(_l("Reply"))
+
+
+class EditPostForm(FlaskForm):
+    post = TextAreaField(
+        _l("Your post"),
+        validators=[DataRequired(), Length(max=POST_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": False, "data-max-length": POST_MAX},
+    )
+    submit = SubmitField(_l("Save"))

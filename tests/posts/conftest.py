@@ -1,0 +1,3 @@
+from tests.main.conftest import count_queries
+
+__all__ = ["count_queries"]
