@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import Select
 
 from app.models import Post, User
-from app.pagination import Page, paginate
+from app.pagination import Page, paginate, paginate_rows
 
 
 class PostPages:
@@ -19,7 +19,12 @@ class PostPages:
         return user.following_posts()
 
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
-        return paginate(self.timeline(user), number, per_page)
+        """Each post with the name of who boosted it there (boosted_by, or None)."""
+        page = paginate_rows(self.timeline(user), number, per_page)
+        for post, boosted_by in page.items:
+            post.boosted_by = boosted_by
+        page.items = [post for post, _ in page.items]
+        return page
 
     def explore_page(self, number: int, per_page: int) -> Page:
         return paginate(Post.newest_first(), number, per_page)

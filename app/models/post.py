@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, select
+from sqlalchemy import ForeignKey, Index, Select, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -56,8 +56,13 @@ class Post(SearchableMixin, db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
+    # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
+    like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
+    # Who boosted it into the timeline being shown (User.following_posts()); not a column.
+    boosted_by = None
 
     __table_args__ = (
         # Everyone's posts newest first (explore). With id, a page's keys come from the index
