@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.extensions import db
 from app.models.followers import followers
@@ -93,9 +93,10 @@ def _count(post: Post, column, change: int) -> None:
 
 
 def likers(post: Post) -> Select:
-    """Who liked the post, newest like first (with the time of each like)."""
+    """The post's likes, newest first, each with its user (loaded in the same query)."""
     return (
-        select(Like.user_id, Like.timestamp)
+        select(Like)
+        .options(joinedload(Like.user))
         .where(Like.post_id == post.id)
         .order_by(Like.timestamp.desc(), Like.id.desc())
     )
