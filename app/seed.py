@@ -14,6 +14,7 @@ from app.database import require_current_schema
 from app.extensions import db
 from app.models import Post, User, followers, password_hasher
 from app.models.followers import refresh_newest_posts
+from app.models.reactions import Boost, Like, refresh_reaction_counts
 
 CHUNK = 10_000
 SPREAD = timedelta(days=365)
@@ -71,6 +72,32 @@ def analyze() -> None:
         db.session.commit()
 
 
+def seed_reactions(
+    rng: random.Random, user_ids: Sequence[int], likes: int, boosts: int, now: datetime
+) -> None:
+    """Likes and boosts of random posts by random users (one of each kind per user and post),
+    each after its post, and the posts' counts of them."""
+    posts = db.session.execute(select(Post.id, Post.timestamp)).all()
+    if not posts:
+        return
+    for model, total, label in ((Like, likes, "likes"), (Boost, boosts, "boosts")):
+        total = min(total, len(posts) * len(user_ids))
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < total:
+            pairs.add((rng.choice(user_ids), rng.randrange(len(posts))))
+        rows = (
+            {
+                "user_id": user_id,
+                "post_id": posts[n].id,
+                "timestamp": posts[n].timestamp + (now - posts[n].timestamp) * rng.random(),
+            }
+            for user_id, n in pairs
+        )
+        insert_rows(model, rows, total, label)
+    refresh_reaction_counts()
+    progress("  likes and boosts: counted on their posts")
+
+
 @click.command("seed")
 @click.option("--users", default=100, show_default=True, type=click.IntRange(min=1))
 @click.option("--posts", default=1000, show_default=True, type=click.IntRange(min=0))
@@ -87,11 +114,26 @@ def analyze() -> None:
     hide_input=True,
     help="The password of every seeded user.",
 )
+@click.option("--likes", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--boosts",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Boosts by random users of random posts, each after its post.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
 def seed(
-    users: int, posts: int, follows: int, password: str, seed_value: int | None, force: bool
+    users: int,
+    posts: int,
+    follows: int,
+    likes: int,
+    boosts: int,
+    password: str,
+    seed_value: int | None,
+    force: bool,
 ) -> None:
     """Fill the database with users user00001…, random posts and random follows."""
     require_current_schema()
@@ -109,6 +151,8 @@ def seed(
     if existing:
         progress(f"Deleting {existing} users with their posts and follows…")
         db.session.execute(delete(followers))
+        db.session.execute(delete(Like))
+        db.session.execute(delete(Boost))
         db.session.execute(delete(Post))
         db.session.execute(delete(User))
 
@@ -160,6 +204,8 @@ def seed(
         users * follows,
         "follows",
     )
+    if likes or boosts:
+        seed_reactions(rng, user_ids, likes, boosts, now)
     # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
     refresh_newest_posts(db.session.connection())
     progress("  follows: newest post of each followed user recorded")

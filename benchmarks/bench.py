@@ -41,6 +41,7 @@ PAGES = [
     ("/index", True),
     ("/explore", True),
     ("/user/user00002", True),
+    ("/post/1/likes", True),  # who liked a post
     ("/auth/login", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -274,6 +275,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=500_000)
     parser.add_argument("--follows", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--likes", type=int, default=200_000)
+    parser.add_argument("--boosts", type=int, default=20_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -290,6 +293,7 @@ def main() -> None:
         flask = str(VENV_BIN / "flask")
         run([flask, "db", "upgrade"], env)
         sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
+        sizes += [f"--likes={args.likes}", f"--boosts={args.boosts}"]
         run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
 
         with (
@@ -315,7 +319,9 @@ def main() -> None:
                     runs[path].append(load(wrk, base + path, page_cookie, args))
                     floors[path].append(load(wrk, floor_base + "/", None, args))
     results = {
-        path: summarize(runs[path], floors[path]) if path in pages else None for path, _ in PAGES
+        path: summarize(runs[path], floors[path]) if path in pages else None
+        for path, _ in PAGES
+        if not args.pages or path in args.pages.split(",")
     }
     print(
         f"{database.split('://')[0]}: {args.users} users, {args.posts} posts, "

@@ -34,12 +34,17 @@ def post_to_dict(post: Post) -> dict:
         "body": post.body,
         "timestamp": iso(post.timestamp),
         "language": post.language,
+        "like_count": post.like_count,
+        "boost_count": post.boost_count,
         "author": {
             "id": post.author.id,
             "username": post.author.username,
             "_links": {"self": url_for("api.get_user", id=post.author.id)},
         },
-        "_links": {"self": url_for("api.get_post", id=post.id)},
+        "_links": {
+            "self": url_for("api.get_post", id=post.id),
+            "likes": url_for("api.get_likes", id=post.id),
+        },
     }
 
 

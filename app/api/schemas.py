@@ -70,8 +70,10 @@ SCHEMAS = {
             "body": STRING,
             "timestamp": MOMENT,
             "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
+            "like_count": COUNT,
+            "boost_count": COUNT,
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
-            "_links": obj({"self": LINK}),
+            "_links": obj({"self": LINK, "likes": LINK}),
         }
     ),
     "PageMeta": obj(

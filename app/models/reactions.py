@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     UniqueConstraint,
     delete,
+    func,
     insert,
     literal,
     or_,
@@ -176,3 +177,13 @@ def boosts_seen_by(reader) -> Select:
     return select(Boost.post_id, Boost.timestamp, Boost.user_id, Boost.id).where(
         seen_by(Boost.user_id, reader)
     )
+
+
+def refresh_reaction_counts() -> None:
+    """Set every post's like and boost counts from the rows (after bulk inserts)."""
+    for model, column in ((Like, Post.like_count), (Boost, Post.boost_count)):
+        count = select(func.count()).where(model.post_id == Post.id).scalar_subquery()
+        db.session.execute(
+            update(Post).values({column: count}),
+            execution_options={"synchronize_session": False},
+        )

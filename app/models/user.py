@@ -23,7 +23,7 @@ from app.models.message import Message, MessagesMixin
 from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
-from app.models.reactions import ReactionsMixin, boosts_seen_by
+from app.models.reactions import Like, ReactionsMixin, boosts_seen_by
 from app.models.task import Task, TasksMixin
 from app.models.types import UTCDateTime, utcnow
 from app.models.user_api import API_COUNTS, ApiMixin
@@ -149,6 +149,17 @@ class User(
             .join(booster, booster.id == ranked.c.booster_id, isouter=True)
             .where(ranked.c.rank == 1)
             .order_by(ranked.c.at.desc(), Post.id.desc())
+        )
+
+    @classmethod
+    def likers_of(cls, post: Post) -> Select:
+        """Who liked the post, newest like first."""
+        order = (Like.timestamp.desc(), Like.id.desc())
+        return (
+            select(cls)
+            .join(Like, Like.user_id == cls.id)
+            .where(Like.post_id == post.id)
+            .order_by(*order)
         )
 
     def posts_newest_first(self) -> Select:

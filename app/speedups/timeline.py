@@ -38,22 +38,28 @@ def _union_per_author(first: str, arm: str, author_count: int) -> TextClause:
     return union.bindparams(*(bindparam(name, type_=Integer) for name in [*names, "reader"]))
 
 
-# The reader or someone they follow, for a boost `{b}` (the reader is the parameter reader).
+# The boost `{b}` is the reader's (the parameter reader) or by someone they follow: asked of
+# the boosts found, per boost, rather than listing whom the reader follows in every arm.
 SEEN = (
-    "({b}.user_id = :reader OR {b}.user_id IN "
-    "(SELECT followed_id FROM followers WHERE follower_id = :reader))"
+    "({b}.user_id = :reader OR EXISTS (SELECT 1 FROM followers "
+    "WHERE follower_id = :reader AND followed_id = {b}.user_id))"
 )
 # Each author's posts that no one the reader sees has boosted: those come at their boost.
+# The NULL is typed: SQLite merges the arms lazily only when their columns' types agree.
 POSTS_ARM = (
-    "SELECT id, timestamp, NULL AS booster_id FROM post WHERE user_id = :a{} AND NOT EXISTS "
-    "(SELECT 1 FROM boost WHERE boost.post_id = post.id AND " + SEEN.format(b="boost") + ")"
+    "SELECT id, timestamp, CAST(NULL AS INTEGER) AS booster_id FROM post WHERE user_id = :a{} "
+    "AND NOT EXISTS (SELECT 1 FROM boost WHERE boost.post_id = post.id AND "
+    + SEEN.format(b="boost")
+    + ")"
 )
 # The boosts the reader sees, each post's newest alone.
 BOOSTS_ARM = (
     "SELECT b.post_id AS id, b.timestamp AS timestamp, b.user_id AS booster_id FROM boost b "
-    "WHERE " + SEEN.format(b="b") + " AND NOT EXISTS (SELECT 1 FROM boost newer "
-    "WHERE newer.post_id = b.post_id AND " + SEEN.format(b="newer") + " AND "
-    "(newer.timestamp > b.timestamp OR newer.timestamp = b.timestamp AND newer.id > b.id))"
+    "WHERE (b.user_id = :reader OR b.user_id IN "
+    "(SELECT followed_id FROM followers WHERE follower_id = :reader)) "
+    "AND NOT EXISTS (SELECT 1 FROM boost newer WHERE newer.post_id = b.post_id AND "
+    + SEEN.format(b="newer")
+    + " AND (newer.timestamp > b.timestamp OR newer.timestamp = b.timestamp AND newer.id > b.id))"
 )
 
 

@@ -63,11 +63,11 @@ def test_every_page_of_the_fast_timeline_is_the_plain_one(
             assert len({post_id for post_id, _ in expected}) == len(expected)  # each post once
             seen_boosted += sum(1 for _, by in expected if by)
             for per_page in (1, 3, 7, 100):
-                rows = every_row(lambda n, size=per_page: timeline_page(user, n, size))
+                rows = every_row(lambda n, size=per_page, u=user: timeline_page(u, n, size))
                 assert [(row.id, row.boosted_by) for row in rows] == expected, per_page
             orm = db.session.execute(merged.timeline(user)).all()
             assert [(post.id, by) for post, by in orm] == expected
-            plain_pages = every_row(lambda n: PostPages().timeline_page(user, n, 4))
+            plain_pages = every_row(lambda n, u=user: PostPages().timeline_page(u, n, 4))
             assert [(post.id, post.boosted_by) for post in plain_pages] == expected
         assert seen_boosted > 10
 
@@ -94,7 +94,9 @@ def write(author: User, body: str, minute: int) -> Post:
 
 
 def boost(user: User, post: Post, minute: int) -> None:
-    db.session.add(Boost(user_id=user.id, post_id=post.id, timestamp=T0 + timedelta(minutes=minute)))
+    db.session.add(
+        Boost(user_id=user.id, post_id=post.id, timestamp=T0 + timedelta(minutes=minute))
+    )
     db.session.flush()
 
 
