@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Executable,
     ForeignKey,
     Index,
     Select,
@@ -69,6 +70,7 @@ def _insert_once(model: type[Like] | type[Boost], user_id: int, post_id: int) ->
     requests at once insert one row, and neither fails on the unique constraint."""
     values = {"user_id": user_id, "post_id": post_id, "timestamp": utcnow()}
     dialect = db.session.get_bind().dialect.name
+    statement: Executable
     if dialect == "postgresql":
         statement = postgresql_insert(model).values(values).on_conflict_do_nothing()
     elif dialect == "sqlite":

@@ -80,7 +80,7 @@ def rows_of_page(page: Subquery) -> Select:
     email, and the name of the booster that placed it (boosted_by, or None)."""
     columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
     counts = [Post.like_count, Post.boost_count]
-    query = select(*columns, *counts).join(page, Post.id == page.c.id)
+    query: Select = select(*columns, *counts).join(page, Post.id == page.c.id)
     query = query.join(User, User.id == Post.user_id)
     if "booster_id" in page.c:
         booster = aliased(User)

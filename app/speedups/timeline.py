@@ -1,9 +1,11 @@
 """The timeline's fast SQL: each author's newest posts merged, instead of one big sort.
 
 Speeds up the home page and the API's timeline over User.following_posts(), the plain
-definition (how much: benchmarks/README.md); tests/test_seed.py holds every page equal to it.
-Breaks if ix_post_user_id_timestamp_id goes (each arm becomes a scan) or a timeline can have
-more authors than TIMELINE_MERGE_MAX_AUTHORS without falling back to the IN query.
+definition (how much: benchmarks/README.md); tests/test_seed.py and tests/reactions/
+test_timeline.py hold every page equal to it, boosts included. Breaks if
+ix_post_user_id_timestamp_id goes (each arm becomes a scan), if ix_boost_post_id_user_id goes
+(each post read looks for a boost of it), or a timeline can have more authors than
+TIMELINE_MERGE_MAX_AUTHORS without falling back to the IN query.
 """
 
 from functools import cache
