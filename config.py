@@ -57,6 +57,8 @@ class Config:
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
     LANGUAGES = ["en", "es", "zh_CN"]
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
+    # People on a post's "who liked" page.
+    LIKES_PER_PAGE = int(os.environ.get("LIKES_PER_PAGE") or 40)
     # The front page shows visitors the newest posts; off, it invites them to sign up instead.
     PUBLIC_TIMELINE = env_bool("PUBLIC_TIMELINE", True)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)

@@ -13,7 +13,7 @@ from sqlalchemy import Select, select
 from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post, User
-from app.pagination import Page, page_of_rows, paginate
+from app.pagination import Page, page_of_rows, paginate, paginate_rows
 
 
 @dataclass
@@ -37,7 +37,12 @@ class PostPages:
         return user.following_posts()
 
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
-        return paginate(self.timeline(user), number, per_page)
+        """Each post with the name of who boosted it there (boosted_by, or None)."""
+        page = paginate_rows(self.timeline(user), number, per_page)
+        for post, boosted_by in page.items:
+            post.boosted_by = boosted_by
+        page.items = [post for post, _ in page.items]
+        return page
 
     def explore_page(self, number: int, per_page: int) -> Page:
         return paginate(Post.newest_first(), number, per_page)

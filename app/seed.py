@@ -14,6 +14,7 @@ from app.database import require_current_schema
 from app.extensions import db
 from app.models import Post, User, followers, password_hasher
 from app.models.followers import refresh_newest_posts
+from app.models.reactions import Boost, Like, refresh_reaction_counts
 
 CHUNK = 10_000
 SPREAD = timedelta(days=365)
@@ -108,6 +109,32 @@ def analyze() -> None:
         db.session.commit()
 
 
+def seed_reactions(
+    rng: random.Random, user_ids: Sequence[int], likes: int, boosts: int, now: datetime
+) -> None:
+    """Likes and boosts of random posts by random users (one of each kind per user and post),
+    each after its post, and the posts' counts of them."""
+    posts = db.session.execute(select(Post.id, Post.timestamp)).all()
+    if not posts:
+        return
+    for model, total, label in ((Like, likes, "likes"), (Boost, boosts, "boosts")):
+        total = min(total, len(posts) * len(user_ids))
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < total:
+            pairs.add((rng.choice(user_ids), rng.randrange(len(posts))))
+        rows = (
+            {
+                "user_id": user_id,
+                "post_id": posts[n].id,
+                "timestamp": posts[n].timestamp + (now - posts[n].timestamp) * rng.random(),
+            }
+            for user_id, n in pairs
+        )
+        insert_rows(model, rows, total, label)
+    refresh_reaction_counts()
+    progress("  likes and boosts: counted on their posts")
+
+
 @click.command("seed")
 @click.option("--users", default=100, show_default=True, type=click.IntRange(min=1))
 @click.option("--posts", default=1000, show_default=True, type=click.IntRange(min=0))
@@ -131,6 +158,14 @@ def analyze() -> None:
     type=click.IntRange(min=0),
     help="How many of the posts answer an older post.",
 )
+@click.option("--likes", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--boosts",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Boosts by random users of random posts, each after its post.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
@@ -139,6 +174,8 @@ def seed(
     posts: int,
     follows: int,
     replies: int,
+    likes: int,
+    boosts: int,
     password: str,
     seed_value: int | None,
     force: bool,
@@ -160,6 +197,8 @@ def seed(
         progress(f"Deleting {existing} users with their posts and follows…")
         db.session.execute(delete(followers))
         db.session.execute(update(Post).values(in_reply_to_id=None))  # no cascade within post
+        db.session.execute(delete(Like))
+        db.session.execute(delete(Boost))
         db.session.execute(delete(Post))
         db.session.execute(delete(User))
 
@@ -213,6 +252,8 @@ def seed(
         users * follows,
         "follows",
     )
+    if likes or boosts:
+        seed_reactions(rng, user_ids, likes, boosts, now)
     # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
     refresh_newest_posts(db.session.connection())
     progress("  follows: newest post of each followed user recorded")

@@ -42,6 +42,7 @@ PAGES = [
     ("/explore", True),
     ("/user/user00002", True),
     ("/post/1", True),  # a conversation of a few hundred replies (flask seed --replies)
+    ("/post/1/likes", True),  # who liked a post
     ("/auth/login", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -281,10 +282,15 @@ def main() -> None:
     parser.add_argument("--follows", type=int, default=100)
     parser.add_argument("--replies", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--likes", type=int, default=200_000)
+    parser.add_argument("--boosts", type=int, default=20_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="repeat every page this often")
+    parser.add_argument(
+        "--pages", help="only these of the page list, comma-separated (e.g. /index,/explore)"
+    )
     args = parser.parse_args()
     wrk = require_wrk()
 
@@ -296,6 +302,7 @@ def main() -> None:
             run([flask, "db", "upgrade"], env)
             sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
             sizes.append(f"--replies={args.replies}")
+            sizes += [f"--likes={args.likes}", f"--boosts={args.boosts}"]
             run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
 
         with (
@@ -305,6 +312,8 @@ def main() -> None:
             cookie = log_in(base)
             pages = {}
             for path, logged_in in PAGES:
+                if args.pages and path not in args.pages.split(","):
+                    continue
                 try:
                     check_page(base + path, cookie if logged_in else None)
                     pages[path] = cookie if logged_in else None
@@ -319,7 +328,9 @@ def main() -> None:
                     runs[path].append(load(wrk, base + path, page_cookie, args))
                     floors[path].append(load(wrk, floor_base + "/", None, args))
     results = {
-        path: summarize(runs[path], floors[path]) if path in pages else None for path, _ in PAGES
+        path: summarize(runs[path], floors[path]) if path in pages else None
+        for path, _ in PAGES
+        if not args.pages or path in args.pages.split(",")
     }
     print(
         f"{database.split('://')[0]}: {args.users} users, {args.posts} posts, "

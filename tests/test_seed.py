@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.models import Post, User, followers, profile_by_username
+from app.models.reactions import Boost, Like
 from app.speedups import timeline as merged
 from app.speedups.page_queries import fetch_page, rows_to_read, timeline_page, timeline_page_query
 from app.speedups.timeline import timeline as merged_timeline
@@ -219,3 +220,20 @@ def test_replies_answer_older_posts_and_the_first_post_has_a_conversation(app, r
         assert first.reply_tree()
     # Seeding again over replies (a post answering another in the same table) works.
     assert seed(runner, "--replies=40", "--force").exit_code == 0
+
+
+def test_seed_likes_and_boosts_with_their_counts(app, runner):
+    assert seed(runner, "--likes=300", "--boosts=80", posts=200).exit_code == 0
+    with app.app_context():
+        assert count(Like) == 300 and count(Boost) == 80
+        assert db.session.scalar(select(func.sum(Post.like_count))) == 300
+        assert db.session.scalar(select(func.sum(Post.boost_count))) == 80
+        late = select(func.count()).select_from(Boost).join(Post, Post.id == Boost.post_id)
+        assert db.session.scalar(late.where(Boost.timestamp < Post.timestamp)) == 0
+        # The seeded boosts in the timeline: every page the plain one's.
+        for name in ("user00001", "user00007"):
+            user = db.session.scalar(User.by_username(name))
+            plain = [(post.id, by) for post, by in db.session.execute(user.following_posts())]
+            assert any(by for _, by in plain)
+            listed = every_row(lambda number, user=user: timeline_page(user, number, 9))
+            assert [(row.id, row.boosted_by) for row in listed] == plain

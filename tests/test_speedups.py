@@ -37,6 +37,12 @@ def seed_site() -> None:
         when = T0 + timedelta(minutes=chance.randrange(10))
         language = chance.choice([None, "en", "es"])
         db.session.add(Post(body=body, author=author, timestamp=when, language=language))
+    # Boosts bring a stranger's (u4's) posts into u0's timeline; likes show in the action bar.
+    db.session.flush()
+    posts = db.session.scalars(select(Post).order_by(Post.id)).all()
+    for post in posts[::5]:
+        users[chance.randrange(5)].boost(post)
+        users[0].like(post)
     db.session.add(Message(author=users[1], recipient=users[0], body="hello <i>u0</i>"))
     db.session.flush()
     seed_replies(users)

@@ -195,6 +195,42 @@ PATHS = {
             parameters=(ID,),
         ),
     },
+    "/api/posts/{id}/like": {
+        "post": operation(
+            "Like a post (again: no change); the post with its counts.",
+            (200, "Post"),
+            (401, 403, 404),
+            parameters=(ID,),
+        ),
+        "delete": operation(
+            "Take back your like (none: no change).",
+            (200, "Post"),
+            (401, 403, 404),
+            parameters=(ID,),
+        ),
+    },
+    "/api/posts/{id}/boost": {
+        "post": operation(
+            "Boost a post into your followers' timelines (again: no change).",
+            (200, "Post"),
+            (401, 403, 404),
+            parameters=(ID,),
+        ),
+        "delete": operation(
+            "Take back your boost (none: no change).",
+            (200, "Post"),
+            (401, 403, 404),
+            parameters=(ID,),
+        ),
+    },
+    "/api/posts/{id}/likes": {
+        "get": operation(
+            "Who liked the post, newest like first.",
+            (200, "UserCollection"),
+            (400, 401, 404),
+            parameters=(ID, *PAGED),
+        )
+    },
     "/api/timeline": {
         "get": operation(
             "Your posts and those of the people you follow, newest first.",

@@ -37,12 +37,17 @@ def post_to_dict(post: Post) -> dict:
         "in_reply_to": post.in_reply_to_id,
         "is_reply": post.is_reply,
         "edited_at": iso(post.edited_at) if post.edited_at else None,
+        "like_count": post.like_count,
+        "boost_count": post.boost_count,
         "author": {
             "id": post.author.id,
             "username": post.author.username,
             "_links": {"self": url_for("api.get_user", id=post.author.id)},
         },
-        "_links": {"self": url_for("api.get_post", id=post.id)},
+        "_links": {
+            "self": url_for("api.get_post", id=post.id),
+            "likes": url_for("api.get_likes", id=post.id),
+        },
     }
 
 

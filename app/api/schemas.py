@@ -80,8 +80,10 @@ SCHEMAS = {
                 "description": "True for a reply, even once its post is deleted.",
             },
             "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
+            "like_count": COUNT,
+            "boost_count": COUNT,
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
-            "_links": obj({"self": LINK}),
+            "_links": obj({"self": LINK, "likes": LINK}),
         }
     ),
     "PageMeta": obj(

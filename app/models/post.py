@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, false, select
+from sqlalchemy import ForeignKey, Index, Select, String, false, select, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
@@ -65,12 +65,17 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     )
     is_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
+    like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
     in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
     edits: WriteOnlyMapped[PostEdit] = relationship(
         order_by=(PostEdit.replaced_at.desc(), PostEdit.id.desc()), passive_deletes=True
     )
+    # Who boosted it into the timeline being shown (User.following_posts()); not a column.
+    boosted_by = None
 
     __table_args__ = (
         # Everyone's posts newest first (explore). With id, a page's keys come from the index

@@ -7,7 +7,16 @@ it equal to the plain definition it replaces. The measurements are in benchmarks
 
 from flask import Flask
 
-from app.speedups import articles, forms, fragments, gettext, pages, templating, transactions
+from app.speedups import (
+    articles,
+    bars,
+    forms,
+    fragments,
+    gettext,
+    pages,
+    templating,
+    transactions,
+)
 
 
 def jinja_environment(app: Flask) -> type:
@@ -26,4 +35,5 @@ def init_app(app: Flask) -> None:
     fragments.init_app(app)
     forms.init_app(app)
     articles.init_app(app)
+    bars.init_app(app)
     app.extensions["microblog.post_pages"] = pages.FastPostPages()

@@ -10,12 +10,15 @@ from functools import cache
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     FromClause,
     Integer,
     Row,
     Select,
     Subquery,
+    and_,
     bindparam,
+    exists,
     func,
     literal_column,
     null,
@@ -30,6 +33,7 @@ from app.database import READS_ONLY
 from app.extensions import db
 from app.models.followers import followers
 from app.models.post import Post
+from app.models.reactions import Boost, seen_by
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 from app.speedups import timeline as merged
@@ -72,17 +76,23 @@ def page_query(posts: Select, dialect: str | None = None) -> Select:
 
 
 def rows_of_page(page: Subquery) -> Select:
-    """The posts of `page`, a page of post keys (id, timestamp) already cut, in its order,
-    each with its author's username and email."""
-    return (
-        select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
-        .add_columns(*_reply_columns())
-        .join(page, Post.id == page.c.id)
-        .join(User, User.id == Post.user_id)
-        .outerjoin(PARENT, PARENT.id == Post.in_reply_to_id)
-        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.user_id)
-        .order_by(page.c.timestamp.desc(), page.c.id.desc())
-    )
+    """The posts of `page`, a page of post keys (id, timestamp, and for a timeline
+    booster_id) already cut, in its order, each with its counts, its author's username and
+    email, what it shows of the post it answers, and the name of the booster that placed it
+    (boosted_by, or None)."""
+    columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
+    counts = [Post.like_count, Post.boost_count]
+    query: Select = select(*columns, *counts, *_reply_columns()).join(page, Post.id == page.c.id)
+    query = query.join(User, User.id == Post.user_id)
+    query = query.outerjoin(PARENT, PARENT.id == Post.in_reply_to_id)
+    query = query.outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.user_id)
+    if "booster_id" in page.c:
+        booster = aliased(User)
+        query = query.add_columns(booster.username.label("boosted_by"))
+        query = query.join(booster, booster.id == page.c.booster_id, isouter=True)
+    else:
+        query = query.add_columns(null().label("boosted_by"))
+    return query.order_by(page.c.timestamp.desc(), page.c.id.desc())
 
 
 # Replies (issue 19): what main/_post.html shows of the answered post, and "edited".
@@ -128,11 +138,11 @@ def _author_page_query(dialect: str) -> Select:
 
 
 def newest_page_query(keys: FromClause, dialect: str) -> Select:
-    """One page of the posts whose keys (id, timestamp) are the rows of `keys`, newest first,
-    each with its author's username and email."""
+    """One page of the posts whose keys (id, timestamp, maybe booster_id) are the rows of
+    `keys`, newest first, each with its author's username and email."""
     limit, offset = limit_and_offset(dialect)
     page = (
-        select(keys.c.id, keys.c.timestamp)
+        select(keys)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         .limit(limit)
         .offset(offset)
@@ -151,7 +161,33 @@ def _merged_timeline_page_query(dialect: str, author_count: int) -> Select:
 @cache
 def _long_timeline_page_query(dialect: str) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return page_query(Post.newest_first(Post.user_id.in_(authors)), dialect)
+    reader = bindparam("reader", type_=Integer)
+    written = select(Post.id, Post.timestamp, null().label("booster_id")).where(
+        Post.user_id.in_(authors), not_boosted(Post.id, reader)
+    )
+    keys = union_all(written, newest_boosts(reader)).subquery("timeline")
+    return newest_page_query(keys, dialect)
+
+
+def not_boosted(post_id, reader) -> ColumnElement[bool]:
+    """No boost the reader sees (theirs, or by someone they follow) has placed the post."""
+    boost = aliased(Boost)
+    return ~exists().where(boost.post_id == post_id, seen_by(boost.user_id, reader))
+
+
+def newest_boosts(reader, since=None) -> Select:
+    """The boosts the reader sees (each post's newest alone) as timeline keys: (post id,
+    boost time, booster's id); with `since`, only those at or after it."""
+    boost, newer = aliased(Boost), aliased(Boost)
+    later = or_(
+        newer.timestamp > boost.timestamp,
+        and_(newer.timestamp == boost.timestamp, newer.id > boost.id),
+    )
+    newest = ~exists().where(newer.post_id == boost.post_id, seen_by(newer.user_id, reader), later)
+    query = select(
+        boost.post_id.label("id"), boost.timestamp, boost.user_id.label("booster_id")
+    ).where(seen_by(boost.user_id, reader), newest)
+    return query if since is None else query.where(boost.timestamp >= since)
 
 
 @cache
@@ -190,16 +226,22 @@ def _postgresql_timeline_page_query() -> Select:
     newest = (
         select(Post.id, Post.timestamp)
         .where(Post.user_id == author.c.id, Post.timestamp >= since)
+        .where(not_boosted(Post.id, reader))
         .order_by(Post.timestamp.desc(), Post.id.desc())
         .limit(limit + offset)
         .lateral("newest")
     )
-    page = (
-        select(newest.c.id, newest.c.timestamp)
+    written = (
+        select(newest.c.id, newest.c.timestamp, null().label("booster_id"))
         .select_from(author)
         .join(newest, true())
         .where(or_(author.c.newest.is_(None), author.c.newest >= since))
-        .order_by(newest.c.timestamp.desc(), newest.c.id.desc())
+    )
+    # A boost is never older than its post: the boosts on the page are at or after `since` too.
+    keys = union_all(written, newest_boosts(reader, since)).subquery("keys")
+    page = (
+        select(keys)
+        .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         .limit(limit)
         .offset(offset)
         .subquery("page")
@@ -216,8 +258,9 @@ def timeline_page_query(user: User, depth: int) -> tuple[Select, dict]:
         return _postgresql_timeline_page_query(), {"reader": user.id}
     authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-        return _long_timeline_page_query(dialect), {"authors": authors}
-    return _merged_timeline_page_query(dialect, len(authors)), merged.author_parameters(authors)
+        return _long_timeline_page_query(dialect), {"authors": authors, "reader": user.id}
+    query = _merged_timeline_page_query(dialect, len(authors))
+    return query, merged.author_parameters(user, authors)
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:

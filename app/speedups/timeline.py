@@ -1,14 +1,26 @@
 """The timeline's fast SQL: each author's newest posts merged, instead of one big sort.
 
 Speeds up the home page and the API's timeline over User.following_posts(), the plain
-definition (how much: benchmarks/README.md); tests/test_seed.py holds every page equal to it.
-Breaks if ix_post_user_id_timestamp_id goes (each arm becomes a scan) or a timeline can have
-more authors than TIMELINE_MERGE_MAX_AUTHORS without falling back to the IN query.
+definition (how much: benchmarks/README.md); tests/test_seed.py and tests/reactions/
+test_timeline.py hold every page equal to it, boosts included. Breaks if
+ix_post_user_id_timestamp_id goes (each arm becomes a scan), if ix_boost_post_id_user_id goes
+(each post read looks for a boost of it), or a timeline can have more authors than
+TIMELINE_MERGE_MAX_AUTHORS without falling back to the IN query.
 """
 
 from functools import cache
 
-from sqlalchemy import Integer, Select, Subquery, TextClause, bindparam, or_, select, text
+from sqlalchemy import (
+    Integer,
+    Select,
+    Subquery,
+    TextClause,
+    bindparam,
+    column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -20,55 +32,80 @@ from app.models.user import User
 TIMELINE_MERGE_MAX_AUTHORS = 400
 
 
-def _union_per_author(arm: str, author_count: int) -> TextClause:
-    """`arm` once per author, its `:a{}` made :a0, :a1, …, joined by UNION ALL."""
-    union = text(" UNION ALL ".join(arm.format(n) for n in range(author_count)))
-    return union.bindparams(*(bindparam(f"a{n}", type_=Integer) for n in range(author_count)))
+def _union_per_author(first: str, arm: str, author_count: int) -> TextClause:
+    """`first`, then `arm` once per author, its `:a{}` made :a0, :a1, …, joined by UNION ALL."""
+    arms = [first, *(arm.format(n) for n in range(author_count))]
+    union = text(" UNION ALL ".join(arms))
+    names = [f"a{n}" for n in range(author_count)]
+    return union.bindparams(*(bindparam(name, type_=Integer) for name in [*names, "reader"]))
+
+
+# The boost `{b}` is the reader's (the parameter reader) or by someone they follow: asked of
+# the boosts found, per boost, rather than listing whom the reader follows in every arm.
+SEEN = (
+    "({b}.user_id = :reader OR EXISTS (SELECT 1 FROM followers "
+    "WHERE follower_id = :reader AND followed_id = {b}.user_id))"
+)
+# Each author's posts that no one the reader sees has boosted: those come at their boost.
+# The NULL is typed: SQLite merges the arms lazily only when their columns' types agree.
+POSTS_ARM = (
+    "SELECT id, timestamp, CAST(NULL AS INTEGER) AS booster_id FROM post WHERE user_id = :a{} "
+    "AND NOT EXISTS (SELECT 1 FROM boost WHERE boost.post_id = post.id AND "
+    + SEEN.format(b="boost")
+    + ")"
+)
+# The boosts the reader sees, each post's newest alone.
+BOOSTS_ARM = (
+    "SELECT b.post_id AS id, b.timestamp AS timestamp, b.user_id AS booster_id FROM boost b "
+    "WHERE (b.user_id = :reader OR b.user_id IN "
+    "(SELECT followed_id FROM followers WHERE follower_id = :reader)) "
+    "AND NOT EXISTS (SELECT 1 FROM boost newer WHERE newer.post_id = b.post_id AND "
+    + SEEN.format(b="newer")
+    + " AND (newer.timestamp > b.timestamp OR newer.timestamp = b.timestamp AND newer.id > b.id))"
+)
 
 
 @cache
 def timeline_keys(dialect: str, author_count: int) -> Subquery:
-    """The id and time of every post of `author_count` authors, whose ids are the parameters
-    a0, a1, …: one newest-first range of ix_post_user_id_timestamp_id per author.
+    """The id, time and booster of every post of `author_count` authors, whose ids are the
+    parameters a0, a1, …: one newest-first range of ix_post_user_id_timestamp_id per author;
+    and the boosts the reader (the parameter reader) sees, at their time.
 
     Ordered by time and cut to a page, the database merges the ranges lazily (SQLite's
     MERGE (UNION ALL), PostgreSQL's Merge Append of index-only scans): a page costs about
     (authors + page depth) index steps however many posts exist, where "user_id IN (...)
-    ORDER BY timestamp" reads and sorts every post of every author. Built once per database
-    and number of authors, and run with parameters: building and cache-keying a hundred-arm
-    statement on every request cost more than running it.
+    ORDER BY timestamp" reads and sorts every post of every author. A boosted post is
+    skipped in its author's range (one probe of ix_boost_post_id_user_id per post read).
+    Built once per database and number of authors, and run with parameters: building and
+    cache-keying a hundred-arm statement on every request cost more than running it.
     """
-    arm = "SELECT id, timestamp FROM post WHERE user_id = :a{}"
+    # The boosts first: PostgreSQL types a UNION's NULL column from the arms before it.
+    first, arm = BOOSTS_ARM, POSTS_ARM
     if dialect != "sqlite":
         # SQLite allows no ORDER BY inside a UNION and merges by the outer one anyway.
-        arm = f"({arm} ORDER BY timestamp DESC, id DESC)"
-    keys = _union_per_author(arm, author_count)
-    return keys.columns(Post.id, Post.timestamp).subquery("timeline")
+        first, arm = (f"({each} ORDER BY timestamp DESC, id DESC)" for each in (first, arm))
+    keys = _union_per_author(first, arm, author_count)
+    return keys.columns(Post.id, Post.timestamp, column("booster_id", Integer)).subquery("timeline")
 
 
 @cache
 def merged_timeline(dialect: str, author_count: int) -> Select:
-    """Post objects of `author_count` authors (parameters a0, a1, …), newest first, for the
-    ORM's timeline(): timeline_keys() joined to Post, or on SQLite whole rows merged."""
-    if dialect == "sqlite":
-        # SQLite keeps the merge lazy only when the UNION is flattened into the query that
-        # orders and cuts it, which it does for a plain SELECT from it, not for a join: so
-        # the ORM's query, cut later, merges whole rows. (The page query merges keys.)
-        columns = ", ".join(column.name for column in Post.__table__.c)
-        rows = _union_per_author(f"SELECT {columns} FROM post WHERE user_id = :a{{}}", author_count)
-        newest = aliased(Post, rows.columns(*Post.__table__.c).subquery("timeline"))
-        return select(newest).order_by(newest.timestamp.desc(), newest.id.desc())
+    """Post objects of `author_count` authors (parameters a0, a1, …) and the boosts the
+    reader sees, newest first, with boosted_by, for the ORM's timeline(): timeline_keys()
+    joined to Post."""
     keys = timeline_keys(dialect, author_count)
+    booster = aliased(User)
     return (
-        select(Post)
+        select(Post, booster.username.label("boosted_by"))
         .join(keys, Post.id == keys.c.id)
+        .join(booster, booster.id == keys.c.booster_id, isouter=True)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
     )
 
 
-def author_parameters(authors: list[int]) -> dict[str, int]:
-    """merged_timeline()'s parameters for these authors."""
-    return {f"a{n}": author for n, author in enumerate(authors)}
+def author_parameters(reader: User, authors: list[int]) -> dict[str, int]:
+    """merged_timeline()'s parameters for this reader and these authors."""
+    return {"reader": reader.id, **{f"a{n}": author for n, author in enumerate(authors)}}
 
 
 @cache
@@ -117,6 +154,6 @@ def timeline(user: User) -> Select:
     """user.following_posts(), as one newest-first range per author merged by the database."""
     authors = timeline_authors(user)
     if len(authors) > TIMELINE_MERGE_MAX_AUTHORS:
-        return Post.newest_first(Post.user_id.in_(authors))
+        return user.following_posts()
     dialect = db.session.get_bind().dialect.name
-    return merged_timeline(dialect, len(authors)).params(author_parameters(authors))
+    return merged_timeline(dialect, len(authors)).params(author_parameters(user, authors))

@@ -1,0 +1,3 @@
+from app.reactions.routes import bp
+
+__all__ = ["bp"]

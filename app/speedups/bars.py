@@ -1,0 +1,55 @@
+"""Each post's action bar (reactions/_actions.html) rendered once per everything it shows,
+with the reader's CSRF token written in afterwards.
+
+Speeds up every list of posts, where the bar's buttons (url_for, gettext, a macro per button)
+cost as much as a cached article (how much: benchmarks/README.md). The key is the post's id
+and counts, the reader's like and boost of it, signed in or not, the page to come back to,
+the language and script root; the kept markup holds a stand-in for the token. Breaks if the
+macro comes to show anything else: tests/test_speedups.py compares the pages both ways.
+"""
+
+from dataclasses import replace
+
+from flask import Flask, request
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from app.reactions.bar import Reactions
+from app.reactions.bar import action_bar as render_bar
+from app.speedups.fragments import markup_store, rendered_once
+
+# Past this many, the kept bars are dropped and the busy ones rendered again.
+BAR_CACHE_SIZE = 5000
+# Where the reader's CSRF token goes in a kept bar: no token is ever kept.
+TOKEN_SLOT = "\x00csrf\x00"
+
+
+def action_bar(post, reactions: Reactions) -> Markup:
+    """app/reactions/bar.py's action_bar, kept per everything it shows."""
+    liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
+    key = (
+        post.id,
+        post.like_count,
+        post.boost_count,
+        liked,
+        boosted,
+        reactions.signed_in,
+        reactions.back,
+        str(get_locale()),
+        request.script_root,
+    )
+    # The bar rendered from this post's state alone, with the stand-in for the token.
+    alone = replace(
+        reactions,
+        liked={post.id} if liked else set(),
+        boosted={post.id} if boosted else set(),
+        csrf=TOKEN_SLOT if reactions.signed_in else "",
+    )
+    kept = rendered_once(
+        markup_store("action_bars"), key, lambda: render_bar(post, alone), BAR_CACHE_SIZE
+    )
+    return Markup(kept.replace(TOKEN_SLOT, escape(reactions.csrf)))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["action_bar"] = action_bar
