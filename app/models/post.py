@@ -4,12 +4,16 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_request_context, url_for
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, select
+from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, column, select, table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.alert import Alert
+from app.models.post_text import PostText
 from app.models.search import SearchableMixin
+from app.models.tag import Tag, post_tag
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ CJK = re.compile(
 WORD = re.compile(r"[^\W\d_]+")
 # Below this share of the text for one side, a post mixing scripts gets no language.
 DOMINANT_SHARE = 0.75
+# The user table's names, for mentions (app/models/user.py builds on this module).
+USERS = table("user", column("id", Integer), column("username", String))
 
 
 def detect_language(text: str) -> str | None:
@@ -56,8 +62,13 @@ class Post(SearchableMixin, db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
+    # The body as Markdown rendered and sanitised when written (render_body), as rendering
+    # costs more than reading a page's posts (benchmarks/README.md). NULL: a post from before
+    # Markdown, shown as plain text with its addresses made links, as it always was.
+    body_html: Mapped[str | None] = mapped_column(Text)
 
     author: Mapped["User"] = relationship(back_populates="posts")
+    tags: Mapped[list[Tag]] = relationship(secondary=post_tag, viewonly=True, order_by=Tag.name)
 
     __table_args__ = (
         # Everyone's posts newest first (explore). With id, a page's keys come from the index
@@ -73,14 +84,71 @@ class Post(SearchableMixin, db.Model):
 
     @staticmethod
     def write(author: "User", body: str) -> "Post":
-        """A new post by `author`, in the language it is written in (the caller commits): the
-        site's post form and the API's POST both come here."""
-        body = body.strip()
-        post = Post(body=body, author=author, language=detect_language(body))
+        """A new post by `author`, in the language it is written in, its tags kept and the
+        users it mentions told (the caller commits): the site's post form and the API's POST
+        both come here."""
+        post = Post(author=author, timestamp=utcnow())
         db.session.add(post)
+        post.set_text(body)
+        post.notify_mentions()
         return post
+
+    def set_text(self, body: str) -> None:
+        """Make `body` the post's text: its language, HTML and tags follow (the caller
+        commits). Editing a post comes here too, then calls notify_mentions(before=...)."""
+        self.body = body.strip()
+        self.language = detect_language(self.body)
+        text = PostText.parse(self.body)
+        self.body_html = render_body(text)
+        db.session.flush()
+        Tag.set_post_tags(self.id, self.timestamp, Tag.ids_for(text.tags()))
+
+    def notify_mentions(self, before: str | None = None) -> None:
+        """Tell the users the post mentions, but not its author, nor (after an edit) those
+        its text `before` already mentioned (the caller commits)."""
+        known = set(PostText.parse(before).mentions()) if before else set()
+        names = [name for name in PostText.parse(self.body).mentions() if name not in known]
+        Alert.mentions(self, (id for id in mentioned_ids(names) if id != self.user_id))
+
+    @staticmethod
+    def preview(body: str) -> str:
+        """The HTML `body` would have as a post, for the preview before posting."""
+        return render_body(PostText.parse(body.strip()))
+
+    @staticmethod
+    def tagged(tag: Tag) -> Select:
+        """The posts carrying `tag`, newest first: the definition the tag page reads."""
+        return Post.newest_first(post_tag.c.tag_id == tag.id).join(
+            post_tag, post_tag.c.post_id == Post.id
+        )
 
     @staticmethod
     def newest_first(*conditions) -> Select:
         """The posts that meet `conditions` (all of them without any), newest first."""
         return select(Post).where(*conditions).order_by(Post.timestamp.desc(), Post.id.desc())
+
+
+def mentioned_ids(names: list[str]) -> list[int]:
+    """The ids of the users called `names` (normalised usernames) that exist."""
+    if not names:
+        return []
+    return list(db.session.scalars(select(USERS.c.id).where(USERS.c.username.in_(names))))
+
+
+def render_body(text: PostText) -> str:
+    """The post's HTML: its mentions link to the users that exist, its tags to their pages."""
+    names = text.mentions()
+    query = select(USERS.c.username).where(USERS.c.username.in_(names))
+    users = set(db.session.scalars(query)) if names else set()
+    return text.html(
+        users,
+        lambda name: site_path("main.user", username=name),
+        lambda name: site_path("tags.tag", name=name),
+    )
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page, in a request or outside one (`flask seed`, a shell)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
