@@ -19,7 +19,7 @@ from app.forms import EmptyForm
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
-from app.main.text import linkify
+from app.main.text import linkify, post_body
 from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
 from app.models.suggestions import suggested_users
@@ -37,6 +37,7 @@ def linkify_filter(text: str):
     return linkify(text)
 
 
+bp.add_app_template_global(post_body)
 bp.add_app_template_global(relative_time)
 bp.add_app_template_global(exact_time)
 bp.add_app_template_global(post_articles)

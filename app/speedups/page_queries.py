@@ -73,7 +73,15 @@ def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp) already cut, in its order,
     each with its author's username and email."""
     return (
-        select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
+        select(
+            Post.id,
+            Post.body,
+            Post.timestamp,
+            Post.language,
+            User.username,
+            User.email,
+            Post.body_html,
+        )
         .join(page, Post.id == page.c.id)
         .join(User, User.id == Post.user_id)
         .order_by(page.c.timestamp.desc(), page.c.id.desc())
