@@ -7,7 +7,7 @@ which reads the same posts faster (tested equal to these), as plain rows.
 from flask import current_app
 from sqlalchemy import Select
 
-from app.models import Post, User
+from app.models import Post, Tag, User
 from app.pagination import Page, paginate
 
 
@@ -34,6 +34,10 @@ class PostPages:
     def search_page(self, query: str, number: int, per_page: int) -> Page:
         """The posts that contain every term of the query."""
         return paginate(Post.matching(query), number, per_page)
+
+    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
+        """The posts carrying `tag`."""
+        return paginate(Post.tagged(tag), number, per_page)
 
 
 PLAIN = PostPages()

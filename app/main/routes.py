@@ -69,22 +69,29 @@ def front():
     return render_template("main/front.html", page=page)
 
 
+def publish(body: str):
+    Post.write(current_user, body)
+    db.session.commit()
+    flash(_("Your post is now live!"), "success")
+    return redirect(url_for(".index"))
+
+
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
 @confirmed_required
 def index():
     """Write a post, and read your own and the people you follow."""
-    form = PostForm()
-    if form.validate_on_submit():
-        Post.write(current_user, form.post.data)
-        db.session.commit()
-        flash(_("Your post is now live!"), "success")
-        return redirect(url_for(".index"))
+    form, preview = PostForm(), None
+    if form.validate_on_submit() and form.preview.data:
+        preview = Post.preview(form.post.data)
+    elif form.validate_on_submit():
+        return publish(form.post.data)
     page = post_pages().timeline_page(current_user, *page_request())
     # A home that fits on one page is a new reader's: suggest people to follow.
     suggestions = suggested_users(current_user) if page.number == 1 and not page.has_next else []
     return render_template(
-        "main/index.html", title=_("Home"), form=form, page=page, suggestions=suggestions
+        "main/index.html",
+        **dict(title=_("Home"), form=form, page=page, suggestions=suggestions, preview=preview),
     )
 
 

@@ -173,7 +173,7 @@ def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}, "ol": {"start"}},
+        attributes={"a": {"href"}, "ol": {"start"}, "*": set()},
         allowed_classes={"a": {"mention", "hashtag"}},
         url_schemes={"http", "https", "mailto"},
         link_rel=LINK_REL,

@@ -28,6 +28,7 @@ from app.database import READS_ONLY
 from app.extensions import db
 from app.models.followers import followers
 from app.models.post import Post
+from app.models.tag import post_tag
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 from app.speedups import timeline as merged
@@ -108,6 +109,19 @@ def _author_page_query(dialect: str) -> Select:
     return page_query(
         Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
     )
+
+
+def tag_page_query() -> Select:
+    """The posts carrying the tag whose id is the parameter `tag`."""
+    return _tag_page_query(_dialect())
+
+
+@cache
+def _tag_page_query(dialect: str) -> Select:
+    # Cut from post_tag's index alone (tag, post time, post), which keeps each post's time.
+    keys = select(post_tag.c.post_id.label("id"), post_tag.c.post_timestamp.label("timestamp"))
+    keys = keys.where(post_tag.c.tag_id == bindparam("tag", type_=Integer)).subquery("tagged")
+    return newest_page_query(keys, dialect)
 
 
 def newest_page_query(keys: FromClause, dialect: str) -> Select:

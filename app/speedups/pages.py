@@ -1,7 +1,7 @@
 """The lists of posts through the speed-ups' page queries: plain rows of each page's posts with
 their authors' names, instead of Post objects.
 
-Speeds up the timeline, explore, profile and search pages and the API's timeline (how much:
+Speeds up the timeline, explore, profile, search and tag pages and the API's timeline (how much:
 benchmarks/README.md). Breaks if a page here stops being the same as app/post_pages.py's:
 tests/test_seed.py, tests/main/test_page_queries.py, tests/search/test_index.py and
 tests/test_speedups.py compare every page of each.
@@ -9,7 +9,7 @@ tests/test_speedups.py compare every page of each.
 
 from sqlalchemy import Select
 
-from app.models import User
+from app.models import Tag, User
 from app.pagination import Page
 from app.post_pages import PostPages
 from app.speedups import page_queries, search
@@ -32,3 +32,7 @@ class FastPostPages(PostPages):
 
     def search_page(self, query: str, number: int, per_page: int) -> Page:
         return search.search_page(query, number, per_page)
+
+    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
+        params = {"tag": tag.id}
+        return page_queries.fetch_page(page_queries.tag_page_query(), number, per_page, params)
