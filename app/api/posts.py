@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_babel import _
 from sqlalchemy import Select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
@@ -34,6 +34,8 @@ def post_to_dict(post: Post) -> dict:
         "body": post.body,
         "timestamp": iso(post.timestamp),
         "language": post.language,
+        "html": post.body_html,
+        "tags": [tag.name for tag in post.tags],
         "author": {
             "id": post.author.id,
             "username": post.author.username,
@@ -47,9 +49,8 @@ def post_collection(query: Select, endpoint: str, **view_args) -> dict:
     """A page of posts, with their authors loaded in the same query."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
-    return collection(
-        query, post_to_dict, endpoint, loading=(joinedload(post.author),), **view_args
-    )
+    loading = (joinedload(post.author), selectinload(post.tags))
+    return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
 
 
 @bp.get("/posts/<id:id>")

@@ -33,7 +33,10 @@ class Tag(db.Model):
     @staticmethod
     def by_name(name: str) -> "Tag | None":
         """The tag called `name`, written in any case."""
-        return db.session.scalar(select(Tag).where(Tag.name == tag_name(name)))
+        name = tag_name(name)
+        if len(name) > TAG_MAX or "\x00" in name:  # no such tag can exist
+            return None
+        return db.session.scalar(select(Tag).where(Tag.name == name))
 
     @staticmethod
     def ids_for(names: Sequence[str]) -> list[int]:

@@ -84,5 +84,5 @@ def test_a_markdown_post_on_the_page(client, auth, make_user):
     make_user()
     auth.login()
     page = client.post("/index", data={"post": "- one\n- two"}, follow_redirects=True).text
-    assert '<ul>\n<li>one</li>\n<li>two</li>\n</ul></div>' in page
+    assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul></div>" in page
     assert '<div class="post-body md"' in page
