@@ -41,6 +41,8 @@ PAGES = [
     ("/index", True),
     ("/explore", True),
     ("/user/user00002", True),
+    ("/tag/flask", True),  # flask seed --tagged: a share of the posts carry #flask
+    ("/alerts", True),
     ("/auth/login", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
