@@ -67,4 +67,4 @@ def _new_tag_id(name: str) -> int:
             db.session.add(tag)
         return tag.id
     except IntegrityError:
-        return db.session.scalar(select(Tag.id).where(Tag.name == name))
+        return db.session.execute(select(Tag.id).where(Tag.name == name)).scalar_one()

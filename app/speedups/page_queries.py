@@ -119,8 +119,11 @@ def tag_page_query() -> Select:
 @cache
 def _tag_page_query(dialect: str) -> Select:
     # Cut from post_tag's index alone (tag, post time, post), which keeps each post's time.
-    keys = select(post_tag.c.post_id.label("id"), post_tag.c.post_timestamp.label("timestamp"))
-    keys = keys.where(post_tag.c.tag_id == bindparam("tag", type_=Integer)).subquery("tagged")
+    keys = (
+        select(post_tag.c.post_id.label("id"), post_tag.c.post_timestamp.label("timestamp"))
+        .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
+        .subquery("tagged")
+    )
     return newest_page_query(keys, dialect)
 
 
