@@ -18,6 +18,7 @@ from app import (
     templating,
 )
 from app.account import bp as account_bp
+from app.alerts import bp as alerts_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
@@ -30,6 +31,7 @@ from app.posts import bp as posts_bp
 from app.reactions import bp as reactions_bp
 from app.search import bp as search_bp
 from app.sessions import bp as sessions_bp
+from app.tags import bp as tags_bp
 from app.tasks import bp as tasks_bp
 from app.tasks import init_app as init_tasks
 from app.theme import bp as theme_bp
@@ -79,6 +81,8 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(search_bp)
     app.register_blueprint(translate_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(alerts_bp)
+    app.register_blueprint(tags_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(theme_bp)

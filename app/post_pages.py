@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 
 from app.database import READS_ONLY
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, Tag, User
 from app.pagination import Page, page_of_rows, paginate, paginate_rows
 
 
@@ -81,6 +81,10 @@ class PostPages:
         """The posts `ids` (those that exist), by id."""
         query = select(Post).where(Post.id.in_(ids))
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
+
+    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
+        """The posts carrying `tag`."""
+        return paginate(Post.tagged(tag), number, per_page)
 
 
 PLAIN = PostPages()

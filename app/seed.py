@@ -12,8 +12,10 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Post, User, followers, password_hasher
+from app.models import Alert, Post, Tag, User, followers, password_hasher, post_tag
 from app.models.followers import refresh_newest_posts
+from app.models.post import site_path
+from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
 
 CHUNK = 10_000
@@ -27,6 +29,8 @@ VOCABULARY = (
     "from and but so because really quite very just again still never always"
 )
 WORDS = VOCABULARY.split()
+# The tags of seeded posts; benchmarks/bench.py reads /tag/flask.
+TAGS = ("flask", "python", "学习", "coffee", "release")
 
 
 def progress(message: str) -> None:
@@ -50,6 +54,45 @@ def insert_rows(table, rows: Iterator[dict], total: int, label: str) -> None:
 def post_body(rng: random.Random) -> str:
     words = rng.choices(WORDS, k=rng.randint(4, 30))
     return " ".join(words).capitalize()[:280]
+
+
+def tagged_body(rng: random.Random, names: Sequence[str]) -> str:
+    """A post with a #tag and an @mention, in Markdown."""
+    words = rng.choices(WORDS, k=rng.randint(3, 20))
+    sentence = " ".join(words).capitalize()
+    return f"{sentence} *{rng.choice(WORDS)}* #{rng.choice(TAGS)} @{rng.choice(names)}"
+
+
+def seed_tags_and_mentions(names: Sequence[str]) -> None:
+    """The HTML, tags and mention alerts of the seeded Markdown posts (those with a body_html
+    placeholder), as Post.write would have made them."""
+    known = set(names)
+    tag_ids = dict(zip(TAGS, Tag.ids_for(list(TAGS)), strict=True))
+    user_ids = dict(db.session.execute(select(User.username, User.id)).all())
+    rows = db.session.execute(
+        select(Post.id, Post.body, Post.timestamp, Post.user_id).where(Post.body_html == "")
+    ).all()
+    tagged, alerts = [], []
+    for row in rows:
+        text = PostText.parse(row.body)
+        html = text.html(
+            known,
+            lambda name: site_path("main.user", username=name),
+            lambda name: site_path("tags.tag", name=name),
+        )
+        db.session.execute(Post.__table__.update().where(Post.id == row.id).values(body_html=html))
+        tagged += [
+            {"post_id": row.id, "tag_id": tag_ids[tag], "post_timestamp": row.timestamp}
+            for tag in text.tags()
+        ]
+        alerts += [
+            {"user_id": user_ids[name], "kind": "mention", "actor_id": row.user_id,
+             "post_id": row.id, "timestamp": row.timestamp}
+            for name in text.mentions()
+            if user_ids[name] != row.user_id
+        ]  # fmt: skip
+    insert_rows(post_tag, iter(tagged), len(tagged), "tags")
+    insert_rows(Alert, iter(alerts), len(alerts), "mentions")
 
 
 def followed_ids(rng: random.Random, user_ids: Sequence[int], index: int, count: int) -> list[int]:
@@ -166,6 +209,13 @@ def seed_reactions(
     type=click.IntRange(min=0),
     help="Boosts by random users of random posts, each after its post.",
 )
+@click.option(
+    "--tagged",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="The share of posts in Markdown with a #tag and an @mention.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
@@ -177,6 +227,7 @@ def seed(
     likes: int,
     boosts: int,
     password: str,
+    tagged: float,
     seed_value: int | None,
     force: bool,
 ) -> None:
@@ -200,6 +251,7 @@ def seed(
         db.session.execute(delete(Like))
         db.session.execute(delete(Boost))
         db.session.execute(delete(Post))
+        db.session.execute(delete(Tag))
         db.session.execute(delete(User))
 
     # One hash for everybody: Argon2 is slow by design, and 10,000 hashes would take minutes.
@@ -230,7 +282,12 @@ def seed(
         Post,
         (
             {
-                "body": post_body(rng),
+                # body_html "" marks a Markdown post, rendered by seed_tags_and_mentions.
+                **(
+                    {"body": tagged_body(rng, names), "body_html": ""}
+                    if rng.random() < tagged
+                    else {"body": post_body(rng), "body_html": None}
+                ),
                 "timestamp": now - timedelta(seconds=rng.random() * seconds),
                 "user_id": rng.choice(user_ids),
                 "language": "en",
@@ -242,6 +299,7 @@ def seed(
     )
     if replies and posts > 1:
         seed_replies(rng, replies)
+    seed_tags_and_mentions(names)
     insert_rows(
         followers,
         (

@@ -43,6 +43,8 @@ PAGES = [
     ("/user/user00002", True),
     ("/post/1", True),  # a conversation of a few hundred replies (flask seed --replies)
     ("/post/1/likes", True),  # who liked a post
+    ("/tag/flask", True),  # flask seed --tagged: a share of the posts carry #flask
+    ("/alerts", True),
     ("/auth/login", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.models import Post, User, followers, profile_by_username
+from app.models import Alert, Post, Tag, User, followers, post_tag, profile_by_username
 from app.models.reactions import Boost, Like
+from app.post_pages import PLAIN
 from app.speedups import timeline as merged
 from app.speedups.page_queries import fetch_page, rows_to_read, timeline_page, timeline_page_query
+from app.speedups.pages import FastPostPages
 from app.speedups.timeline import timeline as merged_timeline
 from tests.conftest import TEST_CONFIG
 from tests.databases import ROOT
@@ -237,3 +239,20 @@ def test_seed_likes_and_boosts_with_their_counts(app, runner):
             assert any(by for _, by in plain)
             listed = every_row(lambda number, user=user: timeline_page(user, number, 9))
             assert [(row.id, row.boosted_by) for row in listed] == plain
+
+
+def test_seed_writes_markdown_posts_with_tags_and_mentions(app, runner):
+    assert seed(runner, "--tagged=0.3").exit_code == 0
+    with app.app_context():
+        markdown = db.session.scalars(select(Post).where(Post.body_html.is_not(None))).all()
+        assert 20 < len(markdown) < 80
+        assert all('class="hashtag"' in p.body_html for p in markdown)
+        # Each carries one tag, and mentions one user (not themselves: then no alert).
+        assert count(post_tag) == len(markdown)
+        assert count(Alert) == sum(
+            p.body.endswith(f"@{p.author.username}") is False for p in markdown
+        )
+        for tag in db.session.scalars(select(Tag)):
+            plain = every_row(lambda n, tag=tag: PLAIN.tag_page(tag, n, 7))
+            fast = every_row(lambda n, tag=tag: FastPostPages().tag_page(tag, n, 7))
+            assert [p.id for p in plain] == [row.id for row in fast]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.models import Message, Post, User
+from app.models import Message, Post, Tag, User
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
@@ -23,7 +23,8 @@ WORDS = ["apple", "pear", "plum", "苹果"]
 
 
 def seed_site() -> None:
-    """Five users, u0 following u1-u3, and 40 posts among them at ten distinct minutes."""
+    """Five users, u0 following u1-u3, and 40 posts among them at ten distinct minutes, then
+    6 in Markdown."""
     users = [User(username=f"u{n}", email=f"u{n}@example.com") for n in range(5)]
     users[0].set_password(PASSWORD)
     db.session.add_all(users)
@@ -46,6 +47,9 @@ def seed_site() -> None:
     db.session.add(Message(author=users[1], recipient=users[0], body="hello <i>u0</i>"))
     db.session.flush()
     seed_replies(users)
+    # Markdown posts (rendered when written) with a tag, and mentions of u0.
+    for n in range(6):
+        Post.write(users[n % 5], f"**{WORDS[n % 4]}** #Tag @u0 {n}\n\n- item")
     db.session.commit()
 
 
@@ -122,6 +126,7 @@ def test_every_page_of_every_list_is_the_plain_one(site, monkeypatch, per_page, 
             "search": lambda pages, n: pages.search_page("apple", n, per_page),
             "search two words": lambda pages, n: pages.search_page("<b>1 apple", n, per_page),
             "search nothing": lambda pages, n: pages.search_page("zebra", n, per_page),
+            "tag": lambda pages, n: pages.tag_page(Tag.by_name("tag"), n, per_page),
         }
         for name, page_of in lists.items():
             plain = pages_of(lambda n, page_of=page_of: page_of(PostPages(), n))
@@ -175,6 +180,9 @@ READER_PAGES = [
     "/post/44",
     "/post/46",
     "/post/3",
+    "/tag/tag",
+    "/tag/tag?page=2",
+    "/alerts",
 ]
 
 

@@ -82,6 +82,13 @@ PER_PAGE = {
     "schema": {"type": "integer", "minimum": 1},
 }
 PAGED = (PAGE, PER_PAGE)
+TAG = {
+    "name": "name",
+    "in": "path",
+    "required": True,
+    "description": "The tag without its #, in any case.",
+    "schema": {"type": "string"},
+}
 OTP = {
     "name": "X-OTP",
     "in": "header",
@@ -229,6 +236,23 @@ PATHS = {
             (200, "UserCollection"),
             (400, 401, 404),
             parameters=(ID, *PAGED),
+        )
+    },
+    "/api/tags/{name}/posts": {
+        "get": operation(
+            "The posts carrying a #tag, newest first.",
+            (200, "PostCollection"),
+            (400, 401, 404),
+            parameters=(TAG, *PAGED),
+        )
+    },
+    "/api/alerts": {
+        "get": operation(
+            "Your notifications (who mentioned you), newest first; reading them here does not"
+            " mark them read.",
+            (200, "AlertCollection"),
+            (400, 401),
+            parameters=PAGED,
         )
     },
     "/api/timeline": {

@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_babel import _
 from sqlalchemy import Select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
@@ -39,6 +39,8 @@ def post_to_dict(post: Post) -> dict:
         "edited_at": iso(post.edited_at) if post.edited_at else None,
         "like_count": post.like_count,
         "boost_count": post.boost_count,
+        "html": post.body_html,
+        "tags": [tag.name for tag in post.tags],
         "author": {
             "id": post.author.id,
             "username": post.author.username,
@@ -55,9 +57,8 @@ def post_collection(query: Select, endpoint: str, **view_args) -> dict:
     """A page of posts, with their authors loaded in the same query."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
-    return collection(
-        query, post_to_dict, endpoint, loading=(joinedload(post.author),), **view_args
-    )
+    loading = (joinedload(post.author), selectinload(post.tags))
+    return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
 
 
 @bp.get("/posts/<id:id>")

@@ -82,6 +82,12 @@ SCHEMAS = {
             "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
             "like_count": COUNT,
             "boost_count": COUNT,
+            "html": {
+                **NULLABLE_STRING,
+                "description": "The body's Markdown as sanitised HTML; null for a post written"
+                " before Markdown, whose body is plain text.",
+            },
+            "tags": {"type": "array", "items": STRING, "description": "Its #tags, case-folded."},
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
             "_links": obj({"self": LINK, "likes": LINK}),
         }
@@ -106,6 +112,24 @@ SCHEMAS = {
     "PostCollection": obj(
         {
             "items": {"type": "array", "items": ref("Post")},
+            "_meta": ref("PageMeta"),
+            "_links": ref("PageLinks"),
+        }
+    ),
+    "Alert": obj(
+        {
+            "id": INTEGER,
+            "kind": {**STRING, "description": "What happened: mention."},
+            "timestamp": MOMENT,
+            "unread": {"type": "boolean"},
+            "actor": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
+            "post_id": {**INTEGER, "nullable": True},
+            "_links": obj({"post": NULLABLE_LINK}),
+        }
+    ),
+    "AlertCollection": obj(
+        {
+            "items": {"type": "array", "items": ref("Alert")},
             "_meta": ref("PageMeta"),
             "_links": ref("PageLinks"),
         }

@@ -20,8 +20,13 @@ class PostForm(FlaskForm):
             Length(max=POST_MAX, message=_l("A post can be at most %(max)d characters long.")),
         ],
         render_kw={"maxlength": False, "data-max-length": POST_MAX},
+        description=_l(
+            "Markdown: *emphasis*, `code`, [links](https://…), lists, > quotes; @name, #tag."
+        ),
     )
     submit = SubmitField(_l("Submit"))
+    # Shows the post as it will look, above the form with its text kept; writes nothing.
+    preview = SubmitField(_l("Preview"))
 
 
 class EditProfileForm(FlaskForm):

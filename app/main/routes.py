@@ -19,7 +19,7 @@ from app.forms import EmptyForm
 from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
-from app.main.text import linkify
+from app.main.text import linkify, post_body
 from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
 from app.models.suggestions import suggested_users
@@ -37,6 +37,7 @@ def linkify_filter(text: str):
     return linkify(text)
 
 
+bp.add_app_template_global(post_body)
 bp.add_app_template_global(relative_time)
 bp.add_app_template_global(exact_time)
 bp.add_app_template_global(post_articles)
@@ -68,22 +69,29 @@ def front():
     return render_template("main/front.html", page=page)
 
 
+def publish(body: str):
+    Post.write(current_user, body)
+    db.session.commit()
+    flash(_("Your post is now live!"), "success")
+    return redirect(url_for(".index"))
+
+
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
 @confirmed_required
 def index():
     """Write a post, and read your own and the people you follow."""
-    form = PostForm()
-    if form.validate_on_submit():
-        Post.write(current_user, form.post.data)
-        db.session.commit()
-        flash(_("Your post is now live!"), "success")
-        return redirect(url_for(".index"))
+    form, preview = PostForm(), None
+    if form.validate_on_submit() and form.preview.data:
+        preview = Post.preview(form.post.data)
+    elif form.validate_on_submit():
+        return publish(form.post.data)
     page = post_pages().timeline_page(current_user, *page_request())
     # A home that fits on one page is a new reader's: suggest people to follow.
     suggestions = suggested_users(current_user) if page.number == 1 and not page.has_next else []
     return render_template(
-        "main/index.html", title=_("Home"), form=form, page=page, suggestions=suggestions
+        "main/index.html",
+        **dict(title=_("Home"), form=form, page=page, suggestions=suggestions, preview=preview),
     )
 
 

@@ -1,17 +1,11 @@
-"""Post text as the pages show it: safe, clickable links."""
-
-import re
+"""Post text as the pages show it: a Markdown post's HTML (rendered when it was written), or a
+plain-text post with safe, clickable links."""
 
 from markupsafe import Markup, escape
 
-# A URL with its scheme, or a bare `www.` host as people type them (`www.example.com/page`).
-# Other bare names are left as text: `file.py` or `e.g.` are not addresses.
-URL_PATTERN = re.compile(
-    r"https?://[^\s<>\"']+|(?<![\w.@/-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#][^\s<>\"']*)?",
-    re.IGNORECASE,
-)
+from app.models.post_text import TRAILING_PUNCTUATION, URL_PATTERN
+
 LINK = Markup('<a href="{0}" rel="nofollow noopener noreferrer" target="_blank">{1}</a>')
-TRAILING_PUNCTUATION = ".,;:!?)]}'\"，。！？）"
 
 
 def linkify(text: str) -> Markup:
@@ -27,3 +21,16 @@ def linkify(text: str) -> Markup:
         position = match.start() + len(url)
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
+
+
+def post_body(body: str, body_html: str | None, language: str | None) -> Markup:
+    """The post's text as an element of class post-body: a plain-text post (body_html None,
+    written before Markdown) as it always was; a Markdown post of one paragraph as the same
+    <p>, and of several blocks (lists, quotes, code) as a <div>."""
+    lang = Markup(' lang="{0}"').format(language) if language else ""
+    if body_html is None:
+        return Markup('<p class="post-body mb-0"{0}>{1}</p>').format(lang, linkify(body))
+    html = Markup(body_html)  # sanitised by nh3 when written (app/models/post_text.py)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return Markup('<p class="post-body md mb-0"{0}>{1}</p>').format(lang, html[3:-4])
+    return Markup('<div class="post-body md"{0}>{1}</div>').format(lang, html)

@@ -1,5 +1,6 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
+from app.models.alert import Alert
 from app.models.api_token import ApiToken
 from app.models.email_change import EmailChange
 from app.models.followers import followers
@@ -13,6 +14,7 @@ from app.models.post import Post
 from app.models.post_edit import PostEdit
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
+from app.models.tag import Tag, post_tag
 from app.models.task import Task
 from app.models.two_factor import RecoveryCode, TwoFactor
 from app.models.types import UTCDateTime, utcnow
@@ -20,6 +22,7 @@ from app.models.user import User, normalize_email
 from app.models.username import normalize_username
 
 __all__ = [
+    "Alert",
     "ApiToken",
     "EmailChange",
     "LoginSession",
@@ -33,12 +36,14 @@ __all__ = [
     "PostEdit",
     "ReservedUsername",
     "SecurityEvent",
+    "Tag",
     "User",
     "UTCDateTime",
     "followers",
     "load_user",
     "normalize_email",
     "normalize_username",
+    "post_tag",
     "password_hasher",
     "profile_by_username",
     "record_security_event",

@@ -54,8 +54,8 @@ def profile_by_username(username: str, reader: User) -> Profile | None:
 
 @cache
 def _signed_in_user() -> Select:
-    # With the navbar's unread count (app/models/message.py) and the session's record, which
-    # must not have ended, in the same query.
+    # With the navbar's unread counts (app/models/message.py, alert.py) and the session's
+    # record, which must not have ended, in the same query.
     return (
         select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
@@ -64,7 +64,7 @@ def _signed_in_user() -> Select:
             LoginSession.id == bindparam("session"),
             LoginSession.ended_at.is_(None),
         )
-        .options(undefer(User.unread_messages))
+        .options(undefer(User.unread_messages), undefer(User.unread_alerts))
     )
 
 

@@ -4,13 +4,29 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_request_context, url_for
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, false, select, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    column,
+    false,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.alert import Alert
 from app.models.post_edit import PostEdit
+from app.models.post_text import PostText
 from app.models.search import SearchableMixin
+from app.models.tag import Tag, post_tag
 from app.models.thread import ThreadMixin
 from app.models.types import UTCDateTime, utcnow
 
@@ -28,6 +44,8 @@ CJK = re.compile(
 WORD = re.compile(r"[^\W\d_]+")
 # Below this share of the text for one side, a post mixing scripts gets no language.
 DOMINANT_SHARE = 0.75
+# The user table's names, for mentions (app/models/user.py builds on this module).
+USERS = table("user", column("id", Integer), column("username", String))
 
 
 def detect_language(text: str) -> str | None:
@@ -65,12 +83,17 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     )
     is_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The body as Markdown rendered and sanitised when written (render_body), as rendering
+    # costs more than reading a page's posts (benchmarks/README.md). NULL: a post from before
+    # Markdown, shown as plain text with its addresses made links, as it always was.
+    body_html: Mapped[str | None] = mapped_column(Text)
     # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
     like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
     in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
+    tags: Mapped[list[Tag]] = relationship(secondary=post_tag, viewonly=True, order_by=Tag.name)
     edits: WriteOnlyMapped[PostEdit] = relationship(
         order_by=(PostEdit.replaced_at.desc(), PostEdit.id.desc()), passive_deletes=True
     )
@@ -92,12 +115,14 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     @staticmethod
     def write(author: "User", body: str, in_reply_to: "Post | None" = None) -> "Post":
         """A new post by `author`, in the language it is written in, answering `in_reply_to`
-        if given (the caller commits): the site's forms and the API's POST all come here."""
-        body = body.strip()
-        post = Post(body=body, author=author, language=detect_language(body))
+        if given, its tags kept and the users it mentions told (the caller commits): the
+        site's forms and the API's POST all come here."""
+        post = Post(author=author, timestamp=utcnow())
         if in_reply_to is not None:
             post.in_reply_to, post.is_reply = in_reply_to, True
         db.session.add(post)
+        post.set_text(body)
+        post.notify_mentions()
         return post
 
     @property
@@ -110,9 +135,12 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         body = body.strip()
         if body == self.body:
             return False
-        now = utcnow()
-        db.session.add(PostEdit(post_id=self.id, body=self.body, replaced_at=now))
-        self.body, self.language, self.edited_at = body, detect_language(body), now
+        now, before = utcnow(), self.body
+        db.session.add(PostEdit(post_id=self.id, body=before, replaced_at=now))
+        self.set_text(body)
+        self.edited_at = now
+        # Only the users the earlier text did not mention yet are told.
+        self.notify_mentions(before=before)
         return True
 
     def earlier_texts(self) -> list[PostEdit]:
@@ -125,7 +153,62 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         times follow in the same flush (triggers, followers.forget_newest_post)."""
         db.session.delete(self)
 
+    def set_text(self, body: str) -> None:
+        """Make `body` the post's text: its language, HTML and tags follow (the caller
+        commits). Editing a post comes here too, then calls notify_mentions(before=...)."""
+        self.body = body.strip()
+        self.language = detect_language(self.body)
+        text = PostText.parse(self.body)
+        self.body_html = render_body(text)
+        db.session.flush()
+        Tag.set_post_tags(self.id, self.timestamp, Tag.ids_for(text.tags()))
+
+    def notify_mentions(self, before: str | None = None) -> None:
+        """Tell the users the post mentions, but not its author, nor (after an edit) those
+        its text `before` already mentioned (the caller commits)."""
+        known = set(PostText.parse(before).mentions()) if before else set()
+        names = [name for name in PostText.parse(self.body).mentions() if name not in known]
+        Alert.mentions(self, (id for id in mentioned_ids(names) if id != self.user_id))
+
+    @staticmethod
+    def preview(body: str) -> str:
+        """The HTML `body` would have as a post, for the preview before posting."""
+        return render_body(PostText.parse(body.strip()))
+
+    @staticmethod
+    def tagged(tag: Tag) -> Select:
+        """The posts carrying `tag`, newest first: the definition the tag page reads."""
+        return Post.newest_first(post_tag.c.tag_id == tag.id).join(
+            post_tag, post_tag.c.post_id == Post.id
+        )
+
     @staticmethod
     def newest_first(*conditions) -> Select:
         """The posts that meet `conditions` (all of them without any), newest first."""
         return select(Post).where(*conditions).order_by(Post.timestamp.desc(), Post.id.desc())
+
+
+def mentioned_ids(names: list[str]) -> list[int]:
+    """The ids of the users called `names` (normalised usernames) that exist."""
+    if not names:
+        return []
+    return list(db.session.scalars(select(USERS.c.id).where(USERS.c.username.in_(names))))
+
+
+def render_body(text: PostText) -> str:
+    """The post's HTML: its mentions link to the users that exist, its tags to their pages."""
+    names = text.mentions()
+    query = select(USERS.c.username).where(USERS.c.username.in_(names))
+    users = set(db.session.scalars(query)) if names else set()
+    return text.html(
+        users,
+        lambda name: site_path("main.user", username=name),
+        lambda name: site_path("tags.tag", name=name),
+    )
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page, in a request or outside one (`flask seed`, a shell)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import (
 )
 
 from app.extensions import db
+from app.models.alert import Alert, AlertsMixin
 from app.models.avatar import avatar_url
 from app.models.confirmation import ConfirmationMixin
 from app.models.followers import FollowMixin, followers
@@ -50,6 +51,7 @@ class User(
     FollowMixin,
     ReactionsMixin,
     MessagesMixin,
+    AlertsMixin,
     NotificationsMixin,
     TasksMixin,
     ApiMixin,
@@ -65,6 +67,8 @@ class User(
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Alerts (mentions) up to this time have been seen: see AlertsMixin (app/models/alert.py).
+    last_alert_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id (get_id): raised at logout, so no copy of a session cookie or
     # remember-me cookie from before it logs in again.
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
@@ -75,6 +79,7 @@ class User(
     unread_messages: Mapped[int] = _counted(
         Message.__table__, Message.unread(id, last_message_read_time)
     )
+    unread_alerts: Mapped[int] = _counted(Alert.__table__, Alert.unread(id, last_alert_read_time))
     post_total: Mapped[int] = _counted(Post.__table__, Post.user_id == id, group=API_COUNTS)
     follower_total: Mapped[int] = _counted(
         followers, followers.c.followed_id == id, group=API_COUNTS

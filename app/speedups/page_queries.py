@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models.followers import followers
 from app.models.post import Post
 from app.models.reactions import Boost, seen_by
+from app.models.tag import post_tag
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 from app.speedups import timeline as merged
@@ -81,6 +82,7 @@ def rows_of_page(page: Subquery) -> Select:
     email, what it shows of the post it answers, and the name of the booster that placed it
     (boosted_by, or None)."""
     columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
+    columns.append(Post.body_html)
     counts = [Post.like_count, Post.boost_count]
     query: Select = select(*columns, *counts, *_reply_columns()).join(page, Post.id == page.c.id)
     query = query.join(User, User.id == Post.user_id)
@@ -135,6 +137,22 @@ def _author_page_query(dialect: str) -> Select:
     return page_query(
         Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
     )
+
+
+def tag_page_query() -> Select:
+    """The posts carrying the tag whose id is the parameter `tag`."""
+    return _tag_page_query(_dialect())
+
+
+@cache
+def _tag_page_query(dialect: str) -> Select:
+    # Cut from post_tag's index alone (tag, post time, post), which keeps each post's time.
+    keys = (
+        select(post_tag.c.post_id.label("id"), post_tag.c.post_timestamp.label("timestamp"))
+        .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
+        .subquery("tagged")
+    )
+    return newest_page_query(keys, dialect)
 
 
 def newest_page_query(keys: FromClause, dialect: str) -> Select:

@@ -1,7 +1,7 @@
 """The lists of posts through the speed-ups' page queries: plain rows of each page's posts with
 their authors' names, instead of Post objects.
 
-Speeds up the timeline, explore, profile and search pages and the API's timeline (how much:
+Speeds up the timeline, explore, profile, search and tag pages and the API's timeline (how much:
 benchmarks/README.md). Breaks if a page here stops being the same as app/post_pages.py's:
 tests/test_seed.py, tests/main/test_page_queries.py, tests/search/test_index.py and
 tests/test_speedups.py compare every page of each.
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from app.models import User
+from app.models import Tag, User
 from app.pagination import Page
 from app.post_pages import PostPages
 from app.speedups import page_queries, search
@@ -37,3 +37,7 @@ class FastPostPages(PostPages):
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         return page_queries.rows_by_id(ids)
+
+    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
+        params = {"tag": tag.id}
+        return page_queries.fetch_page(page_queries.tag_page_query(), number, per_page, params)

@@ -180,6 +180,31 @@ async function markMessagesRead() {
   }
 }
 
+// The notifications page (app/alerts) marks its alerts seen the same way, and hides the
+// navbar's count of them.
+async function markAlertsRead() {
+  const form = document.getElementById("mark-alerts-read");
+  if (!form) return;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      body: new FormData(form),
+    });
+    if (!response.ok) return;
+    const { unread } = await response.json();
+    const badge = document.getElementById("alert-count");
+    if (badge) {
+      badge.textContent = String(unread);
+      badge.classList.toggle("d-none", unread === 0);
+    }
+    if (!unread) form.remove();
+  } catch {
+    // The button still works.
+  }
+}
+
 // While a logged-in page is open, ask every few seconds what changed: the unread-messages
 // badge and the progress of background tasks. Without JavaScript the page shows the count
 // as it was when loaded.
@@ -261,6 +286,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   setUpTranslations();
   // Polled after: a first poll answered before the POST would show the old count again.
   await markMessagesRead();
+  await markAlertsRead();
   setUpNotifications();
   setUpCounters();
 });

@@ -43,6 +43,7 @@ def seeded_app(make_app):
         db.session.flush()
         susan.follow(john)
         db.session.add_all(Post(body=f"post {n}", author=john) for n in range(3))
+        Post.write(john, "hello @susan #flask")  # a tag and a notification to list
         db.session.commit()
     return app
 

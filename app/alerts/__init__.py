@@ -1,0 +1,3 @@
+from app.alerts.routes import bp
+
+__all__ = ["bp"]

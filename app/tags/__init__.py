@@ -1,0 +1,3 @@
+from app.tags.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,148 @@
+"""Mentions: a link to the mentioned user, an alert for them on the notifications page
+(/alerts, newest first, in pages), the navbar's count of unseen ones, and marking them seen."""
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Alert, Post, User, utcnow
+
+
+def write(client, body):
+    return client.post("/index", data={"post": body}, follow_redirects=True)
+
+
+def alert_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Alert))
+
+
+def test_a_mention_links_and_notifies_the_user(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    auth.login("john")
+    page = write(client, "hello @Susan and @nobody, `@susan` in code").text
+    assert 'class="mention" href="/user/susan"' in page
+    assert "/user/nobody" not in page
+    assert alert_count(app) == 1
+    auth.logout()
+
+    auth.login("susan")
+    home = client.get("/index").text
+    assert 'id="alert-count" class="badge text-bg-danger">1<' in home
+    alerts = client.get("/alerts").text
+    assert "john" in alerts and "mentioned you" in alerts and "hello" in alerts
+    assert 'id="mark-alerts-read"' in alerts
+    read = client.post("/alerts/read", data={"until": until_now()}, follow_redirects=True)
+    assert read.status_code == 200
+    assert 'id="alert-count" class="badge text-bg-danger d-none">0<' in read.text
+    assert 'id="mark-alerts-read"' not in read.text
+
+
+def until_now() -> str:
+    return utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def test_marking_read_answers_json_for_the_script(client, auth, make_user):
+    make_user("susan")
+    auth.login()
+    response = client.post(
+        "/alerts/read", data={"until": until_now()}, headers={"Accept": "application/json"}
+    )
+    assert response.json == {"unread": 0}
+    assert client.post("/alerts/read", data={"until": "yesterday"}).status_code == 400
+    assert client.get("/alerts/read").status_code == 405
+
+
+def test_no_alert_for_yourself_nor_twice_in_one_post(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    auth.login("susan")
+    write(client, "note to @susan: tell @john, @JOHN and @john.")
+    with app.app_context():
+        alerts = db.session.scalars(select(Alert)).all()
+        assert [(a.user_id, a.kind) for a in alerts] == [(2, "mention")]
+
+
+def test_an_edit_notifies_only_the_newly_mentioned(app, make_user):
+    make_user("susan")
+    make_user("john")
+    make_user("mary")
+    with app.app_context():
+        susan = db.session.scalar(User.by_username("susan"))
+        post = Post.write(susan, "hi @john")
+        db.session.commit()
+        before = post.body
+        post.set_text("hi @john and @mary")
+        post.notify_mentions(before=before)
+        db.session.commit()
+        told = db.session.scalars(select(Alert.user_id).order_by(Alert.id)).all()
+        assert told == [2, 3]
+
+
+def test_the_page_needs_a_login_and_shows_only_mine(client, auth, make_user):
+    assert client.get("/alerts").status_code == 302
+    make_user("susan")
+    make_user("john")
+    make_user("mary")
+    auth.login("john")
+    write(client, "@mary look")
+    auth.logout()
+    auth.login("susan")
+    assert "look" not in client.get("/alerts").text
+    assert "No notifications yet." in client.get("/alerts").text
+
+
+def test_alerts_go_with_their_post_and_their_users(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    auth.login("john")
+    write(client, "@susan one")
+    write(client, "@susan two")
+    with app.app_context():
+        post = db.session.scalar(select(Post).where(Post.body == "@susan one"))
+        db.session.delete(post)
+        db.session.commit()
+    assert alert_count(app) == 1
+    with app.app_context():
+        db.session.delete(db.session.scalar(User.by_username("john")))
+        db.session.commit()
+    assert alert_count(app) == 0
+
+
+def test_the_json_poll_still_answers_at_notifications(client, auth, make_user):
+    make_user()
+    auth.login()
+    assert client.get("/notifications").is_json
+
+
+def fill(app):
+    with app.app_context():
+        susan = User(username="susan", email="susan@example.com")
+        susan.set_password("correct horse")
+        others = [User(username=f"author{i:02d}", email=f"a{i}@example.com") for i in range(30)]
+        db.session.add_all([susan, *others])
+        db.session.flush()
+        for author in others:
+            Post.write(author, f"hello @susan from {author.username}")
+        db.session.commit()
+
+
+def queries_for(make_app, count_queries, per_page):
+    app = make_app(POSTS_PER_PAGE=per_page)
+    fill(app)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    client.get("/alerts")
+    with count_queries(app) as counter:
+        response = client.get("/alerts")
+    assert response.status_code == 200
+    assert response.text.count('class="alert-item') == per_page
+    return counter.count
+
+
+# The signed-in user (with the navbar's counts), then the page with its actors and posts.
+def test_query_count_does_not_grow_with_page_size(make_app, count_queries):
+    small = queries_for(make_app, count_queries, 5)
+    large = queries_for(make_app, count_queries, 25)
+    assert small == large
+    assert large <= 2, large
