@@ -20,6 +20,7 @@ from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import linkify
+from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
 from app.models.suggestions import suggested_users
@@ -58,6 +59,7 @@ def page_request() -> tuple[int, int]:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@accepts_images
 def front():
     """Your home page; for a visitor, what this site is and its newest posts."""
     if current_user.is_authenticated:
@@ -69,14 +71,16 @@ def front():
 
 
 @bp.route("/index", methods=["GET", "POST"])
+@accepts_images
 @login_required
 @confirmed_required
 def index():
     """Write a post, and read your own and the people you follow."""
     form = PostForm()
     if form.validate_on_submit():
-        Post.write(current_user, form.post.data)
-        db.session.commit()
+        images, written = stored_images(form.uploads)
+        Post.write(current_user, form.post.data, images)
+        commit_or_remove(written)
         flash(_("Your post is now live!"), "success")
         return redirect(url_for(".index"))
     page = post_pages().timeline_page(current_user, *page_request())

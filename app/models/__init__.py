@@ -10,6 +10,7 @@ from app.models.notification import Notification
 from app.models.passkey import Passkey
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
+from app.models.post_image import PostImage
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.task import Task
@@ -29,6 +30,7 @@ __all__ = [
     "TwoFactor",
     "RecoveryCode",
     "Post",
+    "PostImage",
     "ReservedUsername",
     "SecurityEvent",
     "User",

@@ -1,11 +1,12 @@
 """Posts."""
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, select
+from sqlalchemy import ForeignKey, Index, Integer, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,6 +14,7 @@ from app.models.search import SearchableMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.post_image import PostImage
     from app.models.user import User
 
 # langdetect is random by default; a fixed seed gives the same answer for the same text.
@@ -56,8 +58,14 @@ class Post(SearchableMixin, db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
+    # len(images), kept by write(): a page of posts looks up images only when some have any.
+    image_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author: Mapped["User"] = relationship(back_populates="posts")
+    # The database deletes them with the post; the ORM too, so the files' cleanup sees them.
+    images: Mapped[list["PostImage"]] = relationship(
+        order_by="PostImage.position", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         # Everyone's posts newest first (explore). With id, a page's keys come from the index
@@ -72,11 +80,16 @@ class Post(SearchableMixin, db.Model):
         return f"<Post {self.body[:20]!r}>"
 
     @staticmethod
-    def write(author: "User", body: str) -> "Post":
-        """A new post by `author`, in the language it is written in (the caller commits): the
-        site's post form and the API's POST both come here."""
+    def write(author: "User", body: str, images: Sequence["PostImage"] = ()) -> "Post":
+        """A new post by `author`, in the language it is written in, with up to four images in
+        this order (the caller commits): the site's post form and the API's POST both come
+        here."""
         body = body.strip()
         post = Post(body=body, author=author, language=detect_language(body))
+        for position, image in enumerate(images):
+            image.position = position
+            post.images.append(image)
+        post.image_count = len(images)
         db.session.add(post)
         return post
 

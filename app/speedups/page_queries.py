@@ -71,9 +71,17 @@ def page_query(posts: Select, dialect: str | None = None) -> Select:
 
 def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp) already cut, in its order,
-    each with its author's username and email."""
+    each with its author's username and email (and its image count: images_of_page)."""
     return (
-        select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
+        select(
+            Post.id,
+            Post.body,
+            Post.timestamp,
+            Post.language,
+            Post.image_count,
+            User.username,
+            User.email,
+        )
         .join(page, Post.id == page.c.id)
         .join(User, User.id == Post.user_id)
         .order_by(page.c.timestamp.desc(), page.c.id.desc())
