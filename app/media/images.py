@@ -27,7 +27,7 @@ OUTPUT = {
 MARKUP = re.compile(rb"<(script|html|body|iframe|svg|\?php|!doctype)", re.IGNORECASE)
 
 
-class ImageRejected(ValueError):
+class ImageRejected(Exception):
     """An upload that is not an image this site keeps; the message says why, for the form."""
 
     def __init__(self, message) -> None:

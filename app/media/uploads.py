@@ -30,10 +30,15 @@ def accepts_images(view: View) -> View:
     return view
 
 
+def receives_images() -> bool:
+    """True when the request is for a view marked accepts_images."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "accepts_images", False)
+
+
 def allow_uploads(endpoint: str | None, values: dict | None) -> None:
     """Raise the body limit for views marked accepts_images, before anything reads the body."""
-    view = current_app.view_functions.get(endpoint or "")
-    if getattr(view, "accepts_images", False):
+    if receives_images():
         request.max_content_length = upload_limit()
 
 
@@ -125,4 +130,6 @@ def _delete_files(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _keep_files(session: Session, previous_transaction) -> None:
-    session.info.pop(TO_DELETE, None)
+    # A savepoint's rollback leaves the outer transaction's deletions standing.
+    if previous_transaction.parent is None:
+        session.info.pop(TO_DELETE, None)
