@@ -12,8 +12,8 @@ from werkzeug.exceptions import (
 
 from app.api.errors import error_response, is_api_request
 from app.database import schema_advice
-from app.media.uploads import receives_images
 from app.extensions import db, login
+from app.media.uploads import receives_images
 
 
 def wants_json_response() -> bool:

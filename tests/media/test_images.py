@@ -9,7 +9,12 @@ from PIL import Image
 from app.media.images import ImageRejected, process_image
 from tests.media import samples
 
-LIMITS = {"max_bytes": 2 * 2**20, "max_pixels": 4_000_000, "image_size": 2048, "thumbnail_size": 400}
+LIMITS = {
+    "max_bytes": 2 * 2**20,
+    "max_pixels": 4_000_000,
+    "image_size": 2048,
+    "thumbnail_size": 400,
+}
 
 
 def decoded(data: bytes) -> Image.Image:

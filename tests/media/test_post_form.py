@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Post, PostImage
-from app.models import utcnow
+from app.models import Post, PostImage, utcnow
 from tests.conftest import add_user
 from tests.media import samples
 from tests.settings import PASSWORD
@@ -19,6 +18,11 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 def upload(data: bytes, name: str = "photo.jpg"):
     return (io.BytesIO(data), name)
+
+
+def bad(data: bytes, name: str) -> dict:
+    """Form fields with one bad image, as the second of the post."""
+    return {"image_2": upload(data, name), "alt_2": "x"}
 
 
 def post_form(client, body="Look!", **fields):
@@ -38,7 +42,9 @@ def test_the_form_is_multipart_with_four_images_and_their_descriptions(make_app)
     add_user(app, "susan", confirmed_at=utcnow())
     client = app.test_client()
     token = CSRF.search(client.get("/auth/login").text).group(1)
-    client.post("/auth/login", data={"username": "susan", "password": PASSWORD, "csrf_token": token})
+    client.post(
+        "/auth/login", data={"username": "susan", "password": PASSWORD, "csrf_token": token}
+    )
     home = client.get("/index").text
     assert '<form action="" method="post" enctype="multipart/form-data" novalidate>' in home
     token = CSRF.search(home).group(1)
@@ -94,20 +100,28 @@ def test_a_post_with_two_images_shows_them_in_the_lists(app, client, susan, medi
     ("fields", "error"),
     [
         ({"image_1": upload(samples.jpeg()), "alt_1": "  "}, "Describe this image"),
-        ({"image_2": upload(b"not an image", "notes.png"), "alt_2": "x"}, "This file is not an image"),
+        (
+            {"image_2": upload(b"not an image", "notes.png"), "alt_2": "x"},
+            "This file is not an image",
+        ),
         ({"image_1": upload(samples.png_bomb(), "bomb.png"), "alt_1": "x"}, "too many pixels"),
         ({"image_1": upload(samples.truncated_jpeg()), "alt_1": "x"}, "damaged or incomplete"),
-        ({"image_1": upload(samples.gif_js_polyglot(), "a.gif"), "alt_1": "x"}, "not only an image"),
+        (
+            {"image_1": upload(samples.gif_js_polyglot(), "a.gif"), "alt_1": "x"},
+            "not only an image",
+        ),
         ({"image_1": upload(samples.png_with_html(), "a.png"), "alt_1": "x"}, "not only an image"),
     ],
     ids=["no alt", "text file", "bomb", "truncated", "gif+js", "png+html"],
 )
-def test_a_bad_image_is_a_form_error_and_nothing_is_kept(app, client, susan, media_files, fields, error):
+def test_a_bad_image_is_a_form_error_and_nothing_is_kept(
+    app, client, susan, media_files, fields, error
+):
     fields = {"image_4": upload(samples.jpeg()), "alt_4": "a good one", **fields}
     response = post_form(client, **fields)
     assert response.status_code == 200
     assert error in response.text
-    assert "<details class=\"post-images mb-3\" open>" in response.text
+    assert '<details class="post-images mb-3" open>' in response.text
     assert counts(app) == (0, 0)
     assert media_files() == []
 
