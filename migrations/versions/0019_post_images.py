@@ -42,5 +42,4 @@ def upgrade():
 
 def downgrade():
     op.drop_column("post", "image_count")  # SQLite 3.35+ drops a column in place
-    op.drop_index("ix_post_image_post_id_position", table_name="post_image")
-    op.drop_table("post_image")
+    op.drop_table("post_image")  # with its index (MariaDB refuses to drop it alone: the FK uses it)
