@@ -3,16 +3,18 @@
 from flask import url_for
 from flask_babel import _
 from sqlalchemy import Select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
+from app.api.images import image_to_dict, is_multipart, multipart_post
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.api.users import get_user_or_404
 from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
+from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
 from app.models.types import iso
 from app.post_pages import post_pages
@@ -34,6 +36,7 @@ def post_to_dict(post: Post) -> dict:
         "body": post.body,
         "timestamp": iso(post.timestamp),
         "language": post.language,
+        "images": [image_to_dict(image) for image in post.images],
         "author": {
             "id": post.author.id,
             "username": post.author.username,
@@ -44,12 +47,11 @@ def post_to_dict(post: Post) -> dict:
 
 
 def post_collection(query: Select, endpoint: str, **view_args) -> dict:
-    """A page of posts, with their authors loaded in the same query."""
+    """A page of posts, with their authors loaded in the same query (their images in one more)."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
-    return collection(
-        query, post_to_dict, endpoint, loading=(joinedload(post.author),), **view_args
-    )
+    loading = (joinedload(post.author), selectinload(post.images))
+    return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
 
 
 @bp.get("/posts/<id:id>")
@@ -85,16 +87,22 @@ def get_timeline():
 
 
 @bp.post("/posts")
+@accepts_images
 @token_required
 def create_post():
-    """Write a post."""
+    """Write a post: JSON, or multipart/form-data with up to four images and their alt text."""
     author = confirmed_author()
-    body = (text_fields(json_object(), required=("body",))["body"] or "").strip()
+    if is_multipart():
+        body, uploads = multipart_post()
+    else:
+        body, uploads = text_fields(json_object(), required=("body",))["body"] or "", []
+    body = body.strip()
     if not body:
         fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
     if len(body) > MAX_BODY:
         message = _("At most %(count)d characters.", count=MAX_BODY)
         fail(400, _("The request has invalid fields."), {"body": [message]})
-    post = Post.write(author, body)
-    db.session.commit()
+    images, written = stored_images(uploads)
+    post = Post.write(author, body, images)
+    commit_or_remove(written)
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}

@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.api.posts import MAX_BODY
+from app.models.post_image import ALT_MAX, MAX_IMAGES
 
 
 def ref(name: str) -> dict:
@@ -70,8 +71,20 @@ SCHEMAS = {
             "body": STRING,
             "timestamp": MOMENT,
             "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
+            "images": {"type": "array", "items": ref("Image"), "maxItems": MAX_IMAGES},
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
             "_links": obj({"self": LINK}),
+        }
+    ),
+    "Image": obj(
+        {
+            "alt": {**STRING, "description": "What the image shows, for who cannot see it."},
+            "content_type": {"type": "string", "enum": ["image/jpeg", "image/png", "image/webp"]},
+            "width": COUNT,
+            "height": COUNT,
+            "thumbnail_width": COUNT,
+            "thumbnail_height": COUNT,
+            "_links": obj({"self": LINK, "thumbnail": LINK}),
         }
     ),
     "PageMeta": obj(
@@ -132,6 +145,26 @@ SCHEMAS = {
     "NewPost": {
         "type": "object",
         "properties": {"body": {**STRING, "minLength": 1, "maxLength": MAX_BODY}},
+        "required": ["body"],
+    },
+    "NewPostWithImages": {
+        "type": "object",
+        "properties": {
+            "body": {**STRING, "minLength": 1, "maxLength": MAX_BODY},
+            "image": {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "maxItems": MAX_IMAGES,
+                "description": "JPEG, PNG, WebP or GIF (its first frame is kept), decoded and"
+                " encoded again without its metadata (EXIF, GPS).",
+            },
+            "alt": {
+                "type": "array",
+                "items": {**STRING, "minLength": 1, "maxLength": ALT_MAX},
+                "maxItems": MAX_IMAGES,
+                "description": "One description per image, in the same order (required).",
+            },
+        },
         "required": ["body"],
     },
 }

@@ -2,15 +2,10 @@
 
 from flask import Blueprint, abort, send_file
 
-from app.media.storage import content_type_of, storage, valid_key
+from app.media.storage import content_type_of, media_url, storage, valid_key
 
 bp = Blueprint("media", __name__)
-
-
-@bp.app_template_global()
-def media_url(key: str) -> str:
-    """Where a stored image is served from."""
-    return storage().url(key)
+bp.add_app_template_global(media_url)
 
 
 # A year: a key's file never changes (a new image gets a new key).

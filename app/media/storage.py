@@ -91,6 +91,11 @@ class LocalStorage:
         return sorted(key for key in found if valid_key(key))
 
 
+def media_url(key: str) -> str:
+    """Where a stored image is served from."""
+    return storage().url(key)
+
+
 def storage() -> LocalStorage:
     """The app's storage of image files."""
     return LocalStorage(current_app.config["MEDIA_FOLDER"])
