@@ -274,6 +274,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=500_000)
     parser.add_argument("--follows", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--images", type=int, default=5, help="percent of posts with an image")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -284,10 +285,13 @@ def main() -> None:
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database(args.database))
         env = app_environment(database)
+        # The seeded images' files, gone with the run.
+        env["MEDIA_FOLDER"] = stack.enter_context(tempfile.TemporaryDirectory())
         flask = str(VENV_BIN / "flask")
         run([flask, "db", "upgrade"], env)
         sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
         run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
+        run([flask, "media", "seed", f"--percent={args.images}", f"--seed={args.seed}"], env)
 
         with (
             gunicorn("microblog:app", env) as base,

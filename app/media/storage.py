@@ -85,9 +85,13 @@ class LocalStorage:
     def url(self, key: str) -> str:
         return url_for("media.file", key=key)
 
-    def keys(self) -> list[str]:
-        """Every stored key (for `flask media prune`)."""
-        found = (p.relative_to(self.folder).as_posix() for p in self.folder.glob("*/*"))
+    def keys(self, written_before: float = float("inf")) -> list[str]:
+        """Every stored key whose file was written before this time (for `flask media prune`)."""
+        found = (
+            path.relative_to(self.folder).as_posix()
+            for path in self.folder.glob("*/*")
+            if path.stat().st_mtime < written_before
+        )
         return sorted(key for key in found if valid_key(key))
 
 
