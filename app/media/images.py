@@ -11,13 +11,14 @@ import re
 import struct
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # The stored format of each accepted one, its extension, content type and encoder options.
-OUTPUT = {
+OUTPUT: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "JPEG": ("JPEG", "jpg", "image/jpeg", {"quality": 85, "optimize": True}),
     "PNG": ("PNG", "png", "image/png", {"optimize": True}),
     "WEBP": ("WEBP", "webp", "image/webp", {"quality": 85}),
@@ -82,10 +83,9 @@ def process_image(
     if ends_early(data, kind):
         raise ImageRejected(_l("This file is not only an image; it cannot be posted."))
     output_format, extension, content_type, options = OUTPUT[kind]
-    image = normalised(image, output_format)
-    full = image.copy()
+    full = normalised(image, output_format)  # a new image: shrinking it in place is safe
     full.thumbnail((image_size, image_size), Image.Resampling.LANCZOS)
-    small = image.copy()
+    small = full.copy()
     small.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.LANCZOS)
     return ProcessedImage(
         encode(full, output_format, extension, content_type, options),
