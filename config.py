@@ -112,6 +112,15 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     # Larger request bodies are refused with 413 before they are read.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+    # Images in posts (app/media/): the folder they are kept in (default: instance/media),
+    # the largest upload (bytes), the most pixels decoded (more is refused as a decompression
+    # bomb), the long side they are stored at and that of their thumbnails. A post's form may
+    # send four such images: its body limit is raised to match (app/media/uploads.py).
+    MEDIA_FOLDER = os.environ.get("MEDIA_FOLDER") or None
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES") or 8 * 1024 * 1024)
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS") or 40_000_000)
+    MEDIA_IMAGE_SIZE = int(os.environ.get("MEDIA_IMAGE_SIZE") or 2048)
+    MEDIA_THUMBNAIL_SIZE = int(os.environ.get("MEDIA_THUMBNAIL_SIZE") or 400)
     # Seconds a client may take to send a request's body (under gunicorn's worker timeout).
     REQUEST_BODY_TIMEOUT = float(os.environ.get("REQUEST_BODY_TIMEOUT") or 10)
 

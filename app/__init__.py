@@ -11,6 +11,7 @@ from app import (
     errors,
     i18n,
     logs,
+    media,
     rate_limits,
     security,
     speedups,
@@ -78,6 +79,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(main_bp)
     app.register_blueprint(posts_bp)
+    media.init_app(app)  # /media/…, and the larger body limit of views taking images
     app.register_blueprint(search_bp)
     app.register_blueprint(translate_bp)
     app.register_blueprint(messages_bp)

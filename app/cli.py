@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import require_current_schema
 from app.extensions import db
+from app.media.commands import media
 from app.models import LoginSession, Post, ReservedUsername, SecurityEvent, User
 from app.seed import seed
 
@@ -128,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(search)
     app.cli.add_command(accounts)
+    app.cli.add_command(media)
     # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
-    for command in (db_commands, seed, search, accounts):
+    for command in (db_commands, seed, search, accounts, media):
         report_database_errors(command)

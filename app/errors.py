@@ -1,13 +1,19 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
 from flask import Flask, Response, current_app, g, render_template, request
-from flask_babel import _
+from flask_babel import _, format_decimal
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    RequestEntityTooLarge,
+    SecurityError,
+    ServiceUnavailable,
+)
 
 from app.api.errors import error_response, is_api_request
 from app.database import schema_advice
 from app.extensions import db, login
+from app.media.uploads import receives_images
 
 
 def wants_json_response() -> bool:
@@ -35,6 +41,18 @@ def not_found(error: HTTPException):
     if wants_json_response():
         return error_response(error)
     return render_template("errors/404.html"), 404
+
+
+def too_large(error: HTTPException):
+    """A body over the limit: say what the limit is, and for images, what each may weigh."""
+    megabytes = format_decimal(round((request.max_content_length or 0) / 2**20, 1))
+    message = _("What you sent is too large: at most %(size)s MB is accepted here.", size=megabytes)
+    if receives_images():
+        each = format_decimal(round(current_app.config["MEDIA_MAX_BYTES"] / 2**20, 1))
+        message += " " + _("Images may be at most %(size)s MB each, four per post.", size=each)
+    if wants_json_response():
+        return error_response(RequestEntityTooLarge(description=message))
+    return render_template("errors/413.html", message=message), 413
 
 
 def too_many_requests(error: HTTPException):
@@ -83,6 +101,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(404, not_found)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(500, internal_error)
     app.register_error_handler(OperationalError, database_unavailable)

@@ -286,6 +286,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--likes", type=int, default=200_000)
     parser.add_argument("--boosts", type=int, default=20_000)
+    parser.add_argument("--images", type=int, default=5, help="percent of posts with an image")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -299,6 +300,8 @@ def main() -> None:
     with ExitStack() as stack:
         database = args.seeded or stack.enter_context(fresh_database(args.database))
         env = app_environment(database)
+        # The seeded images' files, gone with the run.
+        env["MEDIA_FOLDER"] = stack.enter_context(tempfile.TemporaryDirectory())
         if not args.seeded:
             flask = str(VENV_BIN / "flask")
             run([flask, "db", "upgrade"], env)
@@ -306,6 +309,7 @@ def main() -> None:
             sizes.append(f"--replies={args.replies}")
             sizes += [f"--likes={args.likes}", f"--boosts={args.boosts}"]
             run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
+            run([flask, "media", "seed", f"--percent={args.images}", f"--seed={args.seed}"], env)
 
         with (
             gunicorn("microblog:app", env) as base,

@@ -40,11 +40,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def make_app():
+def make_app(tmp_path):
     """Build an app with extra settings, on a fresh in-memory database."""
 
     def make(**overrides):
-        app = create_app({**TEST_CONFIG, **overrides})
+        app = create_app({**TEST_CONFIG, "MEDIA_FOLDER": str(tmp_path / "media"), **overrides})
         with app.app_context():
             db.create_all()
         return app

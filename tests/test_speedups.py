@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.models import Message, Post, Tag, User
+from app.models import Message, Post, PostImage, Tag, User
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
@@ -37,7 +37,15 @@ def seed_site() -> None:
         body = f"{chance.choice(WORDS)} <b>{n}</b> https://example.com/{n}"
         when = T0 + timedelta(minutes=chance.randrange(10))
         language = chance.choice([None, "en", "es"])
-        db.session.add(Post(body=body, author=author, timestamp=when, language=language))
+        post = Post(body=body, author=author, timestamp=when, language=language)
+        if n % 3 == 0:  # images, shown from one query for the page (app/main/rendering.py)
+            post.images = [
+                PostImage(key=f"{n:02}/{n:032}.jpg", thumbnail_key=f"{n:02}/{n + 1:032}.jpg",
+                          content_type="image/jpeg", width=800, height=600, thumbnail_width=400,
+                          thumbnail_height=300, position=0, alt=f"picture <{n}>")
+            ]  # fmt: skip
+            post.image_count = 1
+        db.session.add(post)
     # Boosts bring a stranger's (u4's) posts into u0's timeline; likes show in the action bar.
     db.session.flush()
     posts = db.session.scalars(select(Post).order_by(Post.id)).all()
@@ -205,3 +213,4 @@ def test_the_pages_are_the_same_with_and_without_speedups(site):
     # The lists were not empty: the comparison saw posts, their links and Translate buttons.
     page = clients[0].get("/explore").text
     assert page.count("<article") == 4 and "translate-post" in page
+    assert any('alt="picture &lt;' in clients[0].get(path).text for path in READER_PAGES)

@@ -8,6 +8,8 @@ from app.account.forms import DeleteAccountForm
 from app.account.routes import bp
 from app.auth.fresh import fresh_login_required
 from app.extensions import db
+from app.media.uploads import delete_files_after_commit
+from app.models import PostImage
 from app.models.account_deletion import delete_account
 
 
@@ -19,6 +21,8 @@ def delete():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         logout_user()
+        # The database deletes the image rows with the posts; their files go after the commit.
+        delete_files_after_commit(PostImage.keys_of_user(user.id))
         delete_account(user, current_app.config["DELETED_USERNAME_RESERVED_DAYS"])
         db.session.commit()
         flash(_("Your account has been deleted. Goodbye!"), "info")

@@ -16,7 +16,8 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed for this user.",
     404: "No such resource.",
     409: "The username or email address was taken meanwhile.",
-    415: "The body is not JSON.",
+    413: "The body is larger than the limit (for a post: four images and its text).",
+    415: "The body is not JSON (or, for a new post, multipart/form-data).",
     429: "Too many attempts from this address; try again later.",
     503: "The database is unavailable.",
 }
@@ -176,14 +177,26 @@ PATHS = {
         "get": operation(
             "Everyone's posts, newest first.", (200, "PostCollection"), (400, 401), parameters=PAGED
         ),
-        "post": operation(
-            "Write a post, or a reply with in_reply_to (403 until your email address is"
-            " confirmed).",
-            (201, "Post"),
-            (400, 401, 403, 415),
-            body="NewPost",
-            headers=LOCATION,
-        ),
+        "post": {
+            **operation(
+                "Write a post, or a reply with in_reply_to (403 until your email address is"
+                " confirmed): JSON, or multipart/form-data with up to four images, each with"
+                " its alt text.",
+                (201, "Post"),
+                (400, 401, 403, 413, 415),
+                headers=LOCATION,
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    **json_content(ref("NewPost")),
+                    "multipart/form-data": {
+                        "schema": ref("NewPostWithImages"),
+                        "encoding": {"image": {"contentType": "image/*"}},
+                    },
+                },
+            },
+        },
     },
     "/api/posts/{id}": {
         "get": operation("A post.", (200, "Post"), (401, 404), parameters=(ID,)),

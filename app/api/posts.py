@@ -8,11 +8,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.api.auth import token_required, token_user
 from app.api.blueprint import MAX_ID, bp
 from app.api.errors import fail
+from app.api.images import image_to_dict, is_multipart, multipart_post
 from app.api.inputs import json_object, text_fields
 from app.api.paging import collection
 from app.api.users import get_user_or_404
 from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
+from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
 from app.models.types import iso
 from app.post_pages import post_pages
@@ -41,6 +43,7 @@ def post_to_dict(post: Post) -> dict:
         "boost_count": post.boost_count,
         "html": post.body_html,
         "tags": [tag.name for tag in post.tags],
+        "images": [image_to_dict(image) for image in post.images],
         "author": {
             "id": post.author.id,
             "username": post.author.username,
@@ -54,10 +57,10 @@ def post_to_dict(post: Post) -> dict:
 
 
 def post_collection(query: Select, endpoint: str, **view_args) -> dict:
-    """A page of posts, with their authors loaded in the same query."""
+    """A page of posts, with their authors loaded in the same query (their images in one more)."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
-    loading = (joinedload(post.author), selectinload(post.tags))
+    loading = (joinedload(post.author), selectinload(post.tags), selectinload(post.images))
     return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
 
 
@@ -130,14 +133,21 @@ def own_post_or_fail(id: int) -> Post:
 
 
 @bp.post("/posts")
+@accepts_images
 @token_required
 def create_post():
-    """Write a post, or a reply to the post "in_reply_to"."""
+    """Write a post: JSON (a reply with "in_reply_to"), or multipart/form-data with up to
+    four images and their alt text."""
     author = confirmed_author()
-    data = json_object()
-    body, parent = post_body(data), answered_post(data)
-    post = Post.write(author, body, in_reply_to=parent)
-    db.session.commit()
+    if is_multipart():
+        body, uploads = multipart_post()
+        body, parent = post_body({"body": body}), None
+    else:
+        data = json_object()
+        body, uploads, parent = post_body(data), [], answered_post(data)
+    images, written = stored_images(uploads)
+    post = Post.write(author, body, images, in_reply_to=parent)
+    commit_or_remove(written)
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.api.posts import MAX_BODY
+from app.models.post_image import ALT_MAX, MAX_IMAGES
 
 
 def ref(name: str) -> dict:
@@ -88,8 +89,20 @@ SCHEMAS = {
                 " before Markdown, whose body is plain text.",
             },
             "tags": {"type": "array", "items": STRING, "description": "Its #tags, case-folded."},
+            "images": {"type": "array", "items": ref("Image"), "maxItems": MAX_IMAGES},
             "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
             "_links": obj({"self": LINK, "likes": LINK}),
+        }
+    ),
+    "Image": obj(
+        {
+            "alt": {**STRING, "description": "What the image shows, for who cannot see it."},
+            "content_type": {"type": "string", "enum": ["image/jpeg", "image/png", "image/webp"]},
+            "width": COUNT,
+            "height": COUNT,
+            "thumbnail_width": COUNT,
+            "thumbnail_height": COUNT,
+            "_links": obj({"self": LINK, "thumbnail": LINK}),
         }
     ),
     "PageMeta": obj(
@@ -180,6 +193,26 @@ SCHEMAS = {
     "PostChanges": {
         "type": "object",
         "properties": {"body": {**STRING, "minLength": 1, "maxLength": MAX_BODY}},
+        "required": ["body"],
+    },
+    "NewPostWithImages": {
+        "type": "object",
+        "properties": {
+            "body": {**STRING, "minLength": 1, "maxLength": MAX_BODY},
+            "image": {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "maxItems": MAX_IMAGES,
+                "description": "JPEG, PNG, WebP or GIF (its first frame is kept), decoded and"
+                " encoded again without its metadata (EXIF, GPS).",
+            },
+            "alt": {
+                "type": "array",
+                "items": {**STRING, "minLength": 1, "maxLength": ALT_MAX},
+                "maxItems": MAX_IMAGES,
+                "description": "One description per image, in the same order (required).",
+            },
+        },
         "required": ["body"],
     },
 }

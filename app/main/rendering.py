@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import format_datetime, format_timedelta, get_locale
 from markupsafe import Markup, escape
 
-from app.models import utcnow
+from app.models import PostImage, utcnow
 from app.models.avatar import avatar_url
 from app.translate.targets import reader_language_for_translation, translation_target
 
@@ -84,13 +84,28 @@ def post_articles(posts: Sequence) -> list[Markup]:
     """Each post's <article> (main/_post.html), for a page of Post objects."""
     locale = str(get_locale())
     reader_language = reader_language_for_translation()
+    images = images_of_page(posts)
     return [
-        render_article(post, post.author, locale, translation_target(post, reader_language))
+        render_article(
+            post,
+            post.author,
+            locale,
+            translation_target(post, reader_language),
+            images.get(post.id, ()),
+        )
         for post in posts
     ]
 
 
-def render_article(post, author, locale: str, translate_to: str | None) -> Markup:
+def images_of_page(posts: Sequence) -> dict[int, list[PostImage]]:
+    """The images of a page of posts (objects or page-query rows): one query, and none when
+    no post of the page has any."""
+    return PostImage.of_posts(post.id for post in posts if post.image_count)
+
+
+def render_article(
+    post, author, locale: str, translate_to: str | None, images: Sequence[PostImage] = ()
+) -> Markup:
     """One post's <article>: `author` is anything with the author's username and email."""
     template = current_app.jinja_env.get_template("main/_post.html")
     return Markup(
@@ -100,5 +115,6 @@ def render_article(post, author, locale: str, translate_to: str | None) -> Marku
             avatar=avatar_url(author.username, author.email, AVATAR_SIZE),
             when=time_ago(post.timestamp, locale),
             translate_to=translate_to,
+            images=images,
         )
     )

@@ -20,6 +20,7 @@ from app.main.avatars import identicon_svg
 from app.main.forms import EditProfileForm, PostForm
 from app.main.rendering import exact_time, post_articles, relative_time
 from app.main.text import linkify, post_body
+from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User, profile_by_username, user_by_username
 from app.models.avatar import avatar_url
 from app.models.suggestions import suggested_users
@@ -59,6 +60,7 @@ def page_request() -> tuple[int, int]:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@accepts_images
 def front():
     """Your home page; for a visitor, what this site is and its newest posts."""
     if current_user.is_authenticated:
@@ -69,14 +71,16 @@ def front():
     return render_template("main/front.html", page=page)
 
 
-def publish(body: str):
-    Post.write(current_user, body)
-    db.session.commit()
+def publish(body: str, uploads: list):
+    images, written = stored_images(uploads)
+    Post.write(current_user, body, images)
+    commit_or_remove(written)
     flash(_("Your post is now live!"), "success")
     return redirect(url_for(".index"))
 
 
 @bp.route("/index", methods=["GET", "POST"])
+@accepts_images
 @login_required
 @confirmed_required
 def index():
@@ -85,7 +89,7 @@ def index():
     if form.validate_on_submit() and form.preview.data:
         preview = Post.preview(form.post.data)
     elif form.validate_on_submit():
-        return publish(form.post.data)
+        return publish(form.post.data, form.uploads)
     page = post_pages().timeline_page(current_user, *page_request())
     # A home that fits on one page is a new reader's: suggest people to follow.
     suggestions = suggested_users(current_user) if page.number == 1 and not page.has_next else []

@@ -12,6 +12,7 @@ from app.models.passkey import Passkey
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.post_edit import PostEdit
+from app.models.post_image import PostImage
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.tag import Tag, post_tag
@@ -34,6 +35,7 @@ __all__ = [
     "RecoveryCode",
     "Post",
     "PostEdit",
+    "PostImage",
     "ReservedUsername",
     "SecurityEvent",
     "Tag",

@@ -1,6 +1,7 @@
 """Posts."""
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ from app.models.thread import ThreadMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.post_image import PostImage
     from app.models.user import User
 
 # langdetect is random by default; a fixed seed gives the same answer for the same text.
@@ -87,6 +89,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     # costs more than reading a page's posts (benchmarks/README.md). NULL: a post from before
     # Markdown, shown as plain text with its addresses made links, as it always was.
     body_html: Mapped[str | None] = mapped_column(Text)
+    # len(images), kept by write(): a page of posts looks up images only when some have any.
+    image_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
     like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
@@ -96,6 +100,10 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=post_tag, viewonly=True, order_by=Tag.name)
     edits: WriteOnlyMapped[PostEdit] = relationship(
         order_by=(PostEdit.replaced_at.desc(), PostEdit.id.desc()), passive_deletes=True
+    )
+    # The database deletes them with the post; the ORM too, so the files' cleanup sees them.
+    images: Mapped[list["PostImage"]] = relationship(
+        order_by="PostImage.position", cascade="all, delete-orphan", passive_deletes=True
     )
     # Who boosted it into the timeline being shown (User.following_posts()); not a column.
     boosted_by = None
@@ -113,13 +121,22 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         return f"<Post {self.body[:20]!r}>"
 
     @staticmethod
-    def write(author: "User", body: str, in_reply_to: "Post | None" = None) -> "Post":
-        """A new post by `author`, in the language it is written in, answering `in_reply_to`
-        if given, its tags kept and the users it mentions told (the caller commits): the
-        site's forms and the API's POST all come here."""
+    def write(
+        author: "User",
+        body: str,
+        images: Sequence["PostImage"] = (),
+        in_reply_to: "Post | None" = None,
+    ) -> "Post":
+        """A new post by `author`, in the language it is written in, with up to four images in
+        this order, answering `in_reply_to` if given, its tags kept and the users it mentions
+        told (the caller commits): the site's forms and the API's POST all come here."""
         post = Post(author=author, timestamp=utcnow())
         if in_reply_to is not None:
             post.in_reply_to, post.is_reply = in_reply_to, True
+        for position, image in enumerate(images):
+            image.position = position
+            post.images.append(image)
+        post.image_count = len(images)
         db.session.add(post)
         post.set_text(body)
         post.notify_mentions()

@@ -3,7 +3,8 @@
 Speeds up every list of posts (timeline, explore, profile, search), where rendering each
 post's template costs more than the database (how much: benchmarks/README.md). A post
 looks the same to every reader with the same language until its relative time changes, so
-the key is the page query's row plus those; breaks if main/_post.html comes to show anything
+the key is the page query's row plus those and its images (one query for the page);
+breaks if main/_post.html comes to show anything
 else (the reader, the CSRF token): tests/test_speedups.py renders both ways and compares.
 """
 
@@ -15,7 +16,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import Row
 
-from app.main.rendering import relative_time_at, render_article
+from app.main.rendering import images_of_page, relative_time_at, render_article
 from app.models import utcnow
 from app.speedups.fragments import markup_store, rendered_once
 from app.translate.targets import reader_language_for_translation, translation_target
@@ -32,13 +33,18 @@ def post_articles(posts: Sequence[Row]) -> list[Markup]:
     script_root = request.script_root
     reader_language = reader_language_for_translation()
     now = utcnow()
+    images = images_of_page(posts)
     html = []
     for post in posts:
         relative = relative_time_at(post.timestamp, locale, now)
         translate_to = translation_target(post, reader_language)
-        key = (*post, locale, relative, translate_to, script_root)
+        shown = images.get(post.id, ())
+        pictures = tuple(
+            (i.key, i.thumbnail_key, i.thumbnail_width, i.thumbnail_height, i.alt) for i in shown
+        )
+        key = (*post, locale, relative, translate_to, script_root, pictures)
         # A page query's row carries its author's username and email.
-        render = partial(render_article, post, post, locale, translate_to)
+        render = partial(render_article, post, post, locale, translate_to, shown)
         html.append(rendered_once(articles, key, render, ARTICLE_CACHE_SIZE))
     return html
 

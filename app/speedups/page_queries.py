@@ -82,7 +82,7 @@ def rows_of_page(page: Subquery) -> Select:
     email, what it shows of the post it answers, and the name of the booster that placed it
     (boosted_by, or None)."""
     columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
-    columns.append(Post.body_html)
+    columns += [Post.body_html, Post.image_count]
     counts = [Post.like_count, Post.boost_count]
     query: Select = select(*columns, *counts, *_reply_columns()).join(page, Post.id == page.c.id)
     query = query.join(User, User.id == Post.user_id)

@@ -145,6 +145,7 @@ def start_server(smtp, tmp_path_factory, host: str = LOCAL_HOST):
         **os.environ,
         "FLASK_APP": "microblog.py",
         "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
+        "MEDIA_FOLDER": str(workdir / "media"),
         "SECRET_KEY": uuid.uuid4().hex,
         "MAIL_SERVER": LOCAL_HOST,
         "MAIL_PORT": str(smtp.port),
