@@ -278,6 +278,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="repeat every page this often")
+    parser.add_argument("--pages", help="load only these paths, comma-separated (default: all)")
     args = parser.parse_args()
     wrk = require_wrk()
 
@@ -296,6 +297,8 @@ def main() -> None:
             cookie = log_in(base)
             pages = {}
             for path, logged_in in PAGES:
+                if args.pages and path not in args.pages.split(","):
+                    continue
                 try:
                     check_page(base + path, cookie if logged_in else None)
                     pages[path] = cookie if logged_in else None

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from sqlalchemy import ForeignKey, Index, Select, String, select
+from sqlalchemy import ForeignKey, Index, Select, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -56,6 +56,8 @@ class Post(SearchableMixin, db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
+    # LISTED, HIDDEN by a moderator, or hidden with its SUSPENDED author (app/models/moderation.py).
+    hidden: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
 
@@ -66,6 +68,8 @@ class Post(SearchableMixin, db.Model):
         # A user's posts newest first: the profile page and each author's share of a timeline.
         # With id, the index alone yields (timestamp, id) order, which PostgreSQL can merge.
         Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),
+        # The few hidden posts, which every list leaves out (app/speedups/page_queries.py).
+        Index("ix_post_hidden_user_id", "hidden", "user_id"),
     )
 
     def __repr__(self) -> str:

@@ -4,7 +4,7 @@ concept (passwords, follows, messages, tasks, the API) come from its mixin."""
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Select, String, func, or_, select, text
+from sqlalchemy import Select, String, false, func, or_, select, text
 from sqlalchemy.orm import (
     Mapped,
     WriteOnlyMapped,
@@ -16,10 +16,12 @@ from sqlalchemy.orm import (
 
 from app.extensions import db
 from app.models.avatar import avatar_url
+from app.models.blocks import BlockMixin
 from app.models.confirmation import ConfirmationMixin
 from app.models.followers import FollowMixin, followers
 from app.models.login_session import LoginSession, SessionsMixin
 from app.models.message import Message, MessagesMixin
+from app.models.moderation import ModeratorMixin
 from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
@@ -51,6 +53,8 @@ class User(
     NotificationsMixin,
     TasksMixin,
     ApiMixin,
+    BlockMixin,
+    ModeratorMixin,
     UserMixin,
     db.Model,
 ):
@@ -68,6 +72,11 @@ class User(
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Moderation (app/models/moderation.py): admins made with `flask users promote NAME`.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many users this one blocks or mutes (BlockMixin): lists filter only when there are any.
+    block_total: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # confirmed_at: see ConfirmationMixin (app/models/confirmation.py).
     # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
     unread_messages: Mapped[int] = _counted(

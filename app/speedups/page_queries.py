@@ -7,9 +7,11 @@ matching its plain definition's (timestamp, then id, newest first): tests/main/t
 """
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     FromClause,
     Integer,
     Select,
@@ -23,10 +25,13 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from app.database import READS_ONLY
 from app.extensions import db
+from app.models.blocks import Block
 from app.models.followers import followers
+from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.user import User
 from app.pagination import Page, page_of_rows
@@ -56,6 +61,36 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+# What a reader's lists leave out (app/models/moderation.py listed_conditions): (hide the
+# hidden posts?, leave out blocked and muted authors?), and the parameter `reader`.
+Filters = tuple[bool, bool]
+READER = bindparam("reader", type_=Integer)
+_hidden = aliased(Post, name="hidden_post")
+# The few hidden posts, from ix_post_hidden_user_id alone: a list's keys are checked against
+# them without reading a post's row, where `post.hidden = 0` would read every skipped row.
+HIDDEN_IDS = select(_hidden.id).where(_hidden.hidden > LISTED, _hidden.user_id != READER)
+FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
+
+
+def filters_of(reader: Any) -> tuple[Filters, dict]:
+    """The reader's Filters and their parameters: a reader who blocks or mutes no one does
+    not pay for the feature, nor an admin for hidden posts."""
+    hide = not getattr(reader, "is_admin", False)
+    filtered = bool(getattr(reader, "block_total", 0))
+    return (hide, filtered), {"reader": getattr(reader, "id", 0) or 0}
+
+
+def listed(post_id: ColumnElement, author_id: ColumnElement | None, filters: Filters) -> list:
+    """The conditions of `filters` on a list's post ids (and authors' ids)."""
+    hide, filtered = filters
+    conditions = []
+    if hide:
+        conditions.append(post_id.not_in(HIDDEN_IDS))
+    if filtered and author_id is not None:
+        conditions.append(author_id.not_in(FILTERED_AUTHORS))
+    return conditions
+
+
 def page_query(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
     and email.
@@ -74,40 +109,41 @@ def rows_of_page(page: Subquery) -> Select:
     each with its author's username and email."""
     return (
         select(Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email)
+        .add_columns(Post.hidden)  # moderation: the article says hidden (admins, the author)
         .join(page, Post.id == page.c.id)
         .join(User, User.id == Post.user_id)
         .order_by(page.c.timestamp.desc(), page.c.id.desc())
     )
 
 
-def explore_page_query() -> Select:
-    """Everyone's posts."""
-    return _explore_page_query(_dialect())
+def explore_page_query(filters: Filters = (False, False)) -> Select:
+    """Everyone's posts (less what `filters` leaves out)."""
+    return _explore_page_query(_dialect(), filters)
 
 
 @cache
-def _explore_page_query(dialect: str) -> Select:
-    return page_query(Post.newest_first(), dialect)
+def _explore_page_query(dialect: str, filters: Filters) -> Select:
+    return page_query(Post.newest_first(*listed(Post.id, Post.user_id, filters)), dialect)
 
 
-def author_page_query() -> Select:
+def author_page_query(filters: Filters = (False, False)) -> Select:
     """The posts of the user whose id is the parameter `author`."""
-    return _author_page_query(_dialect())
+    return _author_page_query(_dialect(), filters)
 
 
 @cache
-def _author_page_query(dialect: str) -> Select:
-    return page_query(
-        Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
-    )
+def _author_page_query(dialect: str, filters: Filters) -> Select:
+    author = Post.user_id == bindparam("author", type_=Integer)
+    return page_query(Post.newest_first(author, *listed(Post.id, None, filters)), dialect)
 
 
-def newest_page_query(keys: FromClause, dialect: str) -> Select:
-    """One page of the posts whose keys (id, timestamp) are the rows of `keys`, newest first,
-    each with its author's username and email."""
+def newest_page_query(keys: FromClause, dialect: str, *conditions) -> Select:
+    """One page of the posts whose keys (id, timestamp) are the rows of `keys` (that meet
+    `conditions`), newest first, each with its author's username and email."""
     limit, offset = limit_and_offset(dialect)
     page = (
         select(keys.c.id, keys.c.timestamp)
+        .where(*conditions)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         .limit(limit)
         .offset(offset)
@@ -117,20 +153,23 @@ def newest_page_query(keys: FromClause, dialect: str) -> Select:
 
 
 @cache
-def _merged_timeline_page_query(dialect: str, author_count: int) -> Select:
+def _merged_timeline_page_query(dialect: str, author_count: int, filters: Filters) -> Select:
     # Only keys are merged, from the index alone; the page's rows are read afterwards (on
-    # SQLite, merging whole rows reads a table row for every author).
-    return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
+    # SQLite, merging whole rows reads a table row for every author). Blocked and muted
+    # authors are not among the authors (timeline_authors).
+    keys = merged.timeline_keys(dialect, author_count)
+    return newest_page_query(keys, dialect, *listed(keys.c.id, None, filters))
 
 
 @cache
-def _long_timeline_page_query(dialect: str) -> Select:
+def _long_timeline_page_query(dialect: str, filters: Filters) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    return page_query(Post.newest_first(Post.user_id.in_(authors)), dialect)
+    hidden = listed(Post.id, None, filters)
+    return page_query(Post.newest_first(Post.user_id.in_(authors), *hidden), dialect)
 
 
 @cache
-def _postgresql_timeline_page_query() -> Select:
+def _postgresql_timeline_page_query(filters: Filters) -> Select:
     """On PostgreSQL, one LATERAL index range per author who can be on the page, each cut
     at the page's end and at a time before which no post of the page can be.
 
@@ -144,13 +183,13 @@ def _postgresql_timeline_page_query() -> Select:
     posts exist. Unlike timeline_keys' hundred-arm UNION, the statement is the same for
     every reader, so PostgreSQL plans it once per connection.
     """
-    reader = bindparam("reader", type_=Integer)
+    reader = READER
     limit, offset = limit_and_offset("postgresql")
     newest_known = followers.c.followed_last_post_at
+    followed = [followers.c.follower_id == reader]
+    followed += listed(followers.c.followed_id, followers.c.followed_id, (False, filters[1]))
     author = union_all(
-        select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(
-            followers.c.follower_id == reader
-        ),
+        select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(*followed),
         select(reader.label("id"), null().label("newest")),
     ).cte("author")
     since = func.coalesce(
@@ -165,6 +204,7 @@ def _postgresql_timeline_page_query() -> Select:
     newest = (
         select(Post.id, Post.timestamp)
         .where(Post.user_id == author.c.id, Post.timestamp >= since)
+        .where(*listed(Post.id, None, (filters[0], False)))
         .order_by(Post.timestamp.desc(), Post.id.desc())
         .limit(limit + offset)
         .lateral("newest")
@@ -186,13 +226,15 @@ def timeline_page_query(user: User, depth: int) -> tuple[Select, dict]:
     """The timeline as a page query for pages that end within its newest `depth` posts,
     and the parameters to run it with."""
     dialect = _dialect()
+    filters, params = filters_of(user)
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
-        return _postgresql_timeline_page_query(), {"reader": user.id}
+        return _postgresql_timeline_page_query(filters), params
     authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-        return _long_timeline_page_query(dialect), {"authors": authors}
-    return _merged_timeline_page_query(dialect, len(authors)), merged.author_parameters(authors)
+        return _long_timeline_page_query(dialect, filters), {"authors": authors, **params}
+    query = _merged_timeline_page_query(dialect, len(authors), filters)
+    return query, {**merged.author_parameters(authors), **params}
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:

@@ -7,6 +7,8 @@ tests/test_seed.py, tests/main/test_page_queries.py, tests/search/test_index.py 
 tests/test_speedups.py compare every page of each.
 """
 
+from typing import Any
+
 from sqlalchemy import Select
 
 from app.models import User
@@ -23,12 +25,15 @@ class FastPostPages(PostPages):
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
         return page_queries.timeline_page(user, number, per_page)
 
-    def explore_page(self, number: int, per_page: int) -> Page:
-        return page_queries.fetch_page(page_queries.explore_page_query(), number, per_page)
+    def explore_page(self, number: int, per_page: int, reader: Any = None) -> Page:
+        filters, params = page_queries.filters_of(reader)
+        query = page_queries.explore_page_query(filters)
+        return page_queries.fetch_page(query, number, per_page, params)
 
-    def profile_page(self, user: User, number: int, per_page: int) -> Page:
-        params = {"author": user.id}
-        return page_queries.fetch_page(page_queries.author_page_query(), number, per_page, params)
+    def profile_page(self, user: User, number: int, per_page: int, reader: Any = None) -> Page:
+        (hide, _), params = page_queries.filters_of(reader)
+        query = page_queries.author_page_query((hide, False))
+        return page_queries.fetch_page(query, number, per_page, {"author": user.id, **params})
 
-    def search_page(self, query: str, number: int, per_page: int) -> Page:
-        return search.search_page(query, number, per_page)
+    def search_page(self, query: str, number: int, per_page: int, reader: Any = None) -> Page:
+        return search.search_page(query, number, per_page, reader)
