@@ -58,6 +58,7 @@ class BlockMixin:
         if row is None:
             db.session.add(Block(user_id=self.id, target_id=user.id, kind=kind))
             self.block_total = (self.block_total or 0) + 1
+            db.session.flush()  # the next verb's lookup finds it
         elif row.kind == kind:
             return False
         else:
@@ -93,6 +94,7 @@ class BlockMixin:
             return False
         db.session.delete(row)
         self.block_total = max((self.block_total or 1) - 1, 0)
+        db.session.flush()
         return True
 
     def unblock(self, user: "User") -> bool:
