@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.models.moderation import REASON_MAX
@@ -19,8 +20,12 @@ def reason_choices() -> list[tuple[str, str]]:
     ]
 
 
+def report_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in reason_choices()]
+
+
 class ReportForm(FlaskForm):
-    reason = RadioField(_l("Why?"), choices=reason_choices(), validators=[DataRequired()])
+    reason = RadioField(_l("Why?"), choices=report_choices, validators=[DataRequired()])
     details = TextAreaField(
         _l("Anything the admins should know"), validators=[Length(max=DETAILS_MAX)]
     )

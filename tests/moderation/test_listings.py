@@ -9,7 +9,7 @@ from app.models import Post, User
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
-from tests.test_speedups import pages_of, site  # noqa: F401 (the fixture)
+from tests.test_speedups import pages_of
 
 
 def moderate() -> None:
@@ -69,7 +69,9 @@ def test_what_each_reader_is_spared(site):
         authors = {
             reader.username: {
                 (row.username, row.hidden)
-                for row in pages_of_rows(lambda n, r=reader: FastPostPages().explore_page(n, 100, r))
+                for row in pages_of_rows(
+                    lambda n, r=reader: FastPostPages().explore_page(n, 100, r)
+                )
             }
             for reader in (u0, u4)
         }
