@@ -1,7 +1,7 @@
 """The REST API: JSON in and out, authenticated by bearer tokens, described by OpenAPI."""
 
 # Each module adds its routes to the blueprint when imported.
-from app.api import auth, errors, openapi, posts, tokens, users  # noqa: F401
+from app.api import auth, errors, moderation, openapi, posts, tokens, users  # noqa: F401
 from app.api.blueprint import bp
 
 __all__ = ["bp"]
