@@ -16,13 +16,17 @@ bp = Blueprint("moderation", __name__)
 bp.add_app_template_global(reason_label)
 bp.add_app_template_global(action_label)
 
-# What each button does: the verb, and the message when it worked.
-CHANGES = {
-    "block": ("block", "You blocked %(username)s: they cannot follow or message you."),
-    "unblock": ("unblock", "You unblocked %(username)s."),
-    "mute": ("mute", "You muted %(username)s: their posts are out of your lists."),
-    "unmute": ("unmute", "You unmuted %(username)s."),
-}
+
+def changed_message(change: str, username: str) -> str:
+    """What each button says when it worked."""
+    return {
+        "block": _(
+            "You blocked %(username)s: they cannot follow or message you.", username=username
+        ),
+        "unblock": _("You unblocked %(username)s.", username=username),
+        "mute": _("You muted %(username)s: their posts are out of your lists.", username=username),
+        "unmute": _("You unmuted %(username)s.", username=username),
+    }[change]
 
 
 def get_user_or_404(username: str):
@@ -36,10 +40,9 @@ def change_block(username: str, change: str):
     user = get_user_or_404(username)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    verb, message = CHANGES[change]
-    if getattr(current_user, verb)(user):
+    if getattr(current_user, change)(user):
         db.session.commit()
-        flash(_(message, username=user.username), "success")
+        flash(changed_message(change, user.username), "success")
     elif user.id == current_user.id:
         flash(_("You cannot do that to yourself."), "warning")
     return redirect(url_for("main.user", username=user.username))
