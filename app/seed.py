@@ -8,12 +8,13 @@ from itertools import islice
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Post, User, followers, password_hasher
+from app.models import Block, Post, User, followers, password_hasher, utcnow
 from app.models.followers import refresh_newest_posts
+from app.models.moderation import HIDDEN
 
 CHUNK = 10_000
 SPREAD = timedelta(days=365)
@@ -71,6 +72,27 @@ def analyze() -> None:
         db.session.commit()
 
 
+def seed_moderation(rng: random.Random, user_ids: list[int], hidden: int, mutes: int) -> None:
+    """Hide `hidden` random posts; each user mutes `mutes` random others (block_total kept)."""
+    if hidden:
+        post_ids = db.session.scalars(select(Post.id)).all()
+        chosen = rng.sample(post_ids, min(hidden, len(post_ids)))
+        db.session.execute(update(Post).where(Post.id.in_(chosen)).values(hidden=HIDDEN))
+        progress(f"  posts: {len(chosen)} hidden")
+    if mutes:
+        insert_rows(
+            Block,
+            (
+                {"user_id": user, "target_id": target, "kind": "mute", "created_at": utcnow()}
+                for index, user in enumerate(user_ids)
+                for target in followed_ids(rng, user_ids, index, mutes)
+            ),
+            len(user_ids) * mutes,
+            "mutes",
+        )
+        db.session.execute(update(User).values(block_total=mutes))
+
+
 @click.command("seed")
 @click.option("--users", default=100, show_default=True, type=click.IntRange(min=1))
 @click.option("--posts", default=1000, show_default=True, type=click.IntRange(min=0))
@@ -87,11 +109,32 @@ def analyze() -> None:
     hide_input=True,
     help="The password of every seeded user.",
 )
+@click.option(
+    "--hidden",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many random posts a moderator has hidden.",
+)
+@click.option(
+    "--mutes",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many random others each user mutes.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
 def seed(
-    users: int, posts: int, follows: int, password: str, seed_value: int | None, force: bool
+    users: int,
+    posts: int,
+    follows: int,
+    password: str,
+    seed_value: int | None,
+    force: bool,
+    hidden: int = 0,
+    mutes: int = 0,
 ) -> None:
     """Fill the database with users user00001…, random posts and random follows."""
     require_current_schema()
@@ -108,6 +151,7 @@ def seed(
     now = datetime.now(UTC)
     if existing:
         progress(f"Deleting {existing} users with their posts and follows…")
+        db.session.execute(delete(Block))
         db.session.execute(delete(followers))
         db.session.execute(delete(Post))
         db.session.execute(delete(User))
@@ -160,6 +204,7 @@ def seed(
         users * follows,
         "follows",
     )
+    seed_moderation(rng, user_ids, hidden, mutes)
     # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
     refresh_newest_posts(db.session.connection())
     progress("  follows: newest post of each followed user recorded")

@@ -279,6 +279,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="repeat every page this often")
     parser.add_argument("--pages", help="load only these paths, comma-separated (default: all)")
+    parser.add_argument("--hidden", type=int, default=0, help="flask seed --hidden")
+    parser.add_argument("--mutes", type=int, default=0, help="flask seed --mutes (user00001 too)")
     args = parser.parse_args()
     wrk = require_wrk()
 
@@ -288,6 +290,7 @@ def main() -> None:
         flask = str(VENV_BIN / "flask")
         run([flask, "db", "upgrade"], env)
         sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
+        sizes += [f"--hidden={args.hidden}", f"--mutes={args.mutes}"]
         run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
 
         with (
