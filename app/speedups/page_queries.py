@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
-    ColumnElement,
     FromClause,
     Integer,
     Select,
@@ -81,7 +80,7 @@ def filters_of(reader: Any) -> tuple[Filters, dict]:
     return (hide, filtered), {"reader": getattr(reader, "id", 0) or 0}
 
 
-def listed(post_id: ColumnElement, author_id: ColumnElement | None, filters: Filters) -> list:
+def listed(post_id: Any, author_id: Any, filters: Filters) -> list:
     """The conditions of `filters` on a list's post ids (and authors' ids)."""
     hide, filtered = filters
     conditions = []

@@ -60,8 +60,8 @@ def _matches_among_newest(terms: list[str], conditions: list) -> Subquery:
         .limit(NEWEST_POSTS_FIRST)
         .subquery("newest")
     )
-    conditions = postgresql_conditions(terms, newest.c.body)
-    return select(newest.c.id, newest.c.timestamp).where(*conditions).subquery("matches")
+    matching = postgresql_conditions(terms, newest.c.body)
+    return select(newest.c.id, newest.c.timestamp).where(*matching).subquery("matches")
 
 
 def _every_match(terms: list[str], conditions: list) -> CTE:

@@ -23,7 +23,7 @@ def test_seeded_hidden_posts_and_mutes(app_on_each_database):
             assert user.block_total == 2
             for per_page in (3, 10):
                 pages = [
-                    every_row(lambda n, p=pages, s=per_page: p.timeline_page(user, n, s))
+                    every_row(lambda n, p=pages, s=per_page, u=user: p.timeline_page(u, n, s))
                     for pages in (PostPages(), FastPostPages())
                 ]
                 assert [r.id for r in pages[0]] == [r.id for r in pages[1]], user.username
