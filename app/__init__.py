@@ -27,6 +27,7 @@ from app.extensions import bootstrap, csrf, db, login, migrate
 from app.language import bp as language_bp
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
+from app.moderation import bp as moderation_bp
 from app.passkeys import bp as passkeys_bp
 from app.posts import bp as posts_bp
 from app.reactions import bp as reactions_bp
@@ -89,6 +90,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(language_bp)
     app.register_blueprint(theme_bp)
     app.register_blueprint(reactions_bp)
+    app.register_blueprint(moderation_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)
     cli.init_app(app)

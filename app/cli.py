@@ -16,7 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from app.database import require_current_schema
 from app.extensions import db
 from app.media.commands import media
-from app.models import LoginSession, Post, ReservedUsername, SecurityEvent, User
+from app.models import LoginSession, Post, ReservedUsername, SecurityEvent, User, user_by_username
+from app.models.moderation import log_action
 from app.seed import seed
 
 # Catalogs sorted by message, without file:line locations: adding a string touches only
@@ -28,6 +29,7 @@ POT_FILE = "messages.pot"
 translate = AppGroup("translate", help="Translation and localization commands.")
 search = AppGroup("search", help="Full-text search commands.")
 accounts = AppGroup("accounts", help="User account commands.")
+users = AppGroup("users", help="Admins: `flask users promote NAME`, `flask users demote NAME`.")
 
 
 def pybabel(*args: str) -> None:
@@ -106,6 +108,34 @@ def prune() -> None:
     click.echo(f"Released {names} username(s) of deleted accounts.")
 
 
+def _set_admin(username: str, admin: bool) -> None:
+    require_current_schema()
+    user = user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user is named {username!r}.")
+    if user.is_admin == admin:
+        click.echo(f"{user.username} {'is already' if admin else 'is not'} an admin.")
+        return
+    user.is_admin = admin
+    log_action("(flask users)", "promote" if admin else "demote", user=user)
+    db.session.commit()
+    click.echo(f"{user.username} {'is now' if admin else 'is no longer'} an admin.")
+
+
+@users.command()
+@click.argument("username")
+def promote(username: str) -> None:
+    """Make USERNAME an admin: the reports queue, hiding posts, suspending accounts."""
+    _set_admin(username, True)
+
+
+@users.command()
+@click.argument("username")
+def demote(username: str) -> None:
+    """Make USERNAME an ordinary user again."""
+    _set_admin(username, False)
+
+
 def report_database_errors(command: click.Command) -> None:
     """A database that is down or refuses a statement ends `command` with one line, not a
     traceback."""
@@ -130,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search)
     app.cli.add_command(accounts)
     app.cli.add_command(media)
+    app.cli.add_command(users)
     # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
-    for command in (db_commands, seed, search, accounts, media):
+    for command in (db_commands, seed, search, accounts, media, users):
         report_database_errors(command)

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post, Tag, User
+from app.models.moderation import listed_conditions
 from app.pagination import Page, page_of_rows, paginate, paginate_rows
 
 
@@ -30,11 +31,12 @@ class ThreadPage:
 
 
 class PostPages:
-    """Pages of Post objects, newest first."""
+    """Pages of Post objects, newest first; each page as `reader` (a User, None for a visitor)
+    sees it: without hidden posts, nor the authors they block or mute (listed_conditions)."""
 
     def timeline(self, user: User) -> Select:
         """The user's own posts and those of everyone they follow (the API pages it)."""
-        return user.following_posts()
+        return user.following_posts().where(*listed_conditions(user))
 
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
         """Each post with the name of who boosted it there (boosted_by, or None)."""
@@ -44,19 +46,21 @@ class PostPages:
         page.items = [post for post, _ in page.items]
         return page
 
-    def explore_page(self, number: int, per_page: int) -> Page:
-        return paginate(Post.newest_first(), number, per_page)
+    def explore_page(self, number: int, per_page: int, reader: Any = None) -> Page:
+        return paginate(Post.newest_first(*listed_conditions(reader)), number, per_page)
 
     def front_page(self, per_page: int) -> Page:
         """The newest posts, shown to visitors on the front page."""
         return self.explore_page(1, per_page)
 
-    def profile_page(self, user: User, number: int, per_page: int) -> Page:
-        return paginate(user.posts_newest_first(), number, per_page)
+    def profile_page(self, user: User, number: int, per_page: int, reader: Any = None) -> Page:
+        # Blocked or muted, a profile still lists its own posts (the page says blocked).
+        hidden = listed_conditions(reader, authors=False)
+        return paginate(user.posts_newest_first().where(*hidden), number, per_page)
 
-    def search_page(self, query: str, number: int, per_page: int) -> Page:
+    def search_page(self, query: str, number: int, per_page: int, reader: Any = None) -> Page:
         """The posts that contain every term of the query."""
-        return paginate(Post.matching(query), number, per_page)
+        return paginate(Post.matching(query).where(*listed_conditions(reader)), number, per_page)
 
     def thread_page(self, post: Post, number: int, per_page: int) -> ThreadPage | None:
         """Page `number` of the replies under `post`, below up to `per_page` of the posts it
@@ -82,9 +86,10 @@ class PostPages:
         query = select(Post).where(Post.id.in_(ids))
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 
-    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
-        """The posts carrying `tag`."""
-        return paginate(Post.tagged(tag), number, per_page)
+    def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
+        """The posts carrying `tag` (less hidden ones)."""
+        hidden = listed_conditions(reader, authors=False)
+        return paginate(Post.tagged(tag).where(*hidden), number, per_page)
 
 
 PLAIN = PostPages()

@@ -159,3 +159,6 @@ profile_change_limits = rate_limits(
 reset_limits = rate_limits("reset", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", new_email)
 # Resending the confirmation email, counted like reset emails.
 confirm_limits = rate_limits("confirm", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", current_account)
+report_limits = rate_limits(
+    "report", "REPORT_RATE_LIMIT", "REPORT_RATE_LIMIT", current_account, api_account
+)

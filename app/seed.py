@@ -12,8 +12,19 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import Alert, Post, Tag, User, followers, password_hasher, post_tag
+from app.models import (
+    Alert,
+    Block,
+    Post,
+    Tag,
+    User,
+    followers,
+    password_hasher,
+    post_tag,
+    utcnow,
+)
 from app.models.followers import refresh_newest_posts
+from app.models.moderation import HIDDEN
 from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
@@ -178,6 +189,27 @@ def seed_reactions(
     progress("  likes and boosts: counted on their posts")
 
 
+def seed_moderation(rng: random.Random, user_ids: list[int], hidden: int, mutes: int) -> None:
+    """Hide `hidden` random posts; each user mutes `mutes` random others (block_total kept)."""
+    if hidden:
+        post_ids = db.session.scalars(select(Post.id)).all()
+        chosen = rng.sample(post_ids, min(hidden, len(post_ids)))
+        db.session.execute(update(Post).where(Post.id.in_(chosen)).values(hidden=HIDDEN))
+        progress(f"  posts: {len(chosen)} hidden")
+    if mutes:
+        insert_rows(
+            Block,
+            (
+                {"user_id": user, "target_id": target, "kind": "mute", "created_at": utcnow()}
+                for index, user in enumerate(user_ids)
+                for target in followed_ids(rng, user_ids, index, mutes)
+            ),
+            len(user_ids) * mutes,
+            "mutes",
+        )
+        db.session.execute(update(User).values(block_total=mutes))
+
+
 @click.command("seed")
 @click.option("--users", default=100, show_default=True, type=click.IntRange(min=1))
 @click.option("--posts", default=1000, show_default=True, type=click.IntRange(min=0))
@@ -216,6 +248,20 @@ def seed_reactions(
     type=click.FloatRange(0, 1),
     help="The share of posts in Markdown with a #tag and an @mention.",
 )
+@click.option(
+    "--hidden",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many random posts a moderator has hidden.",
+)
+@click.option(
+    "--mutes",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many random others each user mutes.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
@@ -230,6 +276,8 @@ def seed(
     tagged: float,
     seed_value: int | None,
     force: bool,
+    hidden: int = 0,
+    mutes: int = 0,
 ) -> None:
     """Fill the database with users user00001…, random posts and random follows."""
     require_current_schema()
@@ -246,6 +294,7 @@ def seed(
     now = datetime.now(UTC)
     if existing:
         progress(f"Deleting {existing} users with their posts and follows…")
+        db.session.execute(delete(Block))
         db.session.execute(delete(followers))
         db.session.execute(update(Post).values(in_reply_to_id=None))  # no cascade within post
         db.session.execute(delete(Like))
@@ -312,6 +361,7 @@ def seed(
     )
     if likes or boosts:
         seed_reactions(rng, user_ids, likes, boosts, now)
+    seed_moderation(rng, user_ids, hidden, mutes)
     # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
     refresh_newest_posts(db.session.connection())
     progress("  follows: newest post of each followed user recorded")

@@ -34,6 +34,8 @@ def basic_auth_user() -> User:
         user = User.authenticate(username, password)
     if user is None:
         unauthorized("Basic", _("Invalid username or password"))
+    if user.is_suspended:
+        unauthorized("Basic", _("This account is suspended."))
     return user
 
 

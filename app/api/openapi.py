@@ -99,6 +99,12 @@ OTP = {
     "schema": {"type": "string"},
 }
 
+BLOCK_NOTES = {
+    "block": ": it ends follows both ways; they cannot follow or message you, and their posts"
+    " leave your lists.",
+    "mute": ": their posts leave your timeline and everyone's posts.",
+}
+
 PATHS = {
     "/api/openapi.json": {
         "get": {
@@ -268,6 +274,39 @@ PATHS = {
             parameters=PAGED,
         )
     },
+    # Moderation: blocks, mutes and reports (app/api/moderation.py).
+    **{
+        f"/api/users/{{id}}/{kind}": {
+            "post": operation(
+                f"{kind.capitalize()} this user{BLOCK_NOTES[kind]}",
+                (204, None),
+                (400, 401, 404),
+                parameters=(ID,),
+            ),
+            "delete": operation(
+                f"Un{kind} this user.", (204, None), (400, 401, 404), parameters=(ID,)
+            ),
+        }
+        for kind in ("block", "mute")
+    },
+    "/api/users/{id}/report": {
+        "post": operation(
+            "Report this user to the admins.",
+            (201, "Report"),
+            (400, 401, 404, 415, 429),
+            body="NewReport",
+            parameters=(ID,),
+        )
+    },
+    "/api/posts/{id}/report": {
+        "post": operation(
+            "Report this post to the admins.",
+            (201, "Report"),
+            (400, 401, 404, 415, 429),
+            body="NewReport",
+            parameters=(ID,),
+        )
+    },  # fmt: skip
     "/api/timeline": {
         "get": operation(
             "Your posts and those of the people you follow, newest first.",

@@ -16,6 +16,7 @@ from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
 from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
+from app.models.moderation import listed_conditions
 from app.models.types import iso
 from app.post_pages import post_pages
 
@@ -69,16 +70,23 @@ def post_collection(query: Select, endpoint: str, **view_args) -> dict:
 def get_post(id: int):
     """One post."""
     post = db.session.get(Post, id) if id <= MAX_ID else None
-    if post is None:
+    # A hidden post is there for its author and the admins only.
+    hidden = post is not None and post.hidden and not listed_for(post, token_user())
+    if post is None or hidden:
         fail(404, _("There is no post with this id."))
     return post_to_dict(post)
+
+
+def listed_for(post: Post, reader: User) -> bool:
+    return reader.is_admin or post.user_id == reader.id
 
 
 @bp.get("/posts")
 @token_required
 def get_posts():
     """Everyone's posts, newest first."""
-    return post_collection(Post.newest_first(), "api.get_posts")
+    listed = listed_conditions(token_user())
+    return post_collection(Post.newest_first(*listed), "api.get_posts")
 
 
 @bp.get("/users/<id:id>/posts")
@@ -86,7 +94,8 @@ def get_posts():
 def get_user_posts(id: int):
     """One user's posts, newest first."""
     user = get_user_or_404(id)
-    return post_collection(user.posts_newest_first(), "api.get_user_posts", id=id)
+    posts = user.posts_newest_first().where(*listed_conditions(token_user(), authors=False))
+    return post_collection(posts, "api.get_user_posts", id=id)
 
 
 @bp.get("/timeline")

@@ -4,6 +4,7 @@ from typing import Any
 
 from app.api.posts import MAX_BODY
 from app.models.post_image import ALT_MAX, MAX_IMAGES
+from app.models.report import DETAILS_MAX, REASONS
 
 
 def ref(name: str) -> dict:
@@ -177,6 +178,24 @@ SCHEMAS = {
             "about_me": {**NULLABLE_STRING, "maxLength": 140},
         },
         "additionalProperties": False,
+    },
+    "Report": obj(
+        {
+            "id": INTEGER,
+            "reason": {**STRING, "enum": list(REASONS)},
+            "details": STRING,
+            "created_at": MOMENT,
+            "user": LINK,
+            "post": NULLABLE_LINK,
+        }
+    ),
+    "NewReport": {
+        "type": "object",
+        "properties": {
+            "reason": {**STRING, "enum": list(REASONS)},
+            "details": {**NULLABLE_STRING, "maxLength": DETAILS_MAX},
+        },
+        "required": ["reason"],
     },
     "NewPost": {
         "type": "object",

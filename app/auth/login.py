@@ -1,6 +1,6 @@
 """Where every way of signing in ends (password, and later a second factor or a passkey)."""
 
-from flask import g, session
+from flask import abort, g, session
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
@@ -13,6 +13,8 @@ from app.sessions.signin import start_session
 
 def complete_login(user: User, remember: bool = False) -> None:
     """Start a new session for a user who has proved who they are."""
+    if user.is_suspended:  # each way of signing in says so first; this is the last guard
+        abort(403)
     # A fresh session: a CSRF token (or anything else) taken before login is void.
     session.clear()
     g.pop("csrf_token", None)

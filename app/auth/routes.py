@@ -59,6 +59,8 @@ def login():
         if user is None:
             form.password.errors.append(_("Invalid username or password"))
             record_failed_login(form.username.data)
+        elif user.is_suspended:
+            form.username.errors.append(_("This account is suspended."))
         else:
             db.session.commit()
             next_url = safe_next_url(request.args.get("next")) or url_for("main.index")

@@ -103,7 +103,7 @@ def index():
 @login_required
 def explore():
     """Read everyone's posts."""
-    page = post_pages().explore_page(*page_request())
+    page = post_pages().explore_page(*page_request(), current_user)
     return render_template("main/index.html", title=_("Explore"), page=page)
 
 
@@ -112,10 +112,20 @@ def explore():
 def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
     profile = profile_by_username(username, current_user) or abort(404)
-    page = post_pages().profile_page(profile.user, *page_request())
+    page = post_pages().profile_page(profile.user, *page_request(), current_user)
     return render_template(
-        "main/user.html", title=profile.user.username, profile=profile, user=profile.user, page=page
-    )
+        "main/user.html", title=profile.user.username, profile=profile, user=profile.user,
+        page=page, blocked=blocked_state(profile.user),
+    )  # fmt: skip
+
+
+def blocked_state(user: User) -> str | None:
+    """ "block" or "mute" when the reader blocks or mutes `user` ("suspended" wins)."""
+    if user.is_suspended:
+        return "suspended"
+    if not current_user.block_total or user.id == current_user.id:
+        return None  # no query for a reader who blocks no one
+    return "block" if current_user.blocks(user) else "mute" if current_user.mutes(user) else None
 
 
 @bp.route("/user/<username>/popup")
@@ -149,6 +159,8 @@ def _change_following(username: str, follow: bool):
     user = get_user_or_404(username)
     if user.id == current_user.id:
         flash(_("You cannot follow yourself!"), "warning")
+    elif follow and current_user.either_blocks(user):
+        flash(_("You cannot follow %(username)s.", username=user.username), "warning")
     elif follow:
         current_user.follow(user)
         flash(_("You are following %(username)s!", username=user.username), "success")

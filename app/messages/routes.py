@@ -37,6 +37,9 @@ def send_message(recipient: str):
     if user.id == current_user.id:
         flash(_("You cannot send a private message to yourself."), "warning")
         return redirect(url_for("main.user", username=user.username))
+    if current_user.either_blocks(user):
+        flash(_("You cannot send messages to %(username)s.", username=user.username), "warning")
+        return redirect(url_for("main.user", username=user.username))
     form = MessageForm()
     if form.validate_on_submit():
         body = form.message.data.strip()

@@ -2,17 +2,20 @@
 
 from app.models.alert import Alert
 from app.models.api_token import ApiToken
+from app.models.blocks import Block
 from app.models.email_change import EmailChange
 from app.models.followers import followers
 from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
+from app.models.moderation import ModerationLog
 from app.models.notification import Notification
 from app.models.passkey import Passkey
 from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.post_edit import PostEdit
 from app.models.post_image import PostImage
+from app.models.report import Report
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.tag import Tag, post_tag
@@ -25,6 +28,9 @@ from app.models.username import normalize_username
 __all__ = [
     "Alert",
     "ApiToken",
+    "Block",
+    "ModerationLog",
+    "Report",
     "EmailChange",
     "LoginSession",
     "Message",

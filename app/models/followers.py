@@ -58,7 +58,9 @@ def record_newest_post(mapper, connection, post: Post) -> None:
     must set it themselves (refresh_newest_posts, forget_newest_post).
     """
     author, known = post.user_id, followers.c.followed_last_post_at
-    newest = connection.scalar(select(func.max(Post.timestamp)).where(Post.user_id == author))
+    # Hidden posts are in no list (app/models/moderation.py): the newest listed one counts.
+    listed = (Post.user_id == author, Post.hidden == 0)
+    newest = connection.scalar(select(func.max(Post.timestamp)).where(*listed))
     connection.execute(
         update(followers)
         .where(followers.c.followed_id == author, or_(known.is_(None), known < post.timestamp))
@@ -87,7 +89,7 @@ def refresh_newest_posts(connection) -> None:
     """Set every follow's followed_last_post_at from the posts (after bulk inserts)."""
     newest = (
         select(func.max(Post.timestamp))
-        .where(Post.user_id == followers.c.followed_id)
+        .where(Post.user_id == followers.c.followed_id, Post.hidden == 0)
         .scalar_subquery()
     )
     connection.execute(update(followers).values(followed_last_post_at=newest))

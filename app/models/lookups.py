@@ -63,6 +63,7 @@ def _signed_in_user() -> Select:
             User.id == bindparam("id", type_=Integer),
             LoginSession.id == bindparam("session"),
             LoginSession.ended_at.is_(None),
+            User.suspended_at.is_(None),  # a suspended account is signed out everywhere
         )
         .options(undefer(User.unread_messages), undefer(User.unread_alerts))
     )

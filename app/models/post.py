@@ -94,6 +94,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
     like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # LISTED, HIDDEN by a moderator, or hidden with its SUSPENDED author (app/models/moderation.py).
+    hidden: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
     in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
@@ -115,6 +117,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         # A user's posts newest first: the profile page and each author's share of a timeline.
         # With id, the index alone yields (timestamp, id) order, which PostgreSQL can merge.
         Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),
+        # The few hidden posts, which every list leaves out (app/speedups/page_queries.py).
+        Index("ix_post_hidden_user_id", "hidden", "user_id"),
     )
 
     def __repr__(self) -> str:

@@ -4,7 +4,7 @@ concept (passwords, follows, messages, tasks, the API) come from its mixin."""
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Select, String, func, literal, null, or_, select, text, union_all
+from sqlalchemy import Select, String, false, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import (
     Mapped,
     WriteOnlyMapped,
@@ -17,10 +17,12 @@ from sqlalchemy.orm import (
 from app.extensions import db
 from app.models.alert import Alert, AlertsMixin
 from app.models.avatar import avatar_url
+from app.models.blocks import BlockMixin
 from app.models.confirmation import ConfirmationMixin
 from app.models.followers import FollowMixin, followers
 from app.models.login_session import LoginSession, SessionsMixin
 from app.models.message import Message, MessagesMixin
+from app.models.moderation import ModeratorMixin
 from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
@@ -55,6 +57,8 @@ class User(
     NotificationsMixin,
     TasksMixin,
     ApiMixin,
+    BlockMixin,
+    ModeratorMixin,
     UserMixin,
     db.Model,
 ):
@@ -74,6 +78,11 @@ class User(
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Moderation (app/models/moderation.py): admins made with `flask users promote NAME`.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many users this one blocks or mutes (BlockMixin): lists filter only when there are any.
+    block_total: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # confirmed_at: see ConfirmationMixin (app/models/confirmation.py).
     # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
     unread_messages: Mapped[int] = _counted(

@@ -74,4 +74,6 @@ class ApiMixin:
     def check_token(token: str) -> "User | None":
         """The user of a valid bearer token; None if it is unknown, expired or revoked."""
         record = ApiToken.find(token)
-        return record.user if record is not None else None
+        if record is None or record.user.is_suspended:
+            return None
+        return record.user

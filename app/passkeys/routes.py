@@ -116,6 +116,9 @@ def login():
     except PasskeyError as error:
         db.session.rollback()
         return json_error(str(error))
+    if passkey.user.is_suspended:
+        db.session.rollback()
+        return json_error(_("This account is suspended."), 403)
     db.session.commit()
     complete_login(passkey.user, remember=data.get("remember") is True)
     next_page = data.get("next") if isinstance(data.get("next"), str) else None

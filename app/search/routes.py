@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.pagination import requested_page
 from app.post_pages import post_pages
@@ -19,5 +19,5 @@ def search():
     page = None
     if "q" in request.args and form.validate():
         per_page = current_app.config["POSTS_PER_PAGE"]
-        page = post_pages().search_page(form.q.data, requested_page(), per_page)
+        page = post_pages().search_page(form.q.data, requested_page(), per_page, current_user)
     return render_template("search/search.html", title=_("Search"), form=form, page=page)

@@ -7,6 +7,7 @@ matching its plain definition's (timestamp, then id, newest first): tests/main/t
 """
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -31,7 +32,9 @@ from sqlalchemy.orm import aliased
 
 from app.database import READS_ONLY
 from app.extensions import db
+from app.models.blocks import Block
 from app.models.followers import followers
+from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.reactions import Boost, seen_by
 from app.models.tag import post_tag
@@ -63,6 +66,37 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+# What a reader's lists leave out (app/models/moderation.py listed_conditions): (hide the
+# hidden posts?, leave out blocked and muted authors?), and the parameter `reader`.
+Filters = tuple[bool, bool]
+READER = bindparam("reader", type_=Integer)
+_hidden = aliased(Post, name="hidden_post")
+# The few hidden posts, from ix_post_hidden_user_id alone: a list's keys are checked against
+# them without reading a post's row, where `post.hidden = 0` would read every skipped row.
+HIDDEN_IDS = select(_hidden.id).where(_hidden.hidden > LISTED, _hidden.user_id != READER)
+HIDDEN_POST = select(_hidden.id).where(_hidden.hidden > LISTED, _hidden.user_id != READER)
+FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
+
+
+def filters_of(reader: Any) -> tuple[Filters, dict]:
+    """The reader's Filters and their parameters: a reader who blocks or mutes no one does
+    not pay for the feature, nor an admin for hidden posts."""
+    hide = not getattr(reader, "is_admin", False)
+    filtered = bool(getattr(reader, "block_total", 0))
+    return (hide, filtered), {"reader": getattr(reader, "id", 0) or 0}
+
+
+def listed(post_id: Any, author_id: Any, filters: Filters) -> list:
+    """The conditions of `filters` on a list's post ids (and authors' ids)."""
+    hide, filtered = filters
+    conditions = []
+    if hide:
+        conditions.append(post_id.not_in(HIDDEN_IDS))
+    if filtered and author_id is not None:
+        conditions.append(author_id.not_in(FILTERED_AUTHORS))
+    return conditions
+
+
 def page_query(posts: Select, dialect: str | None = None) -> Select:
     """One page of `posts` (a select of Post in order), each row with its author's username
     and email.
@@ -79,13 +113,14 @@ def page_query(posts: Select, dialect: str | None = None) -> Select:
 def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp, and for a timeline
     booster_id) already cut, in its order, each with its counts, its author's username and
-    email, what it shows of the post it answers, and the name of the booster that placed it
-    (boosted_by, or None)."""
+    email, what it shows of the post it answers, whether it is hidden, and the name of the
+    booster that placed it (boosted_by, or None)."""
     columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
     columns += [Post.body_html, Post.image_count]
     counts = [Post.like_count, Post.boost_count]
-    query: Select = select(*columns, *counts, *_reply_columns()).join(page, Post.id == page.c.id)
-    query = query.join(User, User.id == Post.user_id)
+    # moderation: the article says hidden (to admins and the author)
+    query: Select = select(*columns, *counts, *_reply_columns(), Post.hidden)
+    query = query.join(page, Post.id == page.c.id).join(User, User.id == Post.user_id)
     query = query.outerjoin(PARENT, PARENT.id == Post.in_reply_to_id)
     query = query.outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.user_id)
     if "booster_id" in page.c:
@@ -117,50 +152,50 @@ def rows_by_id(ids: list[int]) -> dict[int, Row]:
     return {row.id: row for row in rows}
 
 
-def explore_page_query() -> Select:
-    """Everyone's posts."""
-    return _explore_page_query(_dialect())
+def explore_page_query(filters: Filters = (False, False)) -> Select:
+    """Everyone's posts (less what `filters` leaves out)."""
+    return _explore_page_query(_dialect(), filters)
 
 
 @cache
-def _explore_page_query(dialect: str) -> Select:
-    return page_query(Post.newest_first(), dialect)
+def _explore_page_query(dialect: str, filters: Filters) -> Select:
+    return page_query(Post.newest_first(*listed(Post.id, Post.user_id, filters)), dialect)
 
 
-def author_page_query() -> Select:
+def author_page_query(filters: Filters = (False, False)) -> Select:
     """The posts of the user whose id is the parameter `author`."""
-    return _author_page_query(_dialect())
+    return _author_page_query(_dialect(), filters)
 
 
 @cache
-def _author_page_query(dialect: str) -> Select:
-    return page_query(
-        Post.newest_first(Post.user_id == bindparam("author", type_=Integer)), dialect
-    )
+def _author_page_query(dialect: str, filters: Filters) -> Select:
+    author = Post.user_id == bindparam("author", type_=Integer)
+    return page_query(Post.newest_first(author, *listed(Post.id, None, filters)), dialect)
 
 
-def tag_page_query() -> Select:
-    """The posts carrying the tag whose id is the parameter `tag`."""
-    return _tag_page_query(_dialect())
+def tag_page_query(filters: Filters = (False, False)) -> Select:
+    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones)."""
+    return _tag_page_query(_dialect(), filters)
 
 
 @cache
-def _tag_page_query(dialect: str) -> Select:
+def _tag_page_query(dialect: str, filters: Filters) -> Select:
     # Cut from post_tag's index alone (tag, post time, post), which keeps each post's time.
     keys = (
         select(post_tag.c.post_id.label("id"), post_tag.c.post_timestamp.label("timestamp"))
         .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
         .subquery("tagged")
     )
-    return newest_page_query(keys, dialect)
+    return newest_page_query(keys, dialect, *listed(keys.c.id, None, (filters[0], False)))
 
 
-def newest_page_query(keys: FromClause, dialect: str) -> Select:
+def newest_page_query(keys: FromClause, dialect: str, *conditions) -> Select:
     """One page of the posts whose keys (id, timestamp, maybe booster_id) are the rows of
-    `keys`, newest first, each with its author's username and email."""
+    `keys` (that meet `conditions`), newest first, each with its author's username and email."""
     limit, offset = limit_and_offset(dialect)
     page = (
         select(keys)
+        .where(*conditions)
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         .limit(limit)
         .offset(offset)
@@ -169,22 +204,44 @@ def newest_page_query(keys: FromClause, dialect: str) -> Select:
     return rows_of_page(page)
 
 
+_by_filtered = aliased(Post, name="filtered_post")
+
+
+def listed_keys(keys: FromClause, filters: Filters) -> list:
+    """`filters` on a timeline's keys, each checked against only the posts the merge pulls:
+    no hidden post, and no post of an author the reader blocks or mutes (their own posts'
+    ranges are not read: these are the posts someone followed boosted)."""
+    hide, filtered = filters
+    conditions = []
+    if hide:
+        # Pushed into every author's arm, a NOT IN list is built once per arm: a hundred
+        # times. Checked against each post the merge pulls, there are only about a page's.
+        conditions.append(~HIDDEN_POST.where(_hidden.id == keys.c.id).exists())
+    if filtered:
+        by_filtered = _by_filtered.user_id.in_(FILTERED_AUTHORS)
+        conditions.append(
+            ~select(_by_filtered.id).where(_by_filtered.id == keys.c.id, by_filtered).exists()
+        )
+    return conditions
+
+
 @cache
-def _merged_timeline_page_query(dialect: str, author_count: int) -> Select:
+def _merged_timeline_page_query(dialect: str, author_count: int, filters: Filters) -> Select:
     # Only keys are merged, from the index alone; the page's rows are read afterwards (on
-    # SQLite, merging whole rows reads a table row for every author).
-    return newest_page_query(merged.timeline_keys(dialect, author_count), dialect)
+    # SQLite, merging whole rows reads a table row for every author). Blocked and muted
+    # authors are not among the authors (timeline_authors).
+    keys = merged.timeline_keys(dialect, author_count)
+    return newest_page_query(keys, dialect, *listed_keys(keys, filters))
 
 
 @cache
-def _long_timeline_page_query(dialect: str) -> Select:
+def _long_timeline_page_query(dialect: str, filters: Filters) -> Select:
     authors = bindparam("authors", type_=Integer, expanding=True)
-    reader = bindparam("reader", type_=Integer)
     written = select(Post.id, Post.timestamp, null().label("booster_id")).where(
-        Post.user_id.in_(authors), not_boosted(Post.id, reader)
+        Post.user_id.in_(authors), not_boosted(Post.id, READER)
     )
-    keys = union_all(written, newest_boosts(reader)).subquery("timeline")
-    return newest_page_query(keys, dialect)
+    keys = union_all(written, newest_boosts(READER)).subquery("timeline")
+    return newest_page_query(keys, dialect, *listed_keys(keys, filters))
 
 
 def not_boosted(post_id, reader) -> ColumnElement[bool]:
@@ -209,7 +266,7 @@ def newest_boosts(reader, since=None) -> Select:
 
 
 @cache
-def _postgresql_timeline_page_query() -> Select:
+def _postgresql_timeline_page_query(filters: Filters) -> Select:
     """On PostgreSQL, one LATERAL index range per author who can be on the page, each cut
     at the page's end and at a time before which no post of the page can be.
 
@@ -223,13 +280,13 @@ def _postgresql_timeline_page_query() -> Select:
     posts exist. Unlike timeline_keys' hundred-arm UNION, the statement is the same for
     every reader, so PostgreSQL plans it once per connection.
     """
-    reader = bindparam("reader", type_=Integer)
+    reader = READER
     limit, offset = limit_and_offset("postgresql")
     newest_known = followers.c.followed_last_post_at
+    followed = [followers.c.follower_id == reader]
+    followed += listed(followers.c.followed_id, followers.c.followed_id, (False, filters[1]))
     author = union_all(
-        select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(
-            followers.c.follower_id == reader
-        ),
+        select(followers.c.followed_id.label("id"), newest_known.label("newest")).where(*followed),
         select(reader.label("id"), null().label("newest")),
     ).cte("author")
     since = func.coalesce(
@@ -244,6 +301,7 @@ def _postgresql_timeline_page_query() -> Select:
     newest = (
         select(Post.id, Post.timestamp)
         .where(Post.user_id == author.c.id, Post.timestamp >= since)
+        .where(*listed(Post.id, None, (filters[0], False)))
         .where(not_boosted(Post.id, reader))
         .order_by(Post.timestamp.desc(), Post.id.desc())
         .limit(limit + offset)
@@ -259,6 +317,7 @@ def _postgresql_timeline_page_query() -> Select:
     keys = union_all(written, newest_boosts(reader, since)).subquery("keys")
     page = (
         select(keys)
+        .where(*listed_keys(keys, filters))
         .order_by(keys.c.timestamp.desc(), keys.c.id.desc())
         .limit(limit)
         .offset(offset)
@@ -271,14 +330,15 @@ def timeline_page_query(user: User, depth: int) -> tuple[Select, dict]:
     """The timeline as a page query for pages that end within its newest `depth` posts,
     and the parameters to run it with."""
     dialect = _dialect()
+    filters, params = filters_of(user)
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
-        return _postgresql_timeline_page_query(), {"reader": user.id}
+        return _postgresql_timeline_page_query(filters), params
     authors = merged.timeline_authors(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
-        return _long_timeline_page_query(dialect), {"authors": authors, "reader": user.id}
-    query = _merged_timeline_page_query(dialect, len(authors))
-    return query, merged.author_parameters(user, authors)
+        return _long_timeline_page_query(dialect, filters), {"authors": authors, **params}
+    query = _merged_timeline_page_query(dialect, len(authors), filters)
+    return query, {**merged.author_parameters(user, authors), **params}
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:

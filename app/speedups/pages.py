@@ -25,19 +25,23 @@ class FastPostPages(PostPages):
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
         return page_queries.timeline_page(user, number, per_page)
 
-    def explore_page(self, number: int, per_page: int) -> Page:
-        return page_queries.fetch_page(page_queries.explore_page_query(), number, per_page)
+    def explore_page(self, number: int, per_page: int, reader: Any = None) -> Page:
+        filters, params = page_queries.filters_of(reader)
+        query = page_queries.explore_page_query(filters)
+        return page_queries.fetch_page(query, number, per_page, params)
 
-    def profile_page(self, user: User, number: int, per_page: int) -> Page:
-        params = {"author": user.id}
-        return page_queries.fetch_page(page_queries.author_page_query(), number, per_page, params)
+    def profile_page(self, user: User, number: int, per_page: int, reader: Any = None) -> Page:
+        (hide, _), params = page_queries.filters_of(reader)
+        query = page_queries.author_page_query((hide, False))
+        return page_queries.fetch_page(query, number, per_page, {"author": user.id, **params})
 
-    def search_page(self, query: str, number: int, per_page: int) -> Page:
-        return search.search_page(query, number, per_page)
+    def search_page(self, query: str, number: int, per_page: int, reader: Any = None) -> Page:
+        return search.search_page(query, number, per_page, reader)
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         return page_queries.rows_by_id(ids)
 
-    def tag_page(self, tag: Tag, number: int, per_page: int) -> Page:
-        params = {"tag": tag.id}
-        return page_queries.fetch_page(page_queries.tag_page_query(), number, per_page, params)
+    def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
+        filters, params = page_queries.filters_of(reader)
+        query = page_queries.tag_page_query(filters)
+        return page_queries.fetch_page(query, number, per_page, {"tag": tag.id, **params})

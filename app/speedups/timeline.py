@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.models.blocks import Block
 from app.models.followers import followers
+from app.models.moderation import listed_conditions
 from app.models.post import Post
 from app.models.user import User
 
@@ -108,20 +110,30 @@ def author_parameters(reader: User, authors: list[int]) -> dict[str, int]:
     return {"reader": reader.id, **{f"a{n}": author for n, author in enumerate(authors)}}
 
 
-@cache
-def followed_ids() -> Select:
-    return select(followers.c.followed_id).where(followers.c.follower_id == bindparam("user"))
+def _followed(filtered: bool) -> list:
+    """Whom the parameter `user` follows; `filtered`: less those they block or mute."""
+    user = bindparam("user", type_=Integer)
+    mine = [followers.c.follower_id == user]
+    if filtered:
+        blocked = select(Block.target_id).where(Block.user_id == user)
+        mine.append(followers.c.followed_id.not_in(blocked))
+    return mine
 
 
 @cache
-def followed_ids_within() -> Select:
+def followed_ids(filtered: bool = False) -> Select:
+    return select(followers.c.followed_id).where(*_followed(filtered))
+
+
+@cache
+def followed_ids_within(filtered: bool = False) -> Select:
     """User.timeline_authors(depth)'s followed users: two ranges of
     ix_followers_follower_id_followed_last_post_at."""
     newest = followers.c.followed_last_post_at
-    mine = followers.c.follower_id == bindparam("user", type_=Integer)
+    mine = _followed(filtered)
     since = (
         select(newest)
-        .where(mine, newest.is_not(None))
+        .where(*mine, newest.is_not(None))
         .order_by(newest.desc())
         .limit(1)
         # `newer` is depth - 1: MariaDB takes no expression after OFFSET.
@@ -129,31 +141,36 @@ def followed_ids_within() -> Select:
         .scalar_subquery()
     )
     return select(followers.c.followed_id).where(
-        mine, or_(newest.is_(None), newest >= since, since.is_(None))
+        *mine, or_(newest.is_(None), newest >= since, since.is_(None))
     )
 
 
 def timeline_authors(user: User, depth: int | None = None) -> list[int]:
-    """The user and everyone they follow; with `depth`, only the followed users who can
-    have a post among the timeline's newest `depth`.
+    """The user and everyone they follow (less those they block or mute); with `depth`, only
+    the followed users who can have a post among the timeline's newest `depth`.
 
     Those are the ones whose newest post is at least as new as the depth-th newest of
     all their newest posts, and those whose newest post is not known (see
     followers.followed_last_post_at): anyone else's newest post comes after `depth`
     newer ones. With fewer known than `depth`, that is everyone.
     """
+    filtered = bool(user.block_total)
     if depth is None:
-        query, params = followed_ids(), {"user": user.id}
+        query, params = followed_ids(filtered), {"user": user.id}
     else:
-        query, params = followed_ids_within(), {"user": user.id, "newer": depth - 1}
+        query, params = followed_ids_within(filtered), {"user": user.id, "newer": depth - 1}
     # Plain ids: the session's connection, without the ORM's layer.
     return [user.id, *db.session.connection().scalars(query, params)]
 
 
 def timeline(user: User) -> Select:
-    """user.following_posts(), as one newest-first range per author merged by the database."""
+    """user.following_posts(), as one newest-first range per author merged by the database
+    (less hidden posts; blocked and muted authors are not among the authors, and their posts
+    boosted by someone followed are left out as the plain timeline leaves them out)."""
     authors = timeline_authors(user)
+    hidden = listed_conditions(user)
     if len(authors) > TIMELINE_MERGE_MAX_AUTHORS:
-        return user.following_posts()
+        return user.following_posts().where(*hidden)
     dialect = db.session.get_bind().dialect.name
-    return merged_timeline(dialect, len(authors)).params(author_parameters(user, authors))
+    query = merged_timeline(dialect, len(authors)).params(author_parameters(user, authors))
+    return query.where(*hidden)
