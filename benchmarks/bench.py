@@ -42,6 +42,8 @@ PAGES = [
     ("/explore", True),
     ("/user/user00002", True),
     ("/auth/login", False),
+    ("/explore/feed.atom", False),  # feed readers: no cookie
+    ("/user/user00002/feed.json", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
