@@ -40,7 +40,7 @@ def _item(entry: Entry) -> dict:
 
 def json_feed(feed: Feed) -> str:
     """The feed as a JSON Feed 1.1 document."""
-    document = {
+    document: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": feed.page_url,
@@ -50,7 +50,7 @@ def json_feed(feed: Feed) -> str:
     if feed.author:
         document["authors"] = [_person(feed.author)]
     document["items"] = [_item(entry) for entry in feed.entries]
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def feed_response(feed: Feed, kind: str) -> Response:
@@ -68,4 +68,5 @@ def feed_response(feed: Feed, kind: str) -> Response:
     response.cache_control.max_age = MAX_AGE
     # The title is in the reader's language: their cookie, else Accept-Language.
     response.vary.update(("Accept-Language", "Cookie"))
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
