@@ -167,4 +167,21 @@ def test_the_checks_catch_an_invalid_feed():
     problems = atom_problems(broken)
     assert "the feed has 0 atom:id (exactly one)" in problems
     assert "entry 0 has no author, nor has the feed (\u00a74.1.2)" in problems
+    assert any(problem.startswith("RELAX NG: ") for problem in problems)
+    # Each way a feed may break is caught by the grammar as well.
+    valid = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>http://x/</id><title>x</title>'
+        b"<updated>2026-01-01T00:00:00Z</updated><author><name>a</name></author>"
+        b'<link rel="self" href="http://x/feed"/>{}</feed>'
+    )
+    assert atom_problems(valid.replace(b"{}", b"")) == []
+    for breaking in [
+        b"<updated>2026-01-01T00:00:00Z</updated>",  # twice
+        b"<link/>",  # without href
+        b"<unknown/>",  # not in the Atom grammar
+        b'<entry><id>http://x/1</id><title type="markdown">t</title></entry>',
+    ]:
+        problems = atom_problems(valid.replace(b"{}", breaking))
+        assert any(problem.startswith("RELAX NG: ") for problem in problems), breaking
+    assert atom_problems(valid.replace(b"2026-01-01T00:00:00Z", b"2026-01-01"))
     assert json_feed_problems({"version": "https://jsonfeed.org/version/1.1", "items": [{}]})
