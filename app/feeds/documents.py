@@ -7,7 +7,6 @@ feed of the site is one call; app/feeds/formats.py writes the result as Atom or 
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from flask import current_app
 from sqlalchemy import Select
@@ -73,11 +72,12 @@ class Feed:
         return iso(self.updated)
 
 
-def post_url(post_id: int) -> str:
+def post_url(post_id: int, site_url: str | None = None) -> str:
     """The post's stable URL on the canonical origin: /post/<id> (the thread page of issue
     19 §1). Built as a string until that page's endpoint is in this branch; then it becomes
-    canonical_url_for("main.post", id=post_id) (or the endpoint's name)."""
-    return urljoin(canonical_url_for("main.front"), f"post/{post_id}")
+    canonical_url_for("main.post", id=post_id) (or the endpoint's name). `site_url` is the
+    site's root URL, for a caller building many (a feed builds it once)."""
+    return f"{site_url or canonical_url_for('main.front')}post/{post_id}"
 
 
 def user_url(user: User) -> str:
@@ -95,11 +95,14 @@ def entry_title(text: str) -> str:
     return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
-def post_entry(post: Post) -> Entry:
+def post_entry(post: Post, site_url: str, authors: dict[int, Person]) -> Entry:
+    """The post as an entry; `authors` keeps each author's Person across a feed's entries."""
     text = xml_safe(post.body)
-    author = Person(post.author.username, user_url(post.author))
+    author = authors.get(post.user_id)
+    if author is None:
+        author = authors[post.user_id] = Person(post.author.username, user_url(post.author))
     return Entry(
-        url=post_url(post.id),
+        url=post_url(post.id, site_url),
         title=entry_title(text),
         # As the pages show it: escaped, links made clickable, in one paragraph.
         content_html=f"<p>{linkify(text)}</p>",
@@ -118,6 +121,8 @@ def posts_feed(
     the reader's language; `endpoint` with `values` (and kind=atom|json) is the feed's URL."""
     newest = posts.options(joinedload(Post.author)).limit(current_app.config["FEED_POSTS"])
     found = db.session.execute(newest, execution_options=READS_ONLY).scalars()
+    site_url = canonical_url_for("main.front")
+    authors: dict[int, Person] = {}
     return Feed(
         title=xml_safe(title),
         page_url=page_url,
@@ -125,5 +130,5 @@ def posts_feed(
         json_url=canonical_url_for(endpoint, kind="json", **values),
         language=html_lang(),
         author=Person(author.username, user_url(author)) if author else None,
-        entries=[post_entry(post) for post in found],
+        entries=[post_entry(post, site_url, authors) for post in found],
     )

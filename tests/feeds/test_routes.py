@@ -110,3 +110,14 @@ def test_an_empty_feed_has_a_fixed_date(client, make_user):
     response = client.get("/user/susan/feed.atom")
     assert b"<updated>1970-01-01T00:00:00Z</updated>" in response.data
     assert client.get("/user/susan/feed.atom").headers["ETag"] == response.headers["ETag"]
+
+
+def test_urls_keep_the_sites_path_under_a_prefix(make_app):
+    app = make_app(SERVER_NAME="microblog.example", APPLICATION_ROOT="/blog")
+    from tests.feeds.conftest import write
+
+    write(app, "susan", "hello")
+    client = app.test_client()
+    document = client.get("/user/susan/feed.json", base_url="http://microblog.example/blog").json
+    assert document["feed_url"] == "http://microblog.example/blog/user/susan/feed.json"
+    assert document["items"][0]["id"].startswith("http://microblog.example/blog/post/")
