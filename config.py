@@ -61,6 +61,8 @@ class Config:
     LIKES_PER_PAGE = int(os.environ.get("LIKES_PER_PAGE") or 40)
     # The front page shows visitors the newest posts; off, it invites them to sign up instead.
     PUBLIC_TIMELINE = env_bool("PUBLIC_TIMELINE", True)
+    # Posts in each Atom/JSON feed (newest first); the feeds are public when PUBLIC_TIMELINE is.
+    FEED_POSTS = int(os.environ.get("FEED_POSTS") or 20)
     RESET_TOKEN_TTL = int(os.environ.get("RESET_TOKEN_TTL") or 600)
     CONFIRM_TOKEN_TTL = int(os.environ.get("CONFIRM_TOKEN_TTL") or 86400)
     # `flask accounts prune` removes accounts left unconfirmed longer than this.

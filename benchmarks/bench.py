@@ -46,6 +46,8 @@ PAGES = [
     ("/tag/flask", True),  # flask seed --tagged: a share of the posts carry #flask
     ("/alerts", True),
     ("/auth/login", False),
+    ("/explore/feed.atom", False),  # feed readers: no cookie
+    ("/user/user00002/feed.json", False),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 

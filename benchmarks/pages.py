@@ -26,11 +26,13 @@ from app.extensions import db  # noqa: E402
 from app.models import LoginSession, User  # noqa: E402
 
 PAGES = ["/", "/index", "/explore", "/user/user00002", "/post/1/likes", "/auth/login"]
+PAGES += ["/explore/feed.atom", "/user/user00002/feed.json"]
 
 
-# Loaded by a visitor: "/" is the front page to them (the home page once signed in).
+# Loaded by a visitor: "/" is the front page to them (the home page once signed in); feed
+# readers have no cookie.
 def for_visitors(path: str) -> bool:
-    return path == "/" or path.startswith("/auth/")
+    return path == "/" or path.startswith("/auth/") or "/feed." in path
 
 
 def logged_in_client(app, username: str):

@@ -166,6 +166,7 @@ def masked(html: str) -> str:
 
 
 VISITOR_PAGES = ["/", "/auth/login", "/auth/register", "/auth/reset_password_request"]
+VISITOR_PAGES += ["/explore/feed.atom", "/explore/feed.json", "/user/u2/feed.atom"]
 READER_PAGES = [
     "/index",
     "/index?page=2",
