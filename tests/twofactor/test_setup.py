@@ -120,7 +120,9 @@ def test_disable_needs_fresh_authentication(app, client, enrolled_and_in):
     response = client.post("/two-factor/disable")
     assert response.headers["Location"] == "/auth/reauthenticate?next=/two-factor/disable"
     assert state(app) == (True, 10)
-    response = client.post(response.headers["Location"], data={"password": PASSWORD})
+    enrolled_and_in.clock.advance(30)
+    fresh = {"password": PASSWORD, "code": enrolled_and_in.code()}
+    response = client.post(response.headers["Location"], data=fresh)
     assert response.headers["Location"] == "/two-factor/disable"
     assert "Signing in will ask only for your password." in client.get("/two-factor/disable").text
     response = client.post("/two-factor/disable")
@@ -137,7 +139,9 @@ def test_regenerate_needs_fresh_authentication(app, client, enrolled_and_in):
     stale(client)
     response = client.post("/two-factor/recovery-codes")
     assert response.headers["Location"].startswith("/auth/reauthenticate")
-    client.post("/auth/reauthenticate", data={"password": PASSWORD})
+    enrolled_and_in.clock.advance(30)
+    fresh = {"password": PASSWORD, "code": enrolled_and_in.code()}
+    client.post("/auth/reauthenticate", data=fresh)
     response = client.post("/two-factor/recovery-codes")
     codes = CODE_RE.findall(response.text)
     assert len(codes) == 10
