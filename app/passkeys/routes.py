@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.email import send_sign_in_changed_email
 from app.auth.fresh import fresh_login_required, is_fresh, mark_fresh
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
@@ -79,6 +80,7 @@ def register():
     except IntegrityError:  # the same passkey, registered at the same moment elsewhere
         db.session.rollback()
         return json_error(_("This passkey is already registered."))
+    send_sign_in_changed_email(current_user, "passkey_added", passkey.name)
     flash(_("Passkey “%(name)s” added.", name=passkey.name), "success")
     return jsonify(redirect=url_for(".manage"))
 
@@ -96,6 +98,7 @@ def delete(passkey_id: int):
         db.session.delete(passkey)
         record_security_event(current_user, "passkey_removed", name=passkey.name)
         db.session.commit()
+        send_sign_in_changed_email(current_user, "passkey_removed", passkey.name)
         flash(_("Passkey “%(name)s” removed.", name=passkey.name), "success")
     return redirect(url_for(".manage"))
 

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import _, ngettext
 from flask_login import current_user, login_required
 
+from app.auth.email import send_sign_in_changed_email
 from app.auth.fresh import fresh_login_required
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
@@ -67,6 +68,7 @@ def setup():
             codes = RecoveryCode.replace_all(current_user)
             record_security_event(current_user, "two_factor_enabled")
             db.session.commit()
+            send_sign_in_changed_email(current_user, "two_factor_enabled")
             session.pop(SETUP_KEY, None)
             flash(_("Two-factor authentication is on."), "success")
             return show_recovery_codes(codes)
@@ -101,6 +103,7 @@ def regenerate():
         codes = RecoveryCode.replace_all(current_user)
         record_security_event(current_user, "recovery_codes_regenerated")
         db.session.commit()
+        send_sign_in_changed_email(current_user, "recovery_codes_regenerated")
         return show_recovery_codes(codes)
     lead = _("Your old recovery codes will stop working.")
     return render_template("form_page.html", title=_("New recovery codes"), form=form, lead=lead)
@@ -117,6 +120,7 @@ def disable():
         TwoFactor.disable(current_user)
         record_security_event(current_user, "two_factor_disabled")
         db.session.commit()
+        send_sign_in_changed_email(current_user, "two_factor_disabled")
         flash(_("Two-factor authentication is off."), "info")
         return redirect(url_for(".status"))
     lead = _("Signing in will ask only for your password.")
