@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import mail
 from app.models import Passkey
-from tests.passkeys.conftest import Passkeys
 from tests.passkeys.authenticator import Authenticator
+from tests.passkeys.conftest import Passkeys
 from tests.twofactor.conftest import T0, turn_on
 from tests.twofactor.test_setup import secret_on
 
