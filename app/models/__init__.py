@@ -14,6 +14,7 @@ from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.task import Task
 from app.models.two_factor import RecoveryCode, TwoFactor
+from app.models.two_factor_setup import TwoFactorSetup
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, normalize_email
 from app.models.username import normalize_username
@@ -27,6 +28,7 @@ __all__ = [
     "Passkey",
     "Task",
     "TwoFactor",
+    "TwoFactorSetup",
     "RecoveryCode",
     "Post",
     "ReservedUsername",
