@@ -65,6 +65,8 @@ class User(
     last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The colour theme picked in the navbar ("auto", "light", "dark"); None: never picked.
+    theme: Mapped[str | None] = mapped_column(String(8))
     # confirmed_at: see ConfirmationMixin (app/models/confirmation.py).
     # Every page's navbar shows it: loaded in the same query as the signed-in user (load_user).
     unread_messages: Mapped[int] = _counted(

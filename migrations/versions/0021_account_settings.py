@@ -1,5 +1,6 @@
 """drop user.session_generation: the login_session records (0012) end sessions now; a
-two_factor_setup table keeps a secret being set up on the server, out of the cookie
+two_factor_setup table keeps a secret being set up on the server, out of the cookie;
+user.theme keeps the colour theme a user picked, for every device they sign in on
 
 Revision ID: 0021
 Revises: 0015
@@ -24,6 +25,8 @@ def upgrade():
     # loading (app/models/lookups.py): nobody is signed out by this upgrade.
     with op.batch_alter_table("user") as batch_op:
         batch_op.drop_column("session_generation")
+        # NULL: never picked (the browser's cookie, else the system's setting).
+        batch_op.add_column(sa.Column("theme", sa.String(length=8), nullable=True))
     op.create_table(
         "two_factor_setup",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -45,6 +48,7 @@ def downgrade():
     op.drop_table("two_factor_setup")
     # Everyone starts again at 0, the login ids written since carry none: they sign in again.
     with op.batch_alter_table("user") as batch_op:
+        batch_op.drop_column("theme")
         batch_op.add_column(
             sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False)
         )

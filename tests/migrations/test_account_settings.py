@@ -1,6 +1,6 @@
-"""Migration 0021: drops user.session_generation (the sign-in records replaced it) and adds
-two_factor_setup, whose rows go with their user; the downgrade gives the column back, at 0
-for everyone, and keeps the users."""
+"""Migration 0021: drops user.session_generation (the sign-in records replaced it), adds
+user.theme (NULL for everyone: nobody has picked) and two_factor_setup, whose rows go with
+their user; the downgrade gives the column back, at 0 for everyone, and keeps the users."""
 
 import datetime as dt
 
@@ -25,6 +25,9 @@ def test_up_and_down(app, scripts):
             insert_users(connection, {"susan": WHEN, "john": WHEN})
         flask_migrate.upgrade(revision="0021")
         assert "session_generation" not in user_columns()
+        with db.engine.connect() as connection:
+            themes = connection.execute(sa.select(user_table().c.theme)).scalars().all()
+        assert themes == [None, None]
         assert "two_factor_setup" in sa.inspect(db.engine).get_table_names()
 
         metadata = sa.MetaData()
@@ -43,6 +46,7 @@ def test_up_and_down(app, scripts):
 
         flask_migrate.downgrade(revision=before)
         assert "session_generation" in user_columns()
+        assert "theme" not in user_columns()
         users = user_table()
         with db.engine.connect() as connection:
             rows = connection.execute(
