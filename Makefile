@@ -54,7 +54,11 @@ system: $(BIN)/.installed-test translations static
 
 # docs/screenshots/: every page at a desktop's and a phone's size in every language, taken
 # by the accessibility walk (tests/e2e/test_accessibility.py) as it checks them.
+# Chinese glyphs need a CJK font: installed with apt-get when missing (as root; else it says so).
 screenshots: $(BIN)/.installed-test node_modules/.package-lock.json translations static
+	@fc-list :lang=zh | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-microhei; } || \
+	  { echo "No CJK font: run 'apt-get install fonts-wqy-microhei' as root first." >&2; exit 1; }
 	$(BIN)/python -m pytest tests/e2e/test_accessibility.py -k every_page -n 2 --screenshots -q
 
 lint: $(BIN)/.installed-test

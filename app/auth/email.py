@@ -58,6 +58,48 @@ def send_password_changed_email(user: User) -> None:
     send_account_email(user, _l("[Microblog] Your password was changed"), "password_changed")
 
 
+# How a user signs in changed: the subject of each change's email.
+SIGN_IN_CHANGE_SUBJECTS = {
+    "two_factor_enabled": _l("[Microblog] Two-factor authentication was turned on"),
+    "two_factor_disabled": _l("[Microblog] Two-factor authentication was turned off"),
+    "recovery_codes_regenerated": _l("[Microblog] New recovery codes were made"),
+    "passkey_added": _l("[Microblog] A passkey was added to your account"),
+    "passkey_removed": _l("[Microblog] A passkey was removed from your account"),
+}
+
+
+def sign_in_change_sentence(change: str, name: str = "") -> str:
+    """What changed, in a sentence of the current language."""
+    sentences = {
+        "two_factor_enabled": _(
+            "Two-factor authentication was just turned on for your Microblog account."
+        ),
+        "two_factor_disabled": _(
+            "Two-factor authentication was just turned off for your Microblog account: "
+            "your password alone signs in again."
+        ),
+        "recovery_codes_regenerated": _(
+            "New recovery codes were just made for your Microblog account; "
+            "the old ones no longer work."
+        ),
+        "passkey_added": _(
+            "The passkey “%(name)s” was just added to your Microblog account.", name=name
+        ),
+        "passkey_removed": _(
+            "The passkey “%(name)s” was just removed from your Microblog account.", name=name
+        ),
+    }
+    return sentences[change]
+
+
+def send_sign_in_changed_email(user: User, change: str, name: str = "") -> None:
+    """Tell `user` how they sign in has changed (a SIGN_IN_CHANGE_SUBJECTS key): if it was
+    not them, someone else holds the account, and the email says what to do."""
+    with language_of(user):
+        what = sign_in_change_sentence(change, name)
+    send_account_email(user, SIGN_IN_CHANGE_SUBJECTS[change], "sign_in_changed", what=what)
+
+
 def send_welcome_email(user: User) -> None:
     send_confirmation_email(user, _l("[Microblog] Welcome to Microblog"))
 

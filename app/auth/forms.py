@@ -6,7 +6,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.auth.passwords import is_common, is_guessable
 from app.email import can_send_to
@@ -140,6 +140,13 @@ class ReauthenticateForm(FlaskForm):
         _l("Password"),
         validators=[DataRequired(), Length(max=256)],
         render_kw={"autocomplete": "current-password", "autofocus": True},
+    )
+    # Asked of two-factor users only (the view removes it for others): a password alone is
+    # one factor, and fresh authentication must not be easier than signing in.
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Continue"))
 

@@ -32,7 +32,7 @@ from app.auth.registration import sign_up
 from app.auth.second_factor import begin_second_factor
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import User, record_security_event
+from app.models import Passkey, TwoFactor, User, record_security_event
 from app.models.confirmation import Confirmation
 from app.models.security_event import record_failed_login
 from app.rate_limits import (
@@ -43,6 +43,7 @@ from app.rate_limits import (
     reset_limits,
 )
 from app.security import safe_next_url
+from app.twofactor.limits import code_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -89,16 +90,42 @@ def logout():
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
 @password_limits
+@code_limits
 def reauthenticate():
-    """Give the password again before changing how you sign in (see app/auth/fresh.py)."""
+    """Prove it's you again (password, and the code if two-factor is on; or a passkey)."""
     form = ReauthenticateForm()
+    two_factor = TwoFactor.is_on(current_user)
+    if not two_factor:
+        del form.code
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data):
+        if reauthentication_passes(form, two_factor):
+            db.session.commit()
             mark_fresh()
             return redirect(safe_next_url(request.args.get("next")) or url_for("account.settings"))
+        db.session.rollback()
+    return render_template(
+        "auth/reauthenticate.html",
+        title=_("Confirm it's you"),
+        form=form,
+        lead=_("Please enter your password again to continue."),
+        has_passkeys=bool(Passkey.of(current_user)),
+    )
+
+
+def reauthentication_passes(form: ReauthenticateForm, two_factor: bool) -> bool:
+    """The password is right and, for two-factor users, so is the code (then spent)."""
+    if not current_user.check_password(form.password.data):
         form.password.errors.append(_("Your password is wrong."))
-    lead = _("Please enter your password again to continue.")
-    return render_template("form_page.html", title=_("Confirm it's you"), form=form, lead=lead)
+        return False
+    if not two_factor:
+        return True
+    if not form.code.data:
+        form.code.errors.append(_("Enter the code from your authenticator app."))
+        return False
+    if not TwoFactor.check(current_user, form.code.data):
+        form.code.errors.append(_("That code is not right, or it was already used."))
+        return False
+    return True
 
 
 @bp.route("/register", methods=["GET", "POST"])

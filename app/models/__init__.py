@@ -21,6 +21,7 @@ from app.models.security_event import SecurityEvent, record_security_event
 from app.models.tag import Tag, post_tag
 from app.models.task import Task
 from app.models.two_factor import RecoveryCode, TwoFactor
+from app.models.two_factor_setup import TwoFactorSetup
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, normalize_email
 from app.models.username import normalize_username
@@ -38,6 +39,7 @@ __all__ = [
     "Passkey",
     "Task",
     "TwoFactor",
+    "TwoFactorSetup",
     "RecoveryCode",
     "Post",
     "PostEdit",

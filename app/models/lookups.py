@@ -85,10 +85,14 @@ def user_by_username(username: str) -> User | None:
 def load_user(login_id: str) -> User | None:
     """The user of a login id (User.get_id), if it is still theirs and its session lives."""
     parts = login_id.split(":")
-    if len(parts) != 4:
-        return None  # an id from before sign-in records: that session is over
-    user_id, generation, fingerprint, session_id = parts
-    if not user_id.isdecimal() or not generation.isdecimal() or not session_id:
+    if len(parts) == 4:
+        # Written before migration 0021 dropped the session generation, which the record
+        # (checked below) has replaced: still good.
+        del parts[1]
+    if len(parts) != 3:
+        return None  # an id from before sign-in records (0012): that session is over
+    user_id, fingerprint, session_id = parts
+    if not user_id.isdecimal() or not session_id:
         return None
     params = {"id": int(user_id), "session": session_id}
     found = db.session.execute(_signed_in_user(), params, execution_options=READS_ONLY)
@@ -96,8 +100,6 @@ def load_user(login_id: str) -> User | None:
     if row is None:
         return None
     user, record = row
-    if user.session_generation != int(generation):
-        return None
     if not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     user.login_session = record

@@ -73,11 +73,10 @@ class User(
     last_message_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Alerts (mentions) up to this time have been seen: see AlertsMixin (app/models/alert.py).
     last_alert_read_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Part of the login id (get_id): raised at logout, so no copy of a session cookie or
-    # remember-me cookie from before it logs in again.
-    session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The language picked in the navbar (a code of LANGUAGES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The colour theme picked in the navbar ("auto", "light", "dark"); None: never picked.
+    theme: Mapped[str | None] = mapped_column(String(8))
     # Moderation (app/models/moderation.py): admins made with `flask users promote NAME`.
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -209,13 +208,11 @@ class User(
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
         # and with their sign-in record (app/models/login_session.py).
         fingerprint = self.password_fingerprint()
-        return f"{self.id}:{self.session_generation}:{fingerprint}:{self.login_session_id}"
+        return f"{self.id}:{fingerprint}:{self.login_session_id}"
 
     def end_sessions(self) -> None:
         """End every session and remember-me cookie of this user, on every device (the caller
         commits)."""
-        # In SQL, so two logouts at once both count.
-        self.session_generation = User.session_generation + 1
         LoginSession.end_all(self)
 
     def seen_now(self, every_seconds: int = 300) -> bool:

@@ -46,6 +46,9 @@ CHALLENGE_SECONDS = 300
 MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, IndexError)
 
 REGISTER, LOGIN, SECOND_FACTOR = "register", "login", "second-factor"
+# A signed-in user proving it's them again: verified by PIN or biometrics, so it stands for
+# both factors, as a passkey sign-in does.
+REAUTHENTICATE = "reauthenticate"
 
 
 class PasskeyError(Exception):
@@ -168,29 +171,36 @@ def register(user: User, data: Any, name: Any) -> Passkey:
     return passkey
 
 
-def authentication_options(user: User | None = None) -> str:
+def default_purpose(user: User | None) -> str:
+    return SECOND_FACTOR if user else LOGIN
+
+
+def authentication_options(user: User | None = None, purpose: str | None = None) -> str:
     """Options (JSON) for navigator.credentials.get(). Without a user: any passkey of this
     site the authenticator holds (no username typed), verified by PIN or biometrics. With a
-    user, whose password was just checked: one of theirs, as a second factor."""
+    user, whose password was just checked: one of theirs, as a second factor; or, for
+    REAUTHENTICATE, one of theirs verified by PIN or biometrics."""
+    purpose = purpose or default_purpose(user)
     rp_id, _origin = relying_party()
     options = generate_authentication_options(
         rp_id=rp_id,
-        challenge=new_challenge(SECOND_FACTOR if user else LOGIN, user),
+        challenge=new_challenge(purpose, user),
         timeout=CHALLENGE_SECONDS * 1000,
         allow_credentials=descriptors(Passkey.of(user)) if user else [],
         user_verification=(
             UserVerificationRequirement.DISCOURAGED
-            if user
+            if purpose == SECOND_FACTOR
             else UserVerificationRequirement.REQUIRED
         ),
     )
     return options_to_json(options)
 
 
-def authenticate(data: Any, user: User | None = None) -> Passkey:
-    """The passkey that signed the browser's answer to authentication_options(user), its
-    use recorded (caller commits). With a user, it must be one of theirs."""
-    expected_challenge = take_challenge(SECOND_FACTOR if user else LOGIN, user)
+def authenticate(data: Any, user: User | None = None, purpose: str | None = None) -> Passkey:
+    """The passkey that signed the browser's answer to authentication_options(user,
+    purpose), its use recorded (caller commits). With a user, it must be one of theirs."""
+    purpose = purpose or default_purpose(user)
+    expected_challenge = take_challenge(purpose, user)
     rp_id, origin = relying_party()
     unknown = PasskeyError(_("This passkey is not registered here."))
     try:
@@ -212,7 +222,7 @@ def authenticate(data: Any, user: User | None = None) -> Passkey:
             expected_origin=origin,
             credential_public_key=passkey.public_key,
             credential_current_sign_count=0,
-            require_user_verification=user is None,
+            require_user_verification=purpose != SECOND_FACTOR,
         )
     except MALFORMED as error:
         current_app.logger.info("passkey sign-in refused: %s", error)

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.fresh import fresh_login_required, is_fresh
+from app.auth.email import send_sign_in_changed_email
+from app.auth.fresh import fresh_login_required, is_fresh, mark_fresh
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
 from app.extensions import db
@@ -79,6 +80,7 @@ def register():
     except IntegrityError:  # the same passkey, registered at the same moment elsewhere
         db.session.rollback()
         return json_error(_("This passkey is already registered."))
+    send_sign_in_changed_email(current_user, "passkey_added", passkey.name)
     flash(_("Passkey “%(name)s” added.", name=passkey.name), "success")
     return jsonify(redirect=url_for(".manage"))
 
@@ -96,6 +98,7 @@ def delete(passkey_id: int):
         db.session.delete(passkey)
         record_security_event(current_user, "passkey_removed", name=passkey.name)
         db.session.commit()
+        send_sign_in_changed_email(current_user, "passkey_removed", passkey.name)
         flash(_("Passkey “%(name)s” removed.", name=passkey.name), "success")
     return redirect(url_for(".manage"))
 
@@ -152,3 +155,30 @@ def second_factor():
     end_pending_login()
     complete_login(user, remember=details["remember"])
     return jsonify(redirect=details["next"])
+
+
+@bp.route("/reauthenticate/options", methods=["POST"])
+def reauthenticate_options():
+    """Options for the browser to prove it's you again with one of your passkeys."""
+    if not current_user.is_authenticated:
+        return json_error(_("Please log in to access this page."), 403)
+    options = ceremony.authentication_options(current_user, ceremony.REAUTHENTICATE)
+    return options, {"Content-Type": "application/json"}
+
+
+@bp.route("/reauthenticate", methods=["POST"])
+@sign_in_limits
+def reauthenticate():
+    """Fresh authentication with a passkey: it stands for the password and the code."""
+    if not current_user.is_authenticated:
+        return json_error(_("Please log in to access this page."), 403)
+    try:
+        data = ceremony.parse_body(request.get_data())
+        ceremony.authenticate(data.get("credential"), current_user, ceremony.REAUTHENTICATE)
+    except PasskeyError as error:
+        db.session.rollback()
+        return json_error(str(error))
+    db.session.commit()
+    mark_fresh()
+    next_page = data.get("next") if isinstance(data.get("next"), str) else None
+    return jsonify(redirect=safe_next_url(next_page) or url_for("account.settings"))

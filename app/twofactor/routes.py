@@ -7,27 +7,24 @@ from flask import (
     flash,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import _, ngettext
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
+from app.auth.email import send_sign_in_changed_email
 from app.auth.fresh import fresh_login_required
 from app.auth.login import complete_login
 from app.auth.second_factor import end_pending_login, pending_login
 from app.extensions import db
-from app.models import Passkey, RecoveryCode, TwoFactor, record_security_event
-from app.models.two_factor import looks_like_totp, new_secret
+from app.models import Passkey, RecoveryCode, TwoFactor, TwoFactorSetup, record_security_event
+from app.models.two_factor import looks_like_totp
 from app.twofactor.forms import CodeForm, DisableForm, EnableForm, RegenerateForm
 from app.twofactor.limits import code_limits
 from app.twofactor.qr import qr_data_url
 
 bp = Blueprint("twofactor", __name__)
-
-# The secret being set up, kept in the session (not the database) until a code proves the
-# app has it: an enrolment left half-way leaves no row behind.
-SETUP_KEY = "two_factor_setup"
 
 
 @bp.route("/")
@@ -45,12 +42,16 @@ def status():
 
 
 def setup_secret() -> str:
-    """The secret this session is setting up for the current user, made on the first visit."""
-    setup = session.get(SETUP_KEY)
-    if not isinstance(setup, dict) or setup.get("user") != current_user.id:
-        setup = {"user": current_user.id, "secret": new_secret()}
-        session[SETUP_KEY] = setup
-    return setup["secret"]
+    """The secret this sign-in is setting up, made on the first visit and kept on the server
+    (two_factor_setup), never in the cookie."""
+    secret = TwoFactorSetup.secret_for(current_user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same user's first visit in another tab, at the same moment
+        db.session.rollback()
+        secret = TwoFactorSetup.secret_for(current_user)
+        db.session.commit()
+    return secret
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -66,8 +67,9 @@ def setup():
         if TwoFactor.enable(current_user, secret, form.code.data):
             codes = RecoveryCode.replace_all(current_user)
             record_security_event(current_user, "two_factor_enabled")
+            TwoFactorSetup.finish(current_user)
             db.session.commit()
-            session.pop(SETUP_KEY, None)
+            send_sign_in_changed_email(current_user, "two_factor_enabled")
             flash(_("Two-factor authentication is on."), "success")
             return show_recovery_codes(codes)
         form.code.errors.append(_("That code is not right. Check your device's clock."))
@@ -101,6 +103,7 @@ def regenerate():
         codes = RecoveryCode.replace_all(current_user)
         record_security_event(current_user, "recovery_codes_regenerated")
         db.session.commit()
+        send_sign_in_changed_email(current_user, "recovery_codes_regenerated")
         return show_recovery_codes(codes)
     lead = _("Your old recovery codes will stop working.")
     return render_template("form_page.html", title=_("New recovery codes"), form=form, lead=lead)
@@ -117,6 +120,7 @@ def disable():
         TwoFactor.disable(current_user)
         record_security_event(current_user, "two_factor_disabled")
         db.session.commit()
+        send_sign_in_changed_email(current_user, "two_factor_disabled")
         flash(_("Two-factor authentication is off."), "info")
         return redirect(url_for(".status"))
     lead = _("Signing in will ask only for your password.")

@@ -8,6 +8,8 @@ node_modules by `npm ci` (make test); nothing is fetched while the tests run. Wi
 
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LOCALES = ["en-US", "es-ES", "zh-CN"]
+# The light theme, the dark one picked in the navbar (its cookie), and the system's dark
+# setting followed by "System" (color-modes.css, under prefers-color-scheme: dark).
+THEMES = ["light", "dark", "system-dark"]
 # WCAG 2.5.5 (AAA): 44 × 44 CSS pixels for anything a finger taps.
 TAP_TARGET = 44
 
@@ -84,13 +89,34 @@ def people(browser, server, smtp) -> People:
     return People(me, other, cookies)
 
 
+def has_cjk_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (Chromium draws boxes without)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    found = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def check_cjk_font(locale: str) -> None:
+    """Chinese screenshots with boxes for glyphs are worse than none: fail, saying why."""
+    if locale.startswith("zh") and not has_cjk_font():
+        pytest.fail(
+            "no CJK font for Chinese screenshots: apt-get install fonts-wqy-microhei "
+            "(make screenshots and .ci/run install it)"
+        )
+
+
 class Walk:
     """Opens pages, checks each with axe-core and gathers the console's errors."""
 
-    def __init__(self, page, size: str, locale: str, screenshots: bool) -> None:
+    def __init__(self, page, size: str, locale: str, screenshots: bool, theme: str) -> None:
         self.page = page
         self.name = f"{locale}-{size}"
-        self.screenshots = screenshots
+        # docs/screenshots/ shows the light theme; the dark ones are checked, not kept.
+        self.screenshots = screenshots and theme == "light"
+        if self.screenshots:
+            check_cjk_font(locale)
         self.problems: list[str] = []
         self.expected_404 = ""
         page.on("console", self.console)
@@ -123,11 +149,21 @@ class Walk:
             page.screenshot(path=SCREENSHOTS / f"{self.name}-{name}.png")
 
 
+def use_theme(page, server, theme: str) -> None:
+    """Show the site in `theme` (a THEMES value) for the rest of the page's life."""
+    if theme == "system-dark":
+        page.emulate_media(color_scheme="dark")
+    else:
+        page.context.add_cookies([{"name": "theme", "value": theme, "url": server.url}])
+
+
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_every_page_passes_axe(page, server, people, size, locale, request):
+def test_every_page_passes_axe(page, server, people, size, locale, theme, request):
     page.set_viewport_size(SIZES[size])
-    walk = Walk(page, size, locale, request.config.getoption("--screenshots"))
+    use_theme(page, server, theme)
+    walk = Walk(page, size, locale, request.config.getoption("--screenshots"), theme)
 
     walk.open("/auth/login", "login")
     walk.open("/auth/register", "register")
@@ -180,6 +216,13 @@ def test_phone_tap_targets_are_44_pixels(page, people, path):
         if box["width"] < TAP_TARGET or box["height"] < TAP_TARGET:
             small.append(f"{target.evaluate('e => e.outerHTML')[:80]}: {box}")
     assert small == []
+
+
+def test_chinese_screenshots_without_a_cjk_font_fail_clearly(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="fonts-wqy-microhei"):
+        check_cjk_font("zh-CN")
+    check_cjk_font("en-US")  # English needs none
 
 
 def test_missing_node_modules_fail_clearly(monkeypatch, tmp_path):

@@ -1,8 +1,10 @@
 """Passkeys in a real Chromium, its authenticator a virtual one (Chrome DevTools Protocol's
-WebAuthn domain): add one, log out, sign in with it alone, and a copy is refused."""
+WebAuthn domain): add one, log out, sign in with it alone, a copy is refused, and one stands
+for the code after the password of a two-factor login."""
 
 import re
 
+import pyotp
 import pytest
 
 from tests.e2e.conftest import PASSWORD, start_server, unique_name
@@ -103,6 +105,12 @@ def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
     expect(page.get_by_role("heading", level=1)).to_contain_text(username)
     page.goto("/passkeys/")
     expect(page.locator(".passkey-list")).to_contain_text(t("last used"))
+
+    # Proving it's you again ("sudo mode"): the passkey stands for the password and the code.
+    page.goto("/auth/reauthenticate?next=/two-factor/")
+    expect(page.locator("#code")).to_be_visible()
+    page.get_by_role("button", name=t("Use a passkey instead")).click()
+    expect(page).to_have_url(re.compile(r"/two-factor/$"))
     # Signing in with a passkey is a fresh login: the page asks for no password first.
     expect(page.get_by_role("button", name=t("Add a passkey"))).to_be_visible()
 
@@ -137,3 +145,42 @@ def test_remove_a_passkey_and_it_no_longer_signs_in(page, t):
     expect(page.locator("[data-passkey-login] [role=alert]")).to_have_text(
         t("This passkey is not registered here.")
     )
+
+
+def turn_on_two_factor(page) -> None:
+    """Two-factor authentication on, its first code computed from the key the page shows."""
+    page.goto("/two-factor/setup")
+    secret = page.locator("#two-factor-secret").inner_text().strip()
+    page.locator("#code").fill(pyotp.TOTP(secret).now())
+    page.locator("#submit").click()
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_passkey_as_the_second_factor_after_the_password(page, t, locale):
+    authenticators = Authenticators(page)
+    authenticators.add()
+    username = sign_up_and_log_in(page, t)
+    page.goto("/passkeys/")
+    page.get_by_label(t("Name"), exact=True).fill("Laptop")
+    page.get_by_role("button", name=t("Add a passkey")).click()
+    expect(page.locator(".passkey-list")).to_contain_text("Laptop")
+    turn_on_two_factor(page)
+
+    log_out(page, t)
+    page.get_by_label(t("Username or email"), exact=True).fill(username)
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=t("Sign in"), exact=True).click()
+    # The code step, which offers the user's passkey instead of a code.
+    expect(page).to_have_url(re.compile(r"/two-factor/verify$"))
+    page.get_by_role("button", name=t("Use a passkey instead")).click()
+    expect(page.get_by_role("button", name=t("Logout"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/index$"))
+    page.goto("/passkeys/")
+    expect(page.locator(".passkey-list")).to_contain_text(t("last used"))
+
+    # Proving it's you again ("sudo mode"): the passkey stands for the password and the code.
+    page.goto("/auth/reauthenticate?next=/two-factor/")
+    expect(page.locator("#code")).to_be_visible()
+    page.get_by_role("button", name=t("Use a passkey instead")).click()
+    expect(page).to_have_url(re.compile(r"/two-factor/$"))

@@ -82,6 +82,28 @@ def test_the_theme_follows_the_system_until_picked_and_needs_no_script(page, bro
     assert body_background(page) == LIGHT_BODY  # though the system is dark
 
 
+def test_a_signed_in_pick_follows_the_user_to_another_device(page, site, browser, server, smtp):
+    account = site.sign_up_and_login()
+    page.get_by_role("navigation").get_by_role("button", name="Dark").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+
+    # Another browser, no cookie: the system's theme until she signs in, then hers.
+    phone = browser.new_context(base_url=server.url, color_scheme="light")
+    try:
+        other = phone.new_page()
+        other.goto("/auth/login")
+        expect(other.locator("html")).to_have_attribute("data-bs-theme", "auto")
+        other_site = type(site)(other, smtp)
+        other_site.login(account.username)
+        expect(other.locator("html")).to_have_attribute("data-bs-theme", "dark")
+        assert body_background(other) == DARK_BODY
+        # Signed out, this browser is a visitor's again: its own (system) theme.
+        other_site.logout()
+        expect(other.locator("html")).to_have_attribute("data-bs-theme", "auto")
+    finally:
+        phone.close()
+
+
 @pytest.mark.parametrize(
     ("language", "tab", "you_said", "to"),
     [("en", "Conversations", "You said", "To "), ("zh_CN", "对话", "你发表于", "发给 ")],

@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
+
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, User, suggestions
 from app.models.suggestions import Reason, suggested_users
+from tests.plans import explain_analyze, plan_nodes
 
 
 def build(app, follows: dict[str, list[str]], posts: dict[str, int]) -> None:
@@ -115,3 +118,56 @@ def test_suggestions_cost_the_same_queries_whatever_the_site_holds(make_app, cou
         assert page.count('class="suggestion ') == 5
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_follows_of_follows_are_counted_over_a_bounded_set(app, monkeypatch):
+    """However many people the reader's follows follow, at most CANDIDATE_FOLLOWS of those
+    follows are read and counted: the page's work does not grow with them."""
+    monkeypatch.setattr(suggestions, "CANDIDATE_FOLLOWS", 4)
+    build(app, follows={"susan": ["ann"], "ann": [f"u{n:02}" for n in range(30)]}, posts={})
+    found = suggestions_for(app, "susan", limit=10)
+    followed = [name for name, reason in found if reason is Reason.FOLLOWED_BY_YOUR_FOLLOWS]
+    assert len(followed) == 4
+
+
+def test_suggestions_among_many_users_on_each_database(app_on_each_database, count_queries):
+    """Many users, each following many: still the bounded queries, the right people first."""
+    app = app_on_each_database
+    crowd = [f"u{n:03}" for n in range(150)]
+    build(
+        app,
+        follows={
+            "susan": ["f0", "f1", "f2"],
+            "f0": ["star", *crowd[:100]],
+            "f1": ["star", "second", *crowd[50:]],
+            "f2": ["star", "second"],
+        },
+        posts={"f0": 1},
+    )
+    with count_queries(app) as counter:
+        found = suggestions_for(app, "susan")
+    assert found[:2] == [("star", Reason.FOLLOWED_BY_YOUR_FOLLOWS)] + [
+        ("second", Reason.FOLLOWED_BY_YOUR_FOLLOWS)
+    ]
+    assert len(found) == 5
+    assert counter.count <= 2
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_no_more_follows_than_the_bound(postgresql_app, monkeypatch):
+    monkeypatch.setattr(suggestions, "CANDIDATE_FOLLOWS", 50)
+    app = postgresql_app
+    crowd = [f"u{m:03}" for m in range(300)]
+    build(app, follows={"susan": ["f0", "f1"], "f0": crowd, "f1": crowd}, posts={})
+    with app.app_context():
+        reader = db.session.scalar(User.by_username("susan"))
+        query = suggestions.followed_by_your_follows(reader, 5)
+        plan = explain_analyze(lambda: db.session.scalars(query).all())
+    scans = [
+        node
+        for node in plan_nodes(plan[0]["Plan"])
+        if node.get("Relation Name") == "followers" and "Scan" in node["Node Type"]
+    ]
+    assert scans
+    for node in scans:
+        assert node["Actual Rows"] * node["Actual Loops"] <= 50 + 2, node

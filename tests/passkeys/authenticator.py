@@ -69,11 +69,15 @@ class Authenticator:
         rp_hash = hashlib.sha256(rp_id.encode()).digest()
         return rp_hash + bytes([flags]) + struct.pack(">I", self.sign_count)
 
-    def get(self, options: dict, origin: str = ORIGIN, rp_id: str = RP_ID) -> dict:
-        """navigator.credentials.get() answered: the counter goes up, the key signs."""
+    def get(
+        self, options: dict, origin: str = ORIGIN, rp_id: str = RP_ID, verified: bool = True
+    ) -> dict:
+        """navigator.credentials.get() answered: the counter goes up, the key signs (without
+        `verified`, as a security key with no PIN asked: user present, not verified)."""
         self.sign_count += 1
         client_data = self.client_data("webauthn.get", options, origin)
-        auth_data = self.auth_data(rp_id, USER_PRESENT | USER_VERIFIED)
+        flags = USER_PRESENT | (USER_VERIFIED if verified else 0)
+        auth_data = self.auth_data(rp_id, flags)
         signed = auth_data + hashlib.sha256(client_data).digest()
         signature = self.key.sign(signed, ec.ECDSA(hashes.SHA256()))
         return {

@@ -5,8 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
+from app.models import User
 from app.theme.auto_css import BOOTSTRAP_CSS, auto_dark_css
+from tests.settings import PASSWORD
 
 STATIC = Path(__file__).resolve().parents[2] / "app" / "static"
 
@@ -97,3 +101,60 @@ def test_auto_copies_bootstraps_dark_theme_under_the_media_query():
     assert (STATIC / "color-modes.css").read_text() == made
     assert made.count("[data-bs-theme=auto]") == 7
     assert "@media (prefers-color-scheme: dark)" in made and "--bs-body-bg:#212529" in made
+
+
+def test_a_signed_in_pick_is_kept_on_the_user_for_every_device(app, client, auth, make_user):
+    make_user("susan")
+    auth.login("susan")
+    client.post("/theme", data={"theme": "dark", "next": "/explore"})
+    with app.app_context():
+        assert db.session.scalar(User.by_username("susan")).theme == "dark"
+    # Another browser, with no cookie: dark once she signs in, the system's before.
+    phone = app.test_client()
+    assert html_theme(phone.get("/auth/login").text) == "auto"
+    phone.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    page = phone.get("/explore").text
+    assert html_theme(page) == "dark"
+    assert re.search(r'value="dark" class="[^"]* active" aria-pressed="true"', picker(page))
+
+
+def test_the_users_pick_wins_over_this_browsers_cookie(app, client, make_user):
+    make_user("susan", theme="light")
+    client.post("/theme", data={"theme": "dark"})  # as a visitor
+    assert html_theme(client.get("/auth/login").text) == "dark"
+    client.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    assert html_theme(client.get("/explore").text) == "light"
+    client.post("/auth/logout")
+    assert html_theme(client.get("/auth/login").text) == "dark", "a visitor keeps the cookie"
+
+
+def test_a_user_who_never_picked_keeps_this_browsers_cookie(client, auth, make_user):
+    make_user("susan")
+    client.post("/theme", data={"theme": "dark"})
+    auth.login("susan")
+    assert html_theme(client.get("/explore").text) == "dark"
+
+
+def test_the_users_theme_costs_no_query(app, client, auth, make_user):
+    make_user("susan", theme="dark")
+    auth.login("susan")
+    client.get("/explore")  # the first page may write last seen
+
+    def statements():
+        found = []
+        record = lambda conn, cursor, statement, *args: found.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", record)
+        page = client.get("/explore").text
+        event.remove(engine, "before_cursor_execute", record)
+        return page, found
+
+    with app.app_context():
+        engine = db.engine
+    page, with_theme = statements()
+    assert html_theme(page) == "dark"
+    with app.app_context():
+        db.session.scalar(User.by_username("susan")).theme = None
+        db.session.commit()
+    page, without = statements()
+    assert html_theme(page) == "auto"
+    assert len(with_theme) == len(without)

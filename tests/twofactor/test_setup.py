@@ -7,10 +7,12 @@ from urllib.parse import unquote
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 
 from app.auth.fresh import SESSION_KEY
 from app.extensions import db
-from app.models import RecoveryCode, TwoFactor, User
+from app.models import RecoveryCode, TwoFactor, TwoFactorSetup, User
+from app.models.two_factor_setup import SETUP_LIFETIME
 from tests.account.test_security_log import kinds
 from tests.settings import PASSWORD
 from tests.twofactor.conftest import T0
@@ -120,7 +122,9 @@ def test_disable_needs_fresh_authentication(app, client, enrolled_and_in):
     response = client.post("/two-factor/disable")
     assert response.headers["Location"] == "/auth/reauthenticate?next=/two-factor/disable"
     assert state(app) == (True, 10)
-    response = client.post(response.headers["Location"], data={"password": PASSWORD})
+    enrolled_and_in.clock.advance(30)
+    fresh = {"password": PASSWORD, "code": enrolled_and_in.code()}
+    response = client.post(response.headers["Location"], data=fresh)
     assert response.headers["Location"] == "/two-factor/disable"
     assert "Signing in will ask only for your password." in client.get("/two-factor/disable").text
     response = client.post("/two-factor/disable")
@@ -137,7 +141,9 @@ def test_regenerate_needs_fresh_authentication(app, client, enrolled_and_in):
     stale(client)
     response = client.post("/two-factor/recovery-codes")
     assert response.headers["Location"].startswith("/auth/reauthenticate")
-    client.post("/auth/reauthenticate", data={"password": PASSWORD})
+    enrolled_and_in.clock.advance(30)
+    fresh = {"password": PASSWORD, "code": enrolled_and_in.code()}
+    client.post("/auth/reauthenticate", data=fresh)
     response = client.post("/two-factor/recovery-codes")
     codes = CODE_RE.findall(response.text)
     assert len(codes) == 10
@@ -153,3 +159,42 @@ def test_regenerate_needs_fresh_authentication(app, client, enrolled_and_in):
 def test_managing_when_off_goes_to_status(client, susan, url):
     assert client.get(url).headers["Location"] == "/two-factor/"
     assert client.post(url).headers["Location"] == "/two-factor/"
+
+
+def test_the_secret_being_set_up_is_kept_on_the_server_not_in_the_cookie(app, client, susan):
+    secret = secret_on(client.get("/two-factor/setup"))
+    with client.session_transaction() as session:
+        assert secret not in repr(dict(session))
+    with app.app_context():
+        user = db.session.scalar(User.by_username("susan"))
+        assert db.session.get(TwoFactorSetup, user.id).secret == secret
+
+
+def test_another_sign_in_sets_up_its_own_secret(app, client, susan):
+    secret = secret_on(client.get("/two-factor/setup"))
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "susan", "password": PASSWORD})
+    other_secret = secret_on(other.get("/two-factor/setup"))
+    assert other_secret != secret
+    # The first browser's secret is void: its code does not turn two-factor on.
+    response = client.post("/two-factor/setup", data={"code": pyotp.TOTP(secret).at(T0)})
+    assert secret_on(response) != secret
+    assert state(app) == (False, 0)
+
+
+def test_an_hour_old_secret_is_replaced(app, client, susan):
+    secret = secret_on(client.get("/two-factor/setup"))
+    with app.app_context():
+        user = db.session.scalar(User.by_username("susan"))
+        setup = db.session.get(TwoFactorSetup, user.id)
+        setup.created_at -= SETUP_LIFETIME
+        db.session.commit()
+    assert secret_on(client.get("/two-factor/setup")) != secret
+
+
+def test_the_secret_is_forgotten_once_set_up(app, client, susan):
+    secret = secret_on(client.get("/two-factor/setup"))
+    client.post("/two-factor/setup", data={"code": pyotp.TOTP(secret).at(T0)})
+    assert state(app) == (True, 10)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TwoFactorSetup)) == 0
