@@ -73,10 +73,9 @@ class Feed:
 
 
 def post_url(post_id: int, site_url: str | None = None) -> str:
-    """The post's stable URL on the canonical origin: /post/<id> (the thread page of issue
-    19 §1). Built as a string until that page's endpoint is in this branch; then it becomes
-    canonical_url_for("main.post", id=post_id) (or the endpoint's name). `site_url` is the
-    site's root URL, for a caller building many (a feed builds it once)."""
+    """The post's stable URL on the canonical origin: /post/<id>, the post's page
+    (posts.post), built as a string: `site_url`, the site's root URL, is built once for a
+    feed's many entries (tests/feeds check it is the page's address)."""
     return f"{site_url or canonical_url_for('main.front')}post/{post_id}"
 
 
@@ -104,11 +103,12 @@ def post_entry(post: Post, site_url: str, authors: dict[int, Person]) -> Entry:
     return Entry(
         url=post_url(post.id, site_url),
         title=entry_title(text),
-        # As the pages show it: escaped, links made clickable, in one paragraph.
-        content_html=f"<p>{linkify(text)}</p>",
+        # As the pages show it: its Markdown's sanitised HTML, or (written before Markdown)
+        # escaped, links made clickable, in one paragraph.
+        content_html=xml_safe(post.body_html) if post.body_html else f"<p>{linkify(text)}</p>",
         content_text=text,
         published=post.timestamp,
-        updated=post.timestamp,
+        updated=post.edited_at or post.timestamp,
         author=author,
         language=post.language,
     )

@@ -10,7 +10,8 @@ from flask_babel import _
 
 from app.feeds.documents import posts_feed
 from app.feeds.formats import feed_response
-from app.models import Post, user_by_username
+from app.models import Post, Tag, user_by_username
+from app.models.moderation import listed_conditions
 from app.security import canonical_url_for
 
 bp = Blueprint("feeds", __name__)
@@ -29,7 +30,9 @@ def explore_feed(kind: str):
     """Everyone's newest posts as a feed."""
     public_or_404()
     title, page_url = _("Newest posts on Microblog"), canonical_url_for("main.explore")
-    feed = posts_feed(Post.newest_first(), title, page_url, "feeds.explore_feed")
+    # What a visitor's lists show: no hidden posts, none of suspended accounts.
+    posts = Post.newest_first(*listed_conditions(None))
+    feed = posts_feed(posts, title, page_url, "feeds.explore_feed")
     return feed_response(feed, kind)
 
 
@@ -40,7 +43,17 @@ def user_feed(username: str, kind: str):
     user = user_by_username(username) or abort(404)
     title = _("Posts by %(username)s", username=user.username)
     page_url = canonical_url_for("main.user", username=user.username)
-    feed = posts_feed(
-        user.posts_newest_first(), title, page_url, "feeds.user_feed", user, username=user.username
-    )
+    posts = user.posts_newest_first().where(*listed_conditions(None, authors=False))
+    feed = posts_feed(posts, title, page_url, "feeds.user_feed", user, username=user.username)
     return feed_response(feed, kind)
+
+
+@bp.route(f"/tag/<name>/feed.{KIND}")
+def tag_feed(name: str, kind: str):
+    """The newest posts carrying a tag as a feed."""
+    public_or_404()
+    tag = Tag.by_name(name) or abort(404)
+    title = _("Posts tagged #%(tag)s", tag=tag.name)
+    page_url = canonical_url_for("tags.tag", name=tag.name)
+    posts = Post.tagged(tag).where(*listed_conditions(None, authors=False))
+    return feed_response(posts_feed(posts, title, page_url, "feeds.tag_feed", name=tag.name), kind)
