@@ -23,8 +23,8 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Post, User, followers  # noqa: E402
-from app.speedups.page_queries import timeline_page, timeline_page_query  # noqa: E402
 from app.speedups.timeline import timeline as merged_timeline  # noqa: E402
+from app.speedups.timeline_pages import timeline_page, timeline_page_query  # noqa: E402
 
 
 def in_query(user):

@@ -76,6 +76,7 @@ def test_what_differs_per_reader_is_not_kept(app, client, auth, make_user):
     assert 'href="/user/john">' in navbar(client.get("/index").text)
 
 
+@pytest.mark.speedups
 def test_the_language_pickers_token_and_way_back_are_the_readers_own(make_app, csrf_token):
     app = make_app(WTF_CSRF_ENABLED=True)
     add_user(app, "susan")

@@ -12,9 +12,10 @@ from app.models import Alert, Post, Tag, User, followers, post_tag, profile_by_u
 from app.models.reactions import Boost, Like
 from app.post_pages import PLAIN
 from app.speedups import timeline as merged
-from app.speedups.page_queries import fetch_page, rows_to_read, timeline_page, timeline_page_query
+from app.speedups.page_queries import fetch_page, rows_to_read
 from app.speedups.pages import FastPostPages
 from app.speedups.timeline import timeline as merged_timeline
+from app.speedups.timeline_pages import timeline_page, timeline_page_query
 from tests.conftest import TEST_CONFIG
 from tests.databases import ROOT
 from tests.paging import every_row

@@ -14,7 +14,7 @@ from sqlalchemy import Select
 from app.models import Tag, User
 from app.pagination import Page
 from app.post_pages import PostPages
-from app.speedups import page_queries, search
+from app.speedups import page_queries, search, timeline_pages
 from app.speedups import timeline as merged
 
 
@@ -23,7 +23,7 @@ class FastPostPages(PostPages):
         return merged.timeline(user)
 
     def timeline_page(self, user: User, number: int, per_page: int) -> Page:
-        return page_queries.timeline_page(user, number, per_page)
+        return timeline_pages.timeline_page(user, number, per_page)
 
     def explore_page(self, number: int, per_page: int, reader: Any = None) -> Page:
         filters, params = page_queries.filters_of(reader)

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User, followers
-from app.speedups.page_queries import timeline_page
 from app.speedups.timeline import timeline_authors
+from app.speedups.timeline_pages import timeline_page
 from tests.paging import every_row
 from tests.plans import explain_analyze, plan_nodes
 

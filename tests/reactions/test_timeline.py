@@ -12,7 +12,7 @@ from app.models import Post, User
 from app.models.reactions import Boost
 from app.post_pages import PostPages
 from app.speedups import timeline as merged
-from app.speedups.page_queries import timeline_page
+from app.speedups.timeline_pages import timeline_page
 from tests.paging import every_row
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
