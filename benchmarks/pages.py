@@ -25,7 +25,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import LoginSession, User  # noqa: E402
 
-PAGES = ["/", "/index", "/explore", "/user/user00002", "/auth/login"]
+PAGES = ["/", "/index", "/explore", "/user/user00002", "/post/1", "/auth/login"]
 
 
 # Loaded by a visitor: "/" is the front page to them (the home page once signed in).
