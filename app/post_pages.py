@@ -65,10 +65,10 @@ class PostPages:
     def thread_page(self, post: Post, number: int, per_page: int) -> ThreadPage | None:
         """Page `number` of the replies under `post`, below up to `per_page` of the posts it
         answers; None if the post is gone meanwhile."""
-        ancestors = post.ancestor_ids()
+        ancestors = self.ancestor_ids(post)
         shown = ancestors[-per_page:]
         start = (number - 1) * per_page
-        tree = page_of_rows(post.reply_tree()[start : start + per_page + 1], number, per_page)
+        tree = page_of_rows(self.reply_tree(post)[start : start + per_page + 1], number, per_page)
         found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)])
         if post.id not in found:
             return None
@@ -80,6 +80,12 @@ class PostPages:
             depths=[depth for _, depth in replies],
             earlier=shown[0] if len(ancestors) > len(shown) else None,
         )
+
+    def ancestor_ids(self, post: Post) -> list[int]:
+        return post.ancestor_ids()
+
+    def reply_tree(self, post: Post) -> list[tuple[int, int]]:
+        return post.reply_tree()
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         """The posts `ids` (those that exist), by id."""

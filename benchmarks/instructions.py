@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PAGES = ["/", "/index", "/explore", "/user/user00002", "/auth/login"]
+PAGES = ["/", "/index", "/explore", "/user/user00002", "/post/1", "/auth/login"]
 
 
 def instructions(path: str, requests: int) -> int:

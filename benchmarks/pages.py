@@ -25,7 +25,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import LoginSession, User  # noqa: E402
 
-PAGES = ["/", "/index", "/explore", "/user/user00002", "/post/1/likes", "/auth/login"]
+PAGES = ["/", "/index", "/explore", "/user/user00002", "/post/1", "/post/1/likes", "/auth/login"]
 PAGES += ["/explore/feed.atom", "/user/user00002/feed.json"]
 
 

@@ -215,3 +215,27 @@ def test_the_pages_are_the_same_with_and_without_speedups(site):
     page = clients[0].get("/explore").text
     assert page.count("<article") == 4 and "translate-post" in page
     assert any('alt="picture &lt;' in clients[0].get(path).text for path in READER_PAGES)
+
+
+def test_threads_are_the_plain_ones(site):
+    """The thread page's keys (ancestors, replies in reading order) and rows, both ways."""
+    fast_app, _ = site
+    with fast_app.app_context():
+        for post in db.session.scalars(select(Post).order_by(Post.id)):
+            for pages in (PostPages(), FastPostPages()):
+                assert pages.ancestor_ids(post) == post.ancestor_ids(), post.id
+                assert pages.reply_tree(post) == post.reply_tree(), post.id
+        assert [id_ for id_, _ in PostPages().reply_tree(db.session.get(Post, 1))] == [
+            41,
+            42,
+            44,
+            43,
+            45,
+        ]
+        assert PostPages().ancestor_ids(db.session.get(Post, 44)) == [1, 41, 42]
+        plain = PostPages().thread_page(db.session.get(Post, 42), 1, 2)
+        fast = FastPostPages().thread_page(db.session.get(Post, 42), 1, 2)
+        assert [p.id for p in fast.ancestors] == [p.id for p in plain.ancestors] == [1, 41]
+        assert [r.id for r in fast.replies.items] == [r.id for r in plain.replies.items] == [44]
+        assert fast.depths == plain.depths == [1]
+        assert fast.post.in_reply_to_username == plain.post.in_reply_to_username

@@ -4,7 +4,7 @@ reading order (each post followed by its replies, oldest first), read with recur
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, literal_column, select
+from sqlalchemy import Integer, Select, literal_column, select
 from sqlalchemy.orm import Mapped, aliased
 
 from app.database import READS_ONLY
@@ -24,38 +24,47 @@ class ThreadMixin:
         """The ids of the posts this one answers, the conversation's first post first."""
         if self.in_reply_to_id is None:
             return []
-        post: Any = type(self)
-        up = (
-            select(post.id, post.in_reply_to_id, ONE.label("distance"))
-            .where(post.id == self.in_reply_to_id)
-            .cte("ancestor", recursive=True)
-        )
-        parent = aliased(post)
-        up = up.union_all(
-            select(parent.id, parent.in_reply_to_id, up.c.distance + ONE).where(
-                parent.id == up.c.in_reply_to_id
-            )
-        )
-        query = select(up.c.id).order_by(up.c.distance.desc())
+        query = ancestors_query(type(self), self.in_reply_to_id)
         return list(db.session.scalars(query, execution_options=READS_ONLY))
 
     def reply_tree(self) -> list[tuple[int, int]]:
         """(id, depth) of every reply under this post, depth 1 for a direct reply, in reading
         order: each reply is followed by its own replies before the next one."""
-        post: Any = type(self)
-        down = (
-            select(post.id, post.in_reply_to_id, post.timestamp)
-            .where(post.in_reply_to_id == self.id)
-            .cte("reply", recursive=True)
-        )
-        child = aliased(post)
-        down = down.union_all(
-            select(child.id, child.in_reply_to_id, child.timestamp).where(
-                child.in_reply_to_id == down.c.id
-            )
-        )
-        rows = db.session.execute(select(down), execution_options=READS_ONLY).all()
+        query = replies_query(type(self), self.id)
+        rows = db.session.execute(query, execution_options=READS_ONLY).all()
         return reading_order(self.id, rows)
+
+
+def ancestors_query(post: Any, parent_id: Any) -> Select:
+    """The ids of post `parent_id` and of the posts it answers, nearest last."""
+    up = (
+        select(post.id, post.in_reply_to_id, ONE.label("distance"))
+        .where(post.id == parent_id)
+        .cte("ancestor", recursive=True)
+    )
+    parent = aliased(post)
+    up = up.union_all(
+        select(parent.id, parent.in_reply_to_id, up.c.distance + ONE).where(
+            parent.id == up.c.in_reply_to_id
+        )
+    )
+    return select(up.c.id).order_by(up.c.distance.desc())
+
+
+def replies_query(post: Any, root_id: Any) -> Select:
+    """(id, parent id, timestamp) of every reply under post `root_id`, in no order."""
+    down = (
+        select(post.id, post.in_reply_to_id, post.timestamp)
+        .where(post.in_reply_to_id == root_id)
+        .cte("reply", recursive=True)
+    )
+    child = aliased(post)
+    down = down.union_all(
+        select(child.id, child.in_reply_to_id, child.timestamp).where(
+            child.in_reply_to_id == down.c.id
+        )
+    )
+    return select(down)
 
 
 def reading_order(root: int, rows) -> list[tuple[int, int]]:

@@ -29,6 +29,7 @@ from app.models.blocks import Block
 from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.tag import post_tag
+from app.models.thread import ancestors_query, reading_order, replies_query
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 
@@ -144,6 +145,27 @@ def rows_by_id(ids: list[int]) -> dict[int, Row]:
     page = select(Post.id, Post.timestamp).where(Post.id.in_(ids)).subquery("page")
     rows = db.session.connection().execute(rows_of_page(page), execution_options=READS_ONLY)
     return {row.id: row for row in rows}
+
+
+# A thread's keys (app/models/thread.py's queries), statements built once.
+_ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
+_REPLIES = replies_query(Post, bindparam("post", type_=Integer))
+
+
+def ancestor_ids(post: Post) -> list[int]:
+    """post.ancestor_ids(), from a statement built once, on the session's connection."""
+    if post.in_reply_to_id is None:
+        return []
+    params = {"post": post.in_reply_to_id}
+    connection = db.session.connection()
+    return list(connection.execute(_ANCESTORS, params, execution_options=READS_ONLY).scalars())
+
+
+def reply_tree(post: Post) -> list[tuple[int, int]]:
+    """post.reply_tree(), from a statement built once, on the session's connection."""
+    connection = db.session.connection()
+    rows = connection.execute(_REPLIES, {"post": post.id}, execution_options=READS_ONLY).all()
+    return reading_order(post.id, rows)
 
 
 def explore_page_query(filters: Filters = (False, False)) -> Select:

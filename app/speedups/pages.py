@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from app.models import Tag, User
+from app.models import Post, Tag, User
 from app.pagination import Page
 from app.post_pages import PostPages
 from app.speedups import page_queries, search, timeline_pages
@@ -37,6 +37,12 @@ class FastPostPages(PostPages):
 
     def search_page(self, query: str, number: int, per_page: int, reader: Any = None) -> Page:
         return search.search_page(query, number, per_page, reader)
+
+    def ancestor_ids(self, post: Post) -> list[int]:
+        return page_queries.ancestor_ids(post)
+
+    def reply_tree(self, post: Post) -> list[tuple[int, int]]:
+        return page_queries.reply_tree(post)
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         return page_queries.rows_by_id(ids)
