@@ -57,8 +57,8 @@ class Post(SearchableMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(5))
     # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
-    like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    like_count: Mapped[int] = mapped_column(server_default=text("0"))
+    boost_count: Mapped[int] = mapped_column(server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
     # Who boosted it into the timeline being shown (User.following_posts()); not a column.
