@@ -93,10 +93,10 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     # Only a server default: posts written at older revisions (in tests) leave it out.
     image_count: Mapped[int] = mapped_column(Integer, server_default="0")
     # Kept by the likes' and boosts' verbs (app/models/reactions.py): no count on every page.
-    like_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    boost_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    like_count: Mapped[int] = mapped_column(server_default=text("0"))
+    boost_count: Mapped[int] = mapped_column(server_default=text("0"))
     # LISTED, HIDDEN by a moderator, or hidden with its SUSPENDED author (app/models/moderation.py).
-    hidden: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    hidden: Mapped[int] = mapped_column(server_default=text("0"))
 
     author: Mapped["User"] = relationship(back_populates="posts")
     in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")

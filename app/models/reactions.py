@@ -9,8 +9,10 @@ from sqlalchemy import (
     Executable,
     ForeignKey,
     Index,
+    Integer,
     Select,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     insert,
@@ -105,6 +107,20 @@ def likers(post: Post) -> Select:
     )
 
 
+def _reactions_to() -> Select:
+    """The posts among `posts` that `user` liked (0) and boosted (1), built once."""
+    user = bindparam("user", type_=Integer)
+    posts = bindparam("posts", type_=Integer, expanding=True)
+    liked = select(Like.post_id, literal(0)).where(Like.user_id == user, Like.post_id.in_(posts))
+    boosted = select(Boost.post_id, literal(1)).where(
+        Boost.user_id == user, Boost.post_id.in_(posts)
+    )
+    return liked.union_all(boosted)  # type: ignore[return-value]
+
+
+REACTIONS_TO = _reactions_to()
+
+
 class ReactionsMixin:
     """User's likes and boosts. Each verb is idempotent and says whether it changed anything."""
 
@@ -147,13 +163,9 @@ class ReactionsMixin:
         ids = list(post_ids)
         if not ids:
             return set(), set()
-        liked = select(Like.post_id, literal(0)).where(
-            Like.user_id == self.id, Like.post_id.in_(ids)
-        )
-        boosted = select(Boost.post_id, literal(1)).where(
-            Boost.user_id == self.id, Boost.post_id.in_(ids)
-        )
-        rows = db.session.execute(liked.union_all(boosted)).all()
+        # Plain ids, on the session's connection: every list page asks, for its whole page.
+        parameters = {"user": self.id, "posts": ids}
+        rows = db.session.connection().execute(REACTIONS_TO, parameters).all()
         return {p for p, kind in rows if kind == 0}, {p for p, kind in rows if kind == 1}
 
 

@@ -10,7 +10,7 @@ macro comes to show anything else: tests/test_speedups.py compares the pages bot
 
 from dataclasses import replace
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -24,31 +24,34 @@ BAR_CACHE_SIZE = 5000
 TOKEN_SLOT = "\x00csrf\x00"
 
 
+def _page_part(reactions: Reactions) -> tuple[tuple, str]:
+    """What every bar of the page shares in its key, and the reader's token, escaped: found
+    once per page (a request may list more than one page of reactions)."""
+    kept = g.get("action_bar_page")
+    if kept is None or kept[0] is not reactions:
+        key = (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
+        kept = g.action_bar_page = (reactions, key, str(escape(reactions.csrf)))
+    return kept[1], kept[2]
+
+
 def action_bar(post, reactions: Reactions) -> Markup:
     """app/reactions/bar.py's action_bar, kept per everything it shows."""
+    page_key, token = _page_part(reactions)
     liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
-    key = (
-        post.id,
-        post.like_count,
-        post.boost_count,
-        liked,
-        boosted,
-        reactions.signed_in,
-        reactions.back,
-        str(get_locale()),
-        request.script_root,
-    )
-    # The bar rendered from this post's state alone, with the stand-in for the token.
-    alone = replace(
-        reactions,
-        liked={post.id} if liked else set(),
-        boosted={post.id} if boosted else set(),
-        csrf=TOKEN_SLOT if reactions.signed_in else "",
-    )
-    kept = rendered_once(
-        markup_store("action_bars"), key, lambda: render_bar(post, alone), BAR_CACHE_SIZE
-    )
-    return Markup(kept.replace(TOKEN_SLOT, escape(reactions.csrf)))
+    key = (post.id, post.like_count, post.boost_count, liked, boosted, *page_key)
+
+    def render() -> str:
+        # This post's state alone, and the stand-in for the token.
+        alone = replace(
+            reactions,
+            liked={post.id} if liked else set(),
+            boosted={post.id} if boosted else set(),
+            csrf=TOKEN_SLOT if reactions.signed_in else "",
+        )
+        return render_bar(post, alone)
+
+    kept = rendered_once(markup_store("action_bars"), key, render, BAR_CACHE_SIZE)
+    return Markup(str.replace(kept, TOKEN_SLOT, token))
 
 
 def init_app(app: Flask) -> None:
