@@ -13,7 +13,7 @@ from tests.databases import migrated_app, server_database
 from tests.project_copy import copy_project, flask, untracked
 
 ANCHOR = "    language: Mapped[str | None] = mapped_column(String(5))\n"
-NEW_COLUMN = "    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)\n"
+NEW_COLUMN = "    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)\n"
 MOMENT = dt.datetime(2024, 5, 6, 7, 8, 9, 123456)
 
 
@@ -25,7 +25,7 @@ def test_a_migrated_new_column_keeps_microseconds(tmp_path, database_url, app):
     flask(copy, "db", "upgrade")
     model = copy / "app" / "models" / "post.py"
     model.write_text(model.read_text().replace(ANCHOR, ANCHOR + NEW_COLUMN))
-    flask(copy, "db", "migrate", "-m", "post edited at")
+    flask(copy, "db", "migrate", "-m", "post checked at")
     [revision] = [line for line in untracked(copy) if "migrations/versions" in line]
     # A migration stands alone: the app's types may change after it was written.
     assert "import app" not in (copy / revision.split()[-1]).read_text()
@@ -39,9 +39,9 @@ def test_a_migrated_new_column_keeps_microseconds(tmp_path, database_url, app):
             key = connection.execute(
                 post.insert().values(body="hi", timestamp=MOMENT, user_id=author.id)
             ).inserted_primary_key[0]
-            connection.execute(post.update().values(edited_at=MOMENT).where(post.c.id == key))
+            connection.execute(post.update().values(checked_at=MOMENT).where(post.c.id == key))
         with db.engine.connect() as connection:
-            stored = connection.scalar(sa.select(post.c.edited_at).where(post.c.id == key))
+            stored = connection.scalar(sa.select(post.c.checked_at).where(post.c.id == key))
         db.engine.dispose()
     assert stored == MOMENT
 
