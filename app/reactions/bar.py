@@ -37,3 +37,8 @@ def action_bar(post, reactions: Reactions) -> Markup:
     id, like_count and boost_count."""
     template = current_app.jinja_env.get_template("reactions/_actions.html")
     return Markup(template.module.action_bar(post, reactions))  # type: ignore[attr-defined]
+
+
+def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
+    """The bar under each of a page's posts, in order."""
+    return [action_bar(post, reactions) for post in posts]

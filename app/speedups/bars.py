@@ -9,8 +9,9 @@ macro comes to show anything else: tests/test_speedups.py compares the pages bot
 """
 
 from dataclasses import replace
+from functools import partial
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -24,35 +25,40 @@ BAR_CACHE_SIZE = 5000
 TOKEN_SLOT = "\x00csrf\x00"
 
 
-def _page_part(reactions: Reactions) -> tuple[tuple, str]:
-    """What every bar of the page shares in its key, and the reader's token, escaped: found
-    once per page (a request may list more than one page of reactions)."""
-    kept = g.get("action_bar_page")
-    if kept is None or kept[0] is not reactions:
-        key = (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
-        kept = g.action_bar_page = (reactions, key, str(escape(reactions.csrf)))
-    return kept[1], kept[2]
+def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
+    """app/reactions/bar.py's action_bars, each bar kept per everything it shows; what the
+    page's bars share is found once."""
+    kept = markup_store("action_bars")
+    page_key = (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
+    token = str(escape(reactions.csrf))
+    bars = []
+    for post in posts:
+        liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
+        key = (post.id, post.like_count, post.boost_count, liked, boosted, *page_key)
+        bar = kept.get(key)
+        if bar is None:
+            bar = rendered_once(kept, key, partial(_alone, post, reactions), BAR_CACHE_SIZE)
+        bars.append(Markup(str.replace(bar, TOKEN_SLOT, token)))
+    return bars
+
+
+def _alone(post, reactions: Reactions) -> str:
+    """The bar with this post's state alone, and the stand-in for the token."""
+    liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
+    alone = replace(
+        reactions,
+        liked={post.id} if liked else set(),
+        boosted={post.id} if boosted else set(),
+        csrf=TOKEN_SLOT if reactions.signed_in else "",
+    )
+    return render_bar(post, alone)
 
 
 def action_bar(post, reactions: Reactions) -> Markup:
     """app/reactions/bar.py's action_bar, kept per everything it shows."""
-    page_key, token = _page_part(reactions)
-    liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
-    key = (post.id, post.like_count, post.boost_count, liked, boosted, *page_key)
-
-    def render() -> str:
-        # This post's state alone, and the stand-in for the token.
-        alone = replace(
-            reactions,
-            liked={post.id} if liked else set(),
-            boosted={post.id} if boosted else set(),
-            csrf=TOKEN_SLOT if reactions.signed_in else "",
-        )
-        return render_bar(post, alone)
-
-    kept = rendered_once(markup_store("action_bars"), key, render, BAR_CACHE_SIZE)
-    return Markup(str.replace(kept, TOKEN_SLOT, token))
+    return action_bars([post], reactions)[0]
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_bar"] = action_bar
+    app.jinja_env.globals["action_bars"] = action_bars
