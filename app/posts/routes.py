@@ -20,7 +20,11 @@ MAX_ID = 2**31 - 1
 
 
 def get_post_or_404(id: int) -> Post:
-    return (db.session.get(Post, id) if id <= MAX_ID else None) or abort(404)
+    """The post, if the reader may see it: a hidden post only to its author and admins."""
+    post = (db.session.get(Post, id) if id <= MAX_ID else None) or abort(404)
+    if post.hidden and post.user_id != current_user.id and not current_user.is_admin:
+        abort(404)
+    return post
 
 
 def get_own_post_or_403(id: int) -> Post:
@@ -38,6 +42,9 @@ def post(id: int):
     post = get_post_or_404(id)
     form = ReplyForm()
     if form.validate_on_submit():
+        if current_user.either_blocks(post.author):
+            flash(_("You cannot reply to this post."), "danger")
+            return redirect(url_for(".post", id=post.id))
         reply = Post.write(current_user, form.post.data, in_reply_to=post)
         db.session.commit()
         flash(_("Your reply is now live!"), "success")

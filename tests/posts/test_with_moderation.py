@@ -1,0 +1,53 @@
+"""The post page with the rest of issue 19: hidden posts, blocks, and the action bar."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Post, User
+from app.models.moderation import HIDDEN
+from tests.posts.test_routes import write
+
+
+def user(name: str) -> User:
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def test_a_hidden_post_is_shown_only_to_its_author_and_admins(app, client, auth, make_user):
+    make_user("susan"), make_user("john"), make_user("boss")
+    post_id = write(app, "susan", "something against the rules")
+    with app.app_context():
+        db.session.get(Post, post_id).hidden = HIDDEN
+        user("boss").is_admin = True
+        db.session.commit()
+    auth.login("john")
+    assert client.get(f"/post/{post_id}").status_code == 404
+    auth.logout()
+    for name in ("susan", "boss"):
+        auth.login(name)
+        assert client.get(f"/post/{post_id}").status_code == 200
+        auth.logout()
+
+
+def test_no_reply_across_a_block(app, client, auth, make_user):
+    make_user("susan"), make_user("john")
+    post_id = write(app, "susan", "hello")
+    with app.app_context():
+        user("susan").block(user("john"))
+        db.session.commit()
+    auth.login("john")
+    response = client.post(f"/post/{post_id}", data={"post": "@susan hi"}, follow_redirects=True)
+    assert "You cannot reply to this post." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Post).where(Post.in_reply_to_id == post_id)) is None
+
+
+def test_the_post_page_has_the_readers_action_bar(app, client, auth, make_user):
+    make_user("susan"), make_user("john")
+    post_id = write(app, "susan", "hello")
+    with app.app_context():
+        user("john").like(db.session.get(Post, post_id))
+        db.session.commit()
+    auth.login("john")
+    page = client.get(f"/post/{post_id}").text
+    assert f'action="/post/{post_id}/unlike"' in page
+    assert "1 like" in page
