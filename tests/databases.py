@@ -124,3 +124,19 @@ def insert_users(connection: sa.Connection, signed_up: dict[str, datetime.dateti
         for name, when in signed_up.items()
     ]
     connection.execute(user_table().insert(), rows)
+
+
+def insert_users_with_posts(
+    connection: sa.Connection, when: datetime.datetime, bodies: dict[str, str]
+) -> dict[str, int]:
+    """Users signed up at `when`, each with the post `bodies` gives them (none for ""), as rows
+    of the schema a migration test is at; their ids by name."""
+    insert_users(connection, dict.fromkeys(bodies, when))
+    metadata = sa.MetaData()
+    metadata.reflect(bind=connection, only=["user", "post"])
+    user, post = metadata.tables["user"], metadata.tables["post"]
+    ids = dict(connection.execute(sa.select(user.c.username, user.c.id)).all())
+    for name, body in bodies.items():
+        if body:
+            connection.execute(post.insert().values(body=body, timestamp=when, user_id=ids[name]))
+    return ids

@@ -121,6 +121,15 @@ def _reactions_to() -> Select:
 REACTIONS_TO = _reactions_to()
 
 
+def _react(model: type, count, user_id: int, post: Post, add: bool) -> bool:
+    """Add (or take back) the user's like or boost of the post, and keep its count; False when
+    there was nothing to change."""
+    changed = (_insert_once if add else _delete_once)(model, user_id, post.id)
+    if changed:
+        _count(post, count, +1 if add else -1)
+    return changed
+
+
 class ReactionsMixin:
     """User's likes and boosts. Each verb is idempotent and says whether it changed anything."""
 
@@ -128,29 +137,17 @@ class ReactionsMixin:
         id: Mapped[int]
 
     def like(self, post: Post) -> bool:
-        if not _insert_once(Like, self.id, post.id):
-            return False
-        _count(post, Post.like_count, +1)
-        return True
+        return _react(Like, Post.like_count, self.id, post, add=True)
 
     def unlike(self, post: Post) -> bool:
-        if not _delete_once(Like, self.id, post.id):
-            return False
-        _count(post, Post.like_count, -1)
-        return True
+        return _react(Like, Post.like_count, self.id, post, add=False)
 
     def boost(self, post: Post) -> bool:
         """Put the post in my followers' timelines (my own posts too, as Mastodon allows)."""
-        if not _insert_once(Boost, self.id, post.id):
-            return False
-        _count(post, Post.boost_count, +1)
-        return True
+        return _react(Boost, Post.boost_count, self.id, post, add=True)
 
     def unboost(self, post: Post) -> bool:
-        if not _delete_once(Boost, self.id, post.id):
-            return False
-        _count(post, Post.boost_count, -1)
-        return True
+        return _react(Boost, Post.boost_count, self.id, post, add=False)
 
     def has_liked(self, post: Post) -> bool:
         return bool(self.reactions_to([post.id])[0])

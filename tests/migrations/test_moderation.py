@@ -8,7 +8,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.databases import insert_users
+from tests.databases import insert_users_with_posts
 
 TABLES = {"user_block", "report", "moderation_log"}
 WHEN = dt.datetime(2026, 12, 1, 2, 3, 4)
@@ -19,12 +19,7 @@ def test_up_cascade_and_down(app, scripts):
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
-            insert_users(connection, {"susan": WHEN, "john": WHEN})
-            metadata = sa.MetaData()
-            metadata.reflect(bind=connection, only=["user", "post"])
-            user, post = metadata.tables["user"], metadata.tables["post"]
-            ids = dict(connection.execute(sa.select(user.c.username, user.c.id)).all())
-            connection.execute(post.insert().values(body="hi", timestamp=WHEN, user_id=ids["john"]))
+            ids = insert_users_with_posts(connection, WHEN, {"susan": "", "john": "hi"})
         flask_migrate.upgrade(revision="0020")
         assert set(sa.inspect(db.engine).get_table_names()) >= TABLES
 

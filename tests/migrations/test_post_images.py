@@ -8,7 +8,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.databases import insert_users
+from tests.databases import insert_users, insert_users_with_posts
 
 WHEN = dt.datetime(2026, 12, 1, 2, 3, 4)
 
@@ -18,14 +18,7 @@ def test_up_cascade_and_down(app, scripts):
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
-            insert_users(connection, {"susan": WHEN, "john": WHEN})
-            metadata = sa.MetaData()
-            metadata.reflect(bind=connection, only=["user", "post"])
-            user, post = metadata.tables["user"], metadata.tables["post"]
-            ids = dict(connection.execute(sa.select(user.c.username, user.c.id)).all())
-            for name in ("susan", "john"):
-                connection.execute(post.insert().values(
-                    body=f"by {name}", timestamp=WHEN, user_id=ids[name]))  # fmt: skip
+            insert_users_with_posts(connection, WHEN, {"susan": "by susan", "john": "by john"})
         flask_migrate.upgrade(revision="0019")
 
         metadata = sa.MetaData()
