@@ -155,7 +155,7 @@ def create_post():
         data = json_object()
         body, uploads, parent = post_body(data), [], answered_post(data)
     images, written = stored_images(uploads)
-    post = Post.write(author, body, images, in_reply_to=parent)
+    post = Post.write(author, body, images=images, in_reply_to=parent)
     commit_or_remove(written)
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}
 

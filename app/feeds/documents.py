@@ -88,6 +88,12 @@ def xml_safe(text: str) -> str:
     return NOT_IN_XML.sub("", text)
 
 
+def absolute_links(html: str, site_url: str) -> str:
+    """A post's HTML with its site-relative links (mentions, tags) made absolute: a feed
+    reader has no page to resolve them against. `site_url` ends in a slash."""
+    return html.replace('href="/', f'href="{site_url}')
+
+
 def entry_title(text: str) -> str:
     """A post has no title: its first words on one line stand in for one."""
     line = " ".join(text.split())
@@ -105,7 +111,9 @@ def post_entry(post: Post, site_url: str, authors: dict[int, Person]) -> Entry:
         title=entry_title(text),
         # As the pages show it: its Markdown's sanitised HTML, or (written before Markdown)
         # escaped, links made clickable, in one paragraph.
-        content_html=xml_safe(post.body_html) if post.body_html else f"<p>{linkify(text)}</p>",
+        content_html=absolute_links(xml_safe(post.body_html), site_url)
+        if post.body_html
+        else f"<p>{linkify(text)}</p>",
         content_text=text,
         published=post.timestamp,
         updated=post.edited_at or post.timestamp,

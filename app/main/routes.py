@@ -73,7 +73,7 @@ def front():
 
 def publish(body: str, uploads: list):
     images, written = stored_images(uploads)
-    Post.write(current_user, body, images)
+    Post.write(current_user, body, images=images)
     commit_or_remove(written)
     flash(_("Your post is now live!"), "success")
     return redirect(url_for(".index"))

@@ -129,6 +129,7 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     def write(
         author: "User",
         body: str,
+        *,
         images: Sequence["PostImage"] = (),
         in_reply_to: "Post | None" = None,
     ) -> "Post":

@@ -30,7 +30,7 @@ def fill(app, with_images: bool = True):
         for author in users:
             for n in range(26):
                 images = [image(n * 2), image(n * 2 + 1)] if with_images else []
-                Post.write(author, f"post {n}", images)
+                Post.write(author, f"post {n}", images=images)
         for author in users[1:]:
             users[0].follow(author)
         db.session.commit()

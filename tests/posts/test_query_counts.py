@@ -21,13 +21,15 @@ def fill(app) -> int:
         db.session.add_all(users)
         parent, middle = None, None
         for n in range(60):
-            parent = Post.write(users[0] if n == 40 else users[n % 10], f"chain {n}", parent)
+            parent = Post.write(
+                users[0] if n == 40 else users[n % 10], f"chain {n}", in_reply_to=parent
+            )
             db.session.flush()
             if n == 40:
                 middle = parent
         replies = [middle]
         for n in range(60):
-            reply = Post.write(users[n % 10], f"reply {n}", replies[n // 3])
+            reply = Post.write(users[n % 10], f"reply {n}", in_reply_to=replies[n // 3])
             db.session.flush()
             replies.append(reply)
         middle.edit("edited once")

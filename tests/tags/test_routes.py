@@ -123,4 +123,4 @@ def test_query_count_does_not_grow_with_page_size(make_app, count_queries):
     small = queries_for(make_app, count_queries, 5)
     large = queries_for(make_app, count_queries, 25)
     assert small == large
-    assert large <= 3, large
+    assert large <= 4, large  # the user, the tag, its page, the reader's likes and boosts
