@@ -34,11 +34,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("block_total", sa.Integer(), server_default=sa.text("0"), nullable=False)
         )
-    with op.batch_alter_table("post") as batch_op:
-        batch_op.add_column(
-            sa.Column("hidden", sa.Integer(), server_default=sa.text("0"), nullable=False)
-        )
-        batch_op.create_index(batch_op.f("ix_post_hidden_user_id"), ["hidden", "user_id"])
+    # Not batch mode: on SQLite that rebuilds post (it has a foreign key to itself since
+    # 0016) and drops its search triggers (0004).
+    op.add_column(
+        "post", sa.Column("hidden", sa.Integer(), server_default=sa.text("0"), nullable=False)
+    )
+    op.create_index(op.f("ix_post_hidden_user_id"), "post", ["hidden", "user_id"])
 
     op.create_table(
         "user_block",
