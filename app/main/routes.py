@@ -86,10 +86,11 @@ def publish(body: str, uploads: list):
 def index():
     """Write a post, and read your own and the people you follow."""
     form, preview = PostForm(), None
-    if form.validate_on_submit() and form.preview.data:
+    # Validated once: validating reads the uploaded images' streams.
+    if form.validate_on_submit():
+        if not form.preview.data:
+            return publish(form.post.data, form.uploads)
         preview = Post.preview(form.post.data)
-    elif form.validate_on_submit():
-        return publish(form.post.data, form.uploads)
     page = post_pages().timeline_page(current_user, *page_request())
     # A home that fits on one page is a new reader's: suggest people to follow.
     suggestions = suggested_users(current_user) if page.number == 1 and not page.has_next else []

@@ -132,11 +132,13 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         *,
         images: Sequence["PostImage"] = (),
         in_reply_to: "Post | None" = None,
+        timestamp: datetime | None = None,
     ) -> "Post":
         """A new post by `author`, in the language it is written in, with up to four images in
         this order, answering `in_reply_to` if given, its tags kept and the users it mentions
-        told (the caller commits): the site's forms and the API's POST all come here."""
-        post = Post(author=author, timestamp=utcnow())
+        told (the caller commits): the site's forms and the API's POST all come here.
+        `timestamp` is when it was written, if not now (a post written elsewhere first)."""
+        post = Post(author=author, timestamp=timestamp or utcnow())
         if in_reply_to is not None:
             post.in_reply_to, post.is_reply = in_reply_to, True
         for position, image in enumerate(images):

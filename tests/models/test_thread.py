@@ -27,8 +27,7 @@ def people(app_on_each_database):
 
 
 def write(author, body, parent=None, minute=0) -> Post:
-    post = Post.write(author, body, in_reply_to=parent)
-    post.timestamp = T0 + timedelta(minutes=minute)
+    post = Post.write(author, body, in_reply_to=parent, timestamp=T0 + timedelta(minutes=minute))
     db.session.flush()
     return post
 
