@@ -54,7 +54,7 @@ def post(page, body: str) -> None:
     page.goto("/index")
     page.locator("textarea[name=post]").fill(body)
     # The post form's button: a new user's empty home also offers Follow buttons.
-    page.locator("main form:has(textarea[name=post]) [type=submit]").click()
+    page.locator("main form:has(textarea[name=post]) [name=submit]").click()
     page.wait_for_load_state()
 
 
