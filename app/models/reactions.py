@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models.followers import followers
 from app.models.post import Post
@@ -162,7 +163,8 @@ class ReactionsMixin:
             return set(), set()
         # Plain ids, on the session's connection: every list page asks, for its whole page.
         parameters = {"user": self.id, "posts": ids}
-        rows = db.session.connection().execute(REACTIONS_TO, parameters).all()
+        connection = db.session.connection()
+        rows = connection.execute(REACTIONS_TO, parameters, execution_options=READS_ONLY).all()
         return {p for p, kind in rows if kind == 0}, {p for p, kind in rows if kind == 1}
 
 
