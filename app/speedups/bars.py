@@ -1,5 +1,5 @@
 """Each post's action bar (reactions/_actions.html) rendered once per everything it shows,
-with the reader's CSRF token written in afterwards.
+with the reader's CSRF token written into a hole afterwards (app/speedups/fragments.py).
 
 Speeds up every list of posts, where the bar's buttons (url_for, gettext, a macro per button)
 cost as much as a cached article (how much: benchmarks/README.md). The key is the post's id
@@ -13,16 +13,16 @@ from functools import partial
 
 from flask import Flask, request
 from flask_babel import get_locale
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.reactions.bar import Reactions
 from app.reactions.bar import action_bar as render_bar
-from app.speedups.fragments import markup_store, rendered_once
+from app.speedups.fragments import fill_holes, hole, markup_store, rendered_once
 
 # Past this many, the kept bars are dropped and the busy ones rendered again.
 BAR_CACHE_SIZE = 5000
-# Where the reader's CSRF token goes in a kept bar: no token is ever kept.
-TOKEN_SLOT = "\x00csrf\x00"
+# Where the reader's CSRF token goes in a kept bar (fragments.py's holes): none is ever kept.
+TOKEN_SLOT = hole("csrf")
 
 
 def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
@@ -30,7 +30,7 @@ def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
     page's bars share is found once."""
     kept = markup_store("action_bars")
     page_key = (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
-    token = str(escape(reactions.csrf))
+    token = {"csrf": reactions.csrf}
     bars = []
     for post in posts:
         liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
@@ -38,7 +38,7 @@ def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
         bar = kept.get(key)
         if bar is None:
             bar = rendered_once(kept, key, partial(_alone, post, reactions), BAR_CACHE_SIZE)
-        bars.append(Markup(str.replace(bar, TOKEN_SLOT, token)))
+        bars.append(fill_holes(bar, token))
     return bars
 
 

@@ -45,10 +45,20 @@ def same_for_everyone(*key, caller: Callable[..., str], **reader: object) -> Mar
     store = markup_store("fragments")
     if not reader:
         return rendered_once(store, full_key, caller, FRAGMENT_STORE_SIZE)
-    holes = SimpleNamespace(**{name: Markup(f"\x00{name}\x00") for name in reader})
+    holes = SimpleNamespace(**{name: hole(name) for name in reader})
     kept = rendered_once(store, (*full_key, *reader), lambda: caller(holes), FRAGMENT_STORE_SIZE)
-    # One pass: a value's own text is never searched for holes.
-    return Markup(HOLE.sub(lambda hole: escape(reader[hole.group(1)]), kept))
+    return fill_holes(kept, reader)
+
+
+def hole(name: str) -> Markup:
+    """The marker kept markup holds where a reader's value `name` goes (fill_holes)."""
+    return Markup(f"\x00{name}\x00")
+
+
+def fill_holes(kept: str, values: dict) -> Markup:
+    """`kept` with each hole filled with its value, escaped as Jinja would escape it. One
+    pass: a value's own text is never searched for holes."""
+    return Markup(HOLE.sub(lambda found: escape(values[found.group(1)]), kept))
 
 
 def init_app(app: Flask) -> None:
