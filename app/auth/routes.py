@@ -104,11 +104,12 @@ def reauthenticate():
             return redirect(safe_next_url(request.args.get("next")) or url_for("account.settings"))
         db.session.rollback()
     return render_template(
-        "auth/reauthenticate.html",
+        "passkeys/form_or_passkey.html",
         title=_("Confirm it's you"),
         form=form,
         lead=_("Please enter your password again to continue."),
         has_passkeys=bool(Passkey.of(current_user)),
+        passkey=("passkeys.reauthenticate_options", "passkeys.reauthenticate"),
     )
 
 

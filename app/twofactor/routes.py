@@ -160,9 +160,10 @@ def verify():
         form.code.errors.append(_("That code is not right, or it was already used."))
     lead = _("Open your authenticator app and enter the code it shows for this site.")
     return render_template(
-        "twofactor/verify.html",
+        "passkeys/form_or_passkey.html",
         title=_("Two-factor authentication"),
         form=form,
         lead=lead,
         has_passkeys=bool(Passkey.of(user)),
+        passkey=("passkeys.second_factor_options", "passkeys.second_factor"),
     )
