@@ -159,31 +159,20 @@ function setUnreadCount(count) {
   }
 }
 
-// The messages page marks its messages read with a POST as it opens (a GET must not: any
-// site could send one), so the reader need not press its "Mark as read" button.
-async function markMessagesRead() {
-  const form = document.getElementById("mark-messages-read");
-  if (!form) return;
-  try {
-    const response = await fetch(form.action, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-      body: new FormData(form),
-    });
-    if (!response.ok) return;
-    const { unread } = await response.json();
-    setUnreadCount(unread);
-    if (!unread) form.remove();
-  } catch {
-    // The button still works.
-  }
+// The navbar's count of unseen notifications (app/alerts), hidden at 0.
+function setAlertCount(count) {
+  const number = Number(count) || 0;
+  const badge = document.getElementById("alert-count");
+  if (!badge) return;
+  badge.textContent = String(number);
+  badge.classList.toggle("d-none", number === 0);
 }
 
-// The notifications page (app/alerts) marks its alerts seen the same way, and hides the
-// navbar's count of them.
-async function markAlertsRead() {
-  const form = document.getElementById("mark-alerts-read");
+// The messages and notifications pages mark what they show as read with a POST as they open
+// (a GET must not: any site could send one), so the reader need not press the form's button.
+// The answer's unread count goes to `setCount`; at 0 the button goes.
+async function markRead(formId, setCount) {
+  const form = document.getElementById(formId);
   if (!form) return;
   try {
     const response = await fetch(form.action, {
@@ -194,11 +183,7 @@ async function markAlertsRead() {
     });
     if (!response.ok) return;
     const { unread } = await response.json();
-    const badge = document.getElementById("alert-count");
-    if (badge) {
-      badge.textContent = String(unread);
-      badge.classList.toggle("d-none", unread === 0);
-    }
+    setCount(unread);
     if (!unread) form.remove();
   } catch {
     // The button still works.
@@ -285,8 +270,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   setUpUserPopups();
   setUpTranslations();
   // Polled after: a first poll answered before the POST would show the old count again.
-  await markMessagesRead();
-  await markAlertsRead();
+  await markRead("mark-messages-read", setUnreadCount);
+  await markRead("mark-alerts-read", setAlertCount);
   setUpNotifications();
   setUpCounters();
 });
