@@ -65,6 +65,15 @@ def missing_requirement() -> str | None:
     return None
 
 
+def log_in(page, username: str, t) -> None:
+    """Sign in through the login page, in the page's language (`t`), and wait for home."""
+    page.goto("/auth/login")
+    page.get_by_label(t("Username or email"), exact=True).fill(username)
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=t("Sign in"), exact=True).click()
+    page.wait_for_url(re.compile(r"/index$|/$"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOCAL_HOST, 0))

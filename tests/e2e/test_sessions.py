@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, Site
+from tests.e2e.conftest import Site, log_in
 
 expect = pytest.importorskip(
     "playwright.sync_api",
@@ -12,14 +12,6 @@ expect = pytest.importorskip(
 ).expect
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, username: str, t) -> None:
-    page.goto("/auth/login")
-    page.get_by_label(t("Username or email"), exact=True).fill(username)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in"), exact=True).click()
-    page.wait_for_url(re.compile(r"/index$|/$"))
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
