@@ -67,9 +67,6 @@ HIDDEN_ALIAS = aliased(Post, name="hidden_post")
 HIDDEN_IDS = select(HIDDEN_ALIAS.id).where(
     HIDDEN_ALIAS.hidden > LISTED, HIDDEN_ALIAS.user_id != READER
 )
-HIDDEN_POST = select(HIDDEN_ALIAS.id).where(
-    HIDDEN_ALIAS.hidden > LISTED, HIDDEN_ALIAS.user_id != READER
-)
 FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
 
 

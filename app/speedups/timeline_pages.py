@@ -36,7 +36,7 @@ from app.speedups import timeline as merged
 from app.speedups.page_queries import (
     FILTERED_AUTHORS,
     HIDDEN_ALIAS,
-    HIDDEN_POST,
+    HIDDEN_IDS,
     LITERAL_ONE,
     READER,
     Filters,
@@ -62,7 +62,7 @@ def listed_keys(keys: FromClause, filters: Filters) -> list:
     if hide:
         # Pushed into every author's arm, a NOT IN list is built once per arm: a hundred
         # times. Checked against each post the merge pulls, there are only about a page's.
-        conditions.append(~HIDDEN_POST.where(HIDDEN_ALIAS.id == keys.c.id).exists())
+        conditions.append(~HIDDEN_IDS.where(HIDDEN_ALIAS.id == keys.c.id).exists())
     if filtered:
         by_filtered = _by_filtered.user_id.in_(FILTERED_AUTHORS)
         conditions.append(
