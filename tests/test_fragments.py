@@ -266,3 +266,16 @@ def test_holes_print_each_readers_values_as_the_plain_block_does(make_app, a, b)
             )
     assert pages[0] == pages[1]
     assert "first" not in pages[1][1]
+
+
+def test_the_admins_reports_link_is_theirs_alone(app, client, auth, make_user):
+    make_user("boss")
+    make_user("john")
+    with app.app_context():
+        db.session.scalar(User.by_username("boss")).is_admin = True
+        db.session.commit()
+    auth.login("boss")
+    assert 'href="/admin/reports"' in navbar(client.get("/index").text)
+    auth.logout()
+    auth.login("john")
+    assert 'href="/admin/reports"' not in navbar(client.get("/index").text)
