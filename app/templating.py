@@ -2,7 +2,6 @@
 each renders what it wraps, every time, so the pages are the same with SPEEDUPS on or off."""
 
 from collections.abc import Callable
-from itertools import chain
 from types import SimpleNamespace
 
 from flask import Flask
@@ -36,15 +35,8 @@ def hidden_fields(form: FlaskForm) -> Markup:
     return form.hidden_tag()
 
 
-def interleave(firsts: list, seconds: list) -> Markup:
-    """firsts[0], seconds[0], firsts[1], seconds[1]… as one piece of markup: a list's articles
-    and their action bars, written in one go rather than two outputs a post."""
-    return Markup("\n").join(chain.from_iterable(zip(firsts, seconds, strict=True)))
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        interleave=interleave,
         same_for_everyone=same_for_everyone,
         blank_form_fields=blank_form_fields,
         hidden_fields=hidden_fields,

@@ -3,11 +3,14 @@ found in one query, for the buttons rendered per reader outside the shared artic
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from flask import current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+
+from app.main.rendering import post_articles
 
 
 @dataclass
@@ -42,3 +45,11 @@ def action_bar(post, reactions: Reactions) -> Markup:
 def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
     """The bar under each of a page's posts, in order."""
     return [action_bar(post, reactions) for post in posts]
+
+
+def articles_with_bars(posts: list) -> Markup:
+    """A list's posts: each one's article (the same for every reader), then its action bar
+    (the reader's)."""
+    articles = post_articles(posts)
+    bars = action_bars(posts, reader_reactions(posts))
+    return Markup("\n").join(chain.from_iterable(zip(articles, bars, strict=True)))

@@ -9,14 +9,14 @@ from app.extensions import db
 from app.models import Post
 from app.models.reactions import likers
 from app.pagination import paginate, requested_page
-from app.reactions.bar import action_bar, action_bars, reader_reactions
+from app.reactions.bar import action_bar, articles_with_bars, reader_reactions
 from app.security import safe_next_url
 
 bp = Blueprint("reactions", __name__)
 
 bp.add_app_template_global(reader_reactions)
 bp.add_app_template_global(action_bar)
-bp.add_app_template_global(action_bars)
+bp.add_app_template_global(articles_with_bars)
 
 
 def get_post_or_404(id: int) -> Post:

@@ -1,11 +1,14 @@
-"""Each post's action bar (reactions/_actions.html) rendered once per everything it shows,
-with the reader's CSRF token written into a hole afterwards (app/speedups/fragments.py).
+"""A list's posts, each one's article and action bar kept as one piece of markup per
+everything they show, with the reader's CSRF token written into a hole afterwards.
 
-Speeds up every list of posts, where the bar's buttons (url_for, gettext, a macro per button)
-cost as much as a cached article (how much: benchmarks/README.md). The key is the post's id
-and counts, the reader's like and boost of it, signed in or not, the page to come back to,
-the language and script root; the kept markup holds a stand-in for the token. Breaks if the
-macro comes to show anything else: tests/test_speedups.py compares the pages both ways.
+Speeds up every list of posts (home, explore, profile, tag, search), where the article's
+template and the bar's buttons (url_for, gettext, a macro per button) cost more than the
+database (how much: benchmarks/README.md). The key is the page query's row (the post, its
+author, its counts, edit time and image count: a post's images never change), the reader's
+like and boost of it, signed in or not, the page to come back to, the language, relative
+time, translation target and script root. The images are read only for a piece not kept
+yet. Breaks if main/_post.html or reactions/_actions.html come to show anything else:
+tests/test_speedups.py compares the pages both ways.
 """
 
 from dataclasses import replace
@@ -15,35 +18,55 @@ from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from app.reactions.bar import Reactions
+from app.main.rendering import images_of_page, relative_time_at, render_article
+from app.models import utcnow
+from app.reactions.bar import Reactions, reader_reactions
 from app.reactions.bar import action_bar as render_bar
 from app.speedups.fragments import fill_holes, hole, markup_store, rendered_once
+from app.translate.targets import reader_language_for_translation, translation_target
 
-# Past this many, the kept bars are dropped and the busy ones rendered again.
-BAR_CACHE_SIZE = 5000
-# Where the reader's CSRF token goes in a kept bar (fragments.py's holes): none is ever kept.
+# Past this many, the kept pieces are dropped and the busy ones rendered again.
+PIECE_CACHE_SIZE = 5000
+# Where the reader's CSRF token goes in a kept piece (fragments.py's holes): none is ever kept.
 TOKEN_SLOT = hole("csrf")
 
 
-def action_bars(posts: list, reactions: Reactions) -> list[Markup]:
-    """app/reactions/bar.py's action_bars, each bar kept per everything it shows; what the
-    page's bars share is found once."""
-    kept = markup_store("action_bars")
-    page_key = (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
-    token = {"csrf": reactions.csrf}
-    bars = []
+def articles_with_bars(posts: list) -> Markup:
+    """app/reactions/bar.py's articles_with_bars for a page query's rows, each article and
+    its bar kept together; the pieces not kept yet read their images in one query, and the
+    token is filled in once for the whole list."""
+    reactions = reader_reactions(posts)
+    kept = markup_store("articles_with_bars")
+    locale = str(get_locale())
+    reader_language = reader_language_for_translation()
+    now = utcnow()
+    page_key = (reactions.signed_in, reactions.back, locale, request.script_root)
+    keys, pieces, missing = [], {}, []
     for post in posts:
         liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
-        key = (post.id, post.like_count, post.boost_count, liked, boosted, *page_key)
-        bar = kept.get(key)
-        if bar is None:
-            bar = rendered_once(kept, key, partial(_alone, post, reactions), BAR_CACHE_SIZE)
-        bars.append(fill_holes(bar, token))
-    return bars
+        relative = relative_time_at(post.timestamp, locale, now)
+        translate_to = translation_target(post, reader_language)
+        key = (*post, liked, boosted, relative, translate_to, *page_key)
+        keys.append(key)
+        pieces[key] = kept.get(key)
+        if pieces[key] is None:
+            missing.append((post, key, translate_to))
+    if missing:
+        images = images_of_page([post for post, _, _ in missing])
+        for post, key, translate_to in missing:
+            # A page query's row carries its author's username and email.
+            article = render_article(post, post, locale, translate_to, images.get(post.id, ()))
+            pieces[key] = article + Markup("\n") + _bar(post, reactions)
+        if len(kept) + len(missing) > PIECE_CACHE_SIZE:
+            kept.clear()
+        if len(missing) <= PIECE_CACHE_SIZE:
+            kept.update((key, pieces[key]) for _, key, _ in missing)
+    listed = Markup("\n").join([pieces[key] for key in keys])
+    return fill_holes(listed, {"csrf": reactions.csrf})
 
 
-def _alone(post, reactions: Reactions) -> str:
-    """The bar with this post's state alone, and the stand-in for the token."""
+def _bar(post, reactions: Reactions) -> Markup:
+    """The bar with this post's state alone and the stand-in for the token."""
     liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
     alone = replace(
         reactions,
@@ -55,10 +78,15 @@ def _alone(post, reactions: Reactions) -> str:
 
 
 def action_bar(post, reactions: Reactions) -> Markup:
-    """app/reactions/bar.py's action_bar, kept per everything it shows."""
-    return action_bars([post], reactions)[0]
+    """app/reactions/bar.py's action_bar (the post page's), kept per everything it shows."""
+    kept = markup_store("action_bars")
+    liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
+    key = (post.id, post.like_count, post.boost_count, liked, boosted)
+    key += (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
+    render = partial(_bar, post, reactions)
+    return fill_holes(rendered_once(kept, key, render, PIECE_CACHE_SIZE), {"csrf": reactions.csrf})
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_bar"] = action_bar
-    app.jinja_env.globals["action_bars"] = action_bars
+    app.jinja_env.globals["articles_with_bars"] = articles_with_bars

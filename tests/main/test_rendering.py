@@ -11,7 +11,7 @@ from app.extensions import db
 from app.main import rendering
 from app.main.rendering import _timedelta_bucket, exact_time, relative_time
 from app.models import Post, utcnow
-from app.speedups import articles
+from app.speedups import bars
 
 # Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch.
 EDGES = [0.85 * unit for unit in (60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400)]
@@ -61,12 +61,14 @@ def test_a_cached_post_looks_as_it_did_when_rendered(app, client, auth, make_use
     auth.login()
     client.post("/index", data={"post": "hello <b>world</b> https://example.com"})
     first = post_list_of(client.get("/explore"))
-    assert len(app.extensions["microblog.post_articles"]) == 1
+    assert len(app.extensions["microblog.articles_with_bars"]) == 1
     assert post_list_of(client.get("/explore")) == first
+    assert len(app.extensions["microblog.articles_with_bars"]) == 1
+    # Kept again for another page to come back to (its bar's `next`), the article the same.
     assert post_list_of(client.get("/user/susan")) == first
     assert "hello &lt;b&gt;world&lt;/b&gt;" in first
     assert "nofollow noopener" in first
-    assert len(app.extensions["microblog.post_articles"]) == 1
+    assert len(app.extensions["microblog.articles_with_bars"]) == 2
 
 
 def test_a_post_shows_its_authors_new_name(client, auth, make_user):
@@ -98,20 +100,25 @@ def test_a_posts_relative_time_moves_on(app, client, auth, make_user, monkeypatc
     with app.app_context():
         posted = db.session.scalar(select(Post.timestamp))
     # The page's clock, set: a loaded machine may take more than a second between requests.
-    for module in (rendering, articles):
+    for module in (rendering, bars):
         monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(seconds=1))
     assert "1 second ago" in post_list_of(client.get("/explore"))
-    for module in (rendering, articles):
+    for module in (rendering, bars):
         monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(hours=3))
     assert "3 hours ago" in post_list_of(client.get("/explore"))
 
 
 @pytest.mark.speedups
 def test_the_article_cache_stays_bounded(app, client, auth, make_user, monkeypatch):
-    monkeypatch.setattr(articles, "ARTICLE_CACHE_SIZE", 3)
+    monkeypatch.setattr(bars, "PIECE_CACHE_SIZE", 3)
     make_user()
     auth.login()
     for n in range(5):
         client.post("/index", data={"post": f"post {n}"})
     assert len(post_list_of(client.get("/explore")).split("<article")) == 6
-    assert len(app.extensions["microblog.post_articles"]) <= 3
+    assert len(app.extensions["microblog.articles_with_bars"]) <= 3
+    for n in range(5, 7):
+        client.post("/index", data={"post": f"post {n}"})
+    posts = post_list_of(client.get("/user/susan?page=1"))
+    assert [f"post {n}" in posts for n in range(7)] == [True] * 7
+    assert len(app.extensions["microblog.articles_with_bars"]) <= 3

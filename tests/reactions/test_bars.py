@@ -1,5 +1,5 @@
-"""The speed-ups' kept action bars (app/speedups/bars.py): each reader gets their own state
-and CSRF token, and no token is ever kept."""
+"""The speed-ups' kept articles and action bars (app/speedups/bars.py): each reader gets
+their own state and CSRF token, and no token is ever kept."""
 
 import re
 
@@ -34,6 +34,6 @@ def test_kept_bars_hold_no_token_and_each_reader_gets_their_own(make_app, csrf_t
         )
     assert 'action="/post/1/unlike"' in pages["susan"]
     assert 'action="/post/1/like"' in pages["john"]
-    kept = "".join(app.extensions["microblog.action_bars"].values())
+    kept = "".join(app.extensions["microblog.articles_with_bars"].values())
     assert kept.count("\x00csrf\x00") >= 4
     assert not re.search(r'name="csrf_token" type="hidden" value="[^"\x00]', kept)
