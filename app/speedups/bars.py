@@ -18,51 +18,31 @@ from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from app.main.rendering import images_of_page, relative_time_at, render_article
-from app.models import utcnow
 from app.reactions.bar import Reactions, reader_reactions
 from app.reactions.bar import action_bar as render_bar
+from app.speedups.articles import PIECE_CACHE_SIZE, article, article_keys, kept_pieces
 from app.speedups.fragments import fill_holes, hole, markup_store, rendered_once
-from app.translate.targets import reader_language_for_translation, translation_target
 
-# Past this many, the kept pieces are dropped and the busy ones rendered again.
-PIECE_CACHE_SIZE = 5000
 # Where the reader's CSRF token goes in a kept piece (fragments.py's holes): none is ever kept.
 TOKEN_SLOT = hole("csrf")
 
 
 def articles_with_bars(posts: list) -> Markup:
     """app/reactions/bar.py's articles_with_bars for a page query's rows, each article and
-    its bar kept together; the pieces not kept yet read their images in one query, and the
-    token is filled in once for the whole list."""
+    its bar kept together, the token filled in once for the whole list."""
     reactions = reader_reactions(posts)
-    kept = markup_store("articles_with_bars")
-    locale = str(get_locale())
-    reader_language = reader_language_for_translation()
-    now = utcnow()
-    page_key = (reactions.signed_in, reactions.back, locale, request.script_root)
-    keys, pieces, missing = [], {}, []
-    for post in posts:
-        liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
-        relative = relative_time_at(post.timestamp, locale, now)
-        translate_to = translation_target(post, reader_language)
-        key = (*post, liked, boosted, relative, translate_to, *page_key)
-        keys.append(key)
-        pieces[key] = kept.get(key)
-        if pieces[key] is None:
-            missing.append((post, key, translate_to))
-    if missing:
-        images = images_of_page([post for post, _, _ in missing])
-        for post, key, translate_to in missing:
-            # A page query's row carries its author's username and email.
-            article = render_article(post, post, locale, translate_to, images.get(post.id, ()))
-            pieces[key] = article + Markup("\n") + _bar(post, reactions)
-        if len(kept) + len(missing) > PIECE_CACHE_SIZE:
-            kept.clear()
-        if len(missing) <= PIECE_CACHE_SIZE:
-            kept.update((key, pieces[key]) for _, key, _ in missing)
-    listed = Markup("\n").join([pieces[key] for key in keys])
-    return fill_holes(listed, {"csrf": reactions.csrf})
+    page_key = (reactions.signed_in, reactions.back)
+    article_keyed, targets = article_keys(posts)
+    keys = [
+        (*key, post.id in reactions.liked, post.id in reactions.boosted, *page_key)
+        for post, key in zip(posts, article_keyed, strict=True)
+    ]
+
+    def render(post, images) -> Markup:
+        return article(post, targets[post.id], images) + Markup("\n") + _bar(post, reactions)
+
+    pieces = kept_pieces("articles_with_bars", posts, keys, render)
+    return fill_holes(Markup("\n").join(pieces), {"csrf": reactions.csrf})
 
 
 def _bar(post, reactions: Reactions) -> Markup:

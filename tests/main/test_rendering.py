@@ -11,7 +11,7 @@ from app.extensions import db
 from app.main import rendering
 from app.main.rendering import _timedelta_bucket, exact_time, relative_time
 from app.models import Post, utcnow
-from app.speedups import bars
+from app.speedups import articles
 
 # Babel switches unit at 0.85 of it and rounds: probe a little either side of each switch.
 EDGES = [0.85 * unit for unit in (60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400)]
@@ -100,17 +100,17 @@ def test_a_posts_relative_time_moves_on(app, client, auth, make_user, monkeypatc
     with app.app_context():
         posted = db.session.scalar(select(Post.timestamp))
     # The page's clock, set: a loaded machine may take more than a second between requests.
-    for module in (rendering, bars):
+    for module in (rendering, articles):
         monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(seconds=1))
     assert "1 second ago" in post_list_of(client.get("/explore"))
-    for module in (rendering, bars):
+    for module in (rendering, articles):
         monkeypatch.setattr(module, "utcnow", lambda: posted + timedelta(hours=3))
     assert "3 hours ago" in post_list_of(client.get("/explore"))
 
 
 @pytest.mark.speedups
 def test_the_article_cache_stays_bounded(app, client, auth, make_user, monkeypatch):
-    monkeypatch.setattr(bars, "PIECE_CACHE_SIZE", 3)
+    monkeypatch.setattr(articles, "PIECE_CACHE_SIZE", 3)
     make_user()
     auth.login()
     for n in range(5):
