@@ -84,14 +84,14 @@ class Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def http_server(
-    routes: dict[str, Reply] | None = None, answer=None, port: int = 0
+    routes: dict[str, Reply] | None = None, answer=None, port: int = 0, host: str = "127.0.0.1"
 ) -> Iterator[Server]:
     state = Server(routes or {}, answer)
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    httpd = ThreadingHTTPServer((host, port), Handler)
     httpd.daemon_threads = True
     httpd.state = state  # type: ignore[attr-defined]
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    state.url = f"http://{host}:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield state
