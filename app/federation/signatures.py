@@ -252,7 +252,11 @@ def _lowercase_names(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def _load_private_key(pem: str | bytes) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode() if isinstance(pem, str) else pem, None)
+    # Our own key, made by us: the check (~65 ms, longer than the request) guards against
+    # crafted keys from strangers, and would cost every delivery.
+    key = serialization.load_pem_private_key(
+        pem.encode() if isinstance(pem, str) else pem, None, unsafe_skip_rsa_key_validation=True
+    )
     if not isinstance(key, rsa.RSAPrivateKey):
         raise UnsupportedAlgorithm("only RSA keys sign with rsa-sha256")
     return key

@@ -74,7 +74,8 @@ class FederationWorker(SimpleWorker):
 def enqueue_due_retries(connection, names: list[str]) -> None:
     """What `rq worker --with-scheduler` does for the queues it was started with, for these
     (its locks keep two workers from enqueueing a retry twice)."""
-    scheduler = RQScheduler(names, connection=connection)
+    # Quietly: it would log taking each queue's lock at every scan.
+    scheduler = RQScheduler(names, connection=connection, logging_level="WARNING")
     if scheduler.acquire_locks():
         try:
             scheduler.enqueue_scheduled_jobs()
