@@ -70,6 +70,8 @@ class Policy:
     allow_private: bool = False
     timeout: float = 10.0
     max_bytes: int = 1024 * 1024
+    # True (the system's CAs, through certifi), or a CA bundle's path: tests use their own.
+    verify: bool | str = True
 
     @classmethod
     def from_app(cls) -> "Policy":
@@ -167,6 +169,7 @@ def send(
                 timeout=policy.timeout,
                 allow_redirects=False,
                 stream=True,
+                verify=policy.verify,
             )
             with response:
                 content = b""

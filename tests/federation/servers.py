@@ -1,6 +1,7 @@
 """Real HTTP servers on 127.0.0.1 for the federation tests: each answers from a table of
 paths and records what it was sent."""
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -84,13 +85,20 @@ class Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def http_server(
-    routes: dict[str, Reply] | None = None, answer=None, port: int = 0, host: str = "127.0.0.1"
+    routes: dict[str, Reply] | None = None,
+    answer=None,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[Server]:
+    """A server answering from `routes` (or `answer`), over TLS with the `tls` context."""
     state = Server(routes or {}, answer)
     httpd = ThreadingHTTPServer((host, port), Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.daemon_threads = True
     httpd.state = state  # type: ignore[attr-defined]
-    state.url = f"http://{host}:{httpd.server_address[1]}"
+    state.url = f"{'https' if tls else 'http'}://{host}:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
