@@ -157,6 +157,8 @@ class RQDeliveries:
                         job_timeout=JOB_TIMEOUT,
                         result_ttl=0,
                         failure_ttl=FAILED_TTL,
+                        # Not RQ's default (the call's repr): the activity once per job is enough.
+                        description=f"deliver to {inbox}",
                         pipeline=pipeline,
                     )
                 pipeline.execute()

@@ -42,12 +42,14 @@ class FederationWorker(SimpleWorker):
                     return None
                 return super().dequeue_job_and_maintain_ttl(None)
             if not self.queues:
+                if self._stop_requested:
+                    return None
                 time.sleep(self.rescan)
                 continue
             # Wait at most `rescan` seconds, then look again for new hosts and due retries.
             wait = max(1, int(self.rescan))
             result = super().dequeue_job_and_maintain_ttl(wait, max_idle_time=wait)
-            if result is not None:
+            if result is not None or self._stop_requested:
                 return result
 
     def scan(self) -> None:

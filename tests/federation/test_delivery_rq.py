@@ -1,6 +1,9 @@
 """Deliveries through real Redis: a queue per host, worked by the federation worker."""
 
 import logging
+import signal
+import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -174,6 +177,27 @@ def test_the_worker_finds_queues_of_new_hosts(app, prefix, inbox):
         # Another prefix's queues (another site on the same Redis) are not this worker's.
         other = Queue(f"other-{prefix}x", connection=connection)
         assert other.name not in worker.queue_names()
+
+
+def test_a_running_worker_delivers_to_a_host_new_since_it_started(app, prefix, inbox):
+    connection = app.extensions["federation_runner"].connection
+    worker = FederationWorker(app, connection, prefix, rescan=0.2)
+
+    def deliver_once_the_worker_listens():
+        while worker.last_scan == float("-inf"):
+            time.sleep(0.01)
+        with app.app_context():
+            deliver(ACTIVITY, [f"{server.url}/inbox"], sender_id=1)
+
+    # Should the worker never find the queue, it is stopped rather than left hanging.
+    guard = threading.Timer(30, worker.request_stop, (signal.SIGTERM, None))
+    with http_server(answer=inbox) as server:
+        threading.Thread(target=deliver_once_the_worker_listens, daemon=True).start()
+        guard.start()
+        worker.work(max_jobs=1)  # not a burst: it waits, and looks again for new queues
+        guard.cancel()
+    assert worker.queue_names() == [prefix + host_of(server.url)]
+    assert [path for path, _, _ in inbox.delivered] == ["/inbox"]
 
 
 def test_redis_down_delivers_from_this_process(make_app, alice_key, inbox, caplog):
