@@ -164,8 +164,7 @@ def verify_request(
         if name not in signed:
             raise UnsignedHeader(f"the signature does not cover {name!r}")
     _check_date(values, now)
-    expires = parameters.get("expires")
-    if "(expires)" in signed and expires and float(expires) < now.timestamp():
+    if "(expires)" in signed and _timestamp(parameters, "expires") < now.timestamp():
         raise StaleDate("the signature has expired")
     if post or "digest" in values:
         _check_digest(values.get("digest"), body or b"")
@@ -212,6 +211,13 @@ def parse_signature_header(headers: Mapping[str, str]) -> dict[str, str]:
     return parameters
 
 
+def _timestamp(parameters: Mapping[str, str], name: str) -> float:
+    try:
+        return float(parameters[name])
+    except (KeyError, ValueError) as error:
+        raise MalformedSignature(f"the signature's {name} is not a timestamp") from error
+
+
 def _check_date(headers: Mapping[str, str], now: datetime) -> None:
     try:
         signed_at = parsedate_to_datetime(headers.get("date", ""))
@@ -233,7 +239,7 @@ def _check_digest(header: str | None, body: bytes) -> None:
         if digest is None:
             continue  # an algorithm we do not know is neither proof nor disproof
         expected = base64.b64encode(digest(body).digest()).decode()
-        if not hmac.compare_digest(encoded.strip(), expected):
+        if not hmac.compare_digest(encoded.strip().encode(), expected.encode()):
             raise DigestMismatch(f"the {name} digest does not match the body")
         checked += 1
     if not checked:

@@ -152,8 +152,9 @@ def test_the_authorization_header_form_is_accepted(signed_post, keys):
         ({"Date": "Sun, 01 Mar 2026 12:00:01 GMT"}, BadSignature),
         ({"Digest": body_digest(b"{}")}, DigestMismatch),
         ({"Digest": "SHA-256=not-the-digest"}, DigestMismatch),
+        ({"Digest": "SHA-256=é"}, DigestMismatch),
     ],
-    ids=["host", "date", "digest", "digest-garbage"],
+    ids=["host", "date", "digest", "digest-garbage", "digest-not-ascii"],
 )
 def test_a_changed_header_is_refused(signed_post, keys, change, error):
     with pytest.raises(error):
@@ -292,6 +293,15 @@ def test_an_expired_signature_is_refused(signed_post, keys):
         'digest"', f'digest (expires)",expires={expires}'
     )
     with pytest.raises(StaleDate, match="expired"):
+        verify_request("POST", "/users/bob/inbox", signed_post, BODY, keys, NOW)
+
+
+@pytest.mark.parametrize("expires", ['expires="soon"', ""], ids=["not-a-number", "missing"])
+def test_an_unreadable_expires_is_refused(signed_post, keys, expires):
+    signed_post["Signature"] = signed_post["Signature"].replace(
+        'digest"', 'digest (expires)"' + (f",{expires}" if expires else "")
+    )
+    with pytest.raises(MalformedSignature, match="expires"):
         verify_request("POST", "/users/bob/inbox", signed_post, BODY, keys, NOW)
 
 
