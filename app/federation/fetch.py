@@ -177,6 +177,9 @@ def send(
                     content = read_capped(url, response, policy.max_bytes, deadline)
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
             raise RequestFailed(f"{method} {url} failed: {error}") from error
+        except ValueError as error:
+            # requests reads a redirect's Location as UTF-8, whatever the server sent.
+            raise RequestFailed(f"{method} {url} answered what cannot be read: {error}") from error
     return Response(response.status_code, response.headers, content)
 
 
@@ -196,7 +199,10 @@ def read_capped(url: str, response: requests.Response, max_bytes: int, deadline:
 
 
 def check_url(url: str, policy: Policy):
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a malformed [IPv6] host
+        raise URLNotAllowed(f"{url!r} is not a valid URL") from error
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise URLNotAllowed(f"{url!r} is not an http(s) URL")
     if parts.scheme == "http" and not policy.allow_http:
@@ -212,7 +218,7 @@ def public_address(host: str, port: int, policy: Policy) -> str:
     """The address to connect to for host, once every address it resolves to is checked."""
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL, UnicodeError: a bad name
         raise RequestFailed(f"{host} does not resolve: {error}") from error
     addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
     if not addresses:

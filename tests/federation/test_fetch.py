@@ -166,7 +166,9 @@ def test_http_is_refused_by_default():
     assert server.received == []
 
 
-@pytest.mark.parametrize("url", ["", "/users/bob", "mailto:bob@example.com", "https://:80/"])
+@pytest.mark.parametrize(
+    "url", ["", "/users/bob", "mailto:bob@example.com", "https://:80/", "https://[abc/"]
+)
 def test_urls_that_are_not_http_are_refused(url):
     with pytest.raises(URLNotAllowed):
         fetch_document(url, policy=LOCAL)
@@ -229,6 +231,13 @@ def test_a_closed_port_fails_clearly(free_port):
 def test_an_answer_that_is_not_activitypub_json_is_refused(reply, message):
     with http_server({"/bob": reply}) as server, pytest.raises(NotActivityJSON, match=message):
         fetch_document(f"{server.url}/bob", policy=LOCAL)
+
+
+@pytest.mark.parametrize("location", ["http://ex\u00e9mple.test/", "http://[abc/"])
+def test_a_location_that_cannot_be_read_fails_clearly(location):
+    moved = Reply(302, headers={"Location": location})
+    with http_server({"/a": moved}) as server, pytest.raises(RequestFailed, match="cannot be read"):
+        fetch_document(f"{server.url}/a", policy=LOCAL)
 
 
 @pytest.mark.parametrize("status", [404, 410, 500])
