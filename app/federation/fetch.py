@@ -129,7 +129,7 @@ def parse_document(url: str, response: Response) -> dict[str, Any]:
         raise NotActivityJSON(f"{url} is {media_type or 'untyped'}, not ActivityPub JSON")
     try:
         document = json.loads(response.body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: [[[[… nested too deep
         raise NotActivityJSON(f"{url} is not valid JSON") from error
     if not isinstance(document, dict):
         raise NotActivityJSON(f"{url} is JSON but not an object")

@@ -225,8 +225,9 @@ def test_a_closed_port_fails_clearly(free_port):
         (Reply(body=json.dumps(ACTOR).encode()), "untyped"),
         (Reply(body=b"{not json", headers=AS_JSON), "not valid JSON"),
         (Reply(body=b"[1, 2]", headers=AS_JSON), "not an object"),
+        (Reply(body=b"[" * 100_000, headers=AS_JSON), "not valid JSON"),
     ],
-    ids=["html", "untyped", "invalid", "array"],
+    ids=["html", "untyped", "invalid", "array", "nested-too-deep"],
 )
 def test_an_answer_that_is_not_activitypub_json_is_refused(reply, message):
     with http_server({"/bob": reply}) as server, pytest.raises(NotActivityJSON, match=message):
