@@ -1,11 +1,15 @@
 """Deliveries through real Redis: a queue per host, worked by the federation worker."""
 
 import logging
+import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -17,9 +21,11 @@ from app.federation.worker import FederationWorker
 from tests.conftest import forget_queue
 from tests.federation.inbox import SignedInbox
 from tests.federation.servers import http_server
+from tests.settings import TEST_CONFIG
 
 pytestmark = pytest.mark.redis
 
+ROOT = Path(__file__).resolve().parents[2]
 KEY_ID = "https://blog.example/users/alice#main-key"
 ACTIVITY = {"type": "Create", "actor": "https://blog.example/users/alice", "object": "hi"}
 INTERVALS = [60, 180, 540]
@@ -227,3 +233,33 @@ def test_the_worker_command_needs_redis(make_app):
     result = make_app(REDIS_URL=None).test_cli_runner().invoke(args=["federation", "worker"])
     assert result.exit_code == 1
     assert "REDIS_URL is not set" in result.output
+
+
+def test_the_worker_process_stops_on_sigterm(tmp_path, redis_url, prefix):
+    """The deployment's command, as systemd or Docker would run and stop it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+        "REDIS_URL": redis_url,
+        "FEDERATION_QUEUE_PREFIX": prefix,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+        "SERVER_NAME": "localhost",
+    }
+    command = [str(Path(sys.executable).with_name("flask")), "--app", "microblog"]
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [*command, "federation", "worker"], cwd=ROOT, env=env, stdout=output, stderr=output
+        )
+        try:
+            for _ in range(600):
+                if "Listening" in log.read_text() or worker.poll() is not None:
+                    break
+                time.sleep(0.1)
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=30) == 0, log.read_text()
+        finally:
+            worker.kill()
+    assert "warm shut down requested" in log.read_text()
