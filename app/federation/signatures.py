@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -183,6 +184,22 @@ def verify_request(
     except InvalidSignature as error:
         raise BadSignature(f"the signature does not verify with {key_id!r}") from error
     return key_id
+
+
+def request_target(environ: Mapping[str, Any]) -> str:
+    """The path and query of a WSGI request as its client sent them, which is what a
+    `(request-target)` signed: RAW_URI (gunicorn, Werkzeug), not the decoded PATH_INFO."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not raw:
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        raw = quote(path.encode("latin-1").decode("utf-8", "replace"))
+    if raw.startswith(("http://", "https://")):  # the absolute form a proxy may forward
+        parts = urlsplit(raw)
+        raw = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    query = environ.get("QUERY_STRING")
+    if query and "?" not in raw:
+        raw += f"?{query}"
+    return raw
 
 
 def parse_signature_header(headers: Mapping[str, str]) -> dict[str, str]:

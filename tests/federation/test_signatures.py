@@ -5,6 +5,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from app.federation.signatures import (
     BadSignature,
@@ -16,6 +18,7 @@ from app.federation.signatures import (
     UnsignedHeader,
     UnsupportedAlgorithm,
     body_digest,
+    request_target,
     sign_request,
     signing_string,
     verify_request,
@@ -312,3 +315,33 @@ def test_created_and_expires_are_signed_from_the_signatures_parameters():
     assert text == "(created): 1\n(expires): 2"
     with pytest.raises(MalformedSignature, match="created"):
         signing_string("GET", "/", {}, ["(created)"], {})
+
+
+def test_a_wsgi_request_is_verified_on_the_target_its_client_sent(alice_key, keys):
+    url = "https://social.example/users/bob%40example/inbox?page=1"
+    signed = sign_request("POST", url, {}, BODY, KEY_ID, alice_key.private_pem, now=NOW)
+    environ = EnvironBuilder(
+        path="/users/bob%40example/inbox", query_string="page=1", headers=signed, data=BODY
+    ).get_environ()
+    request = Request(environ)
+    assert request.path == "/users/bob@example/inbox"  # decoded: not what was signed
+    target = request_target(environ)
+    assert target == "/users/bob%40example/inbox?page=1"
+    assert verify_request("POST", target, request.headers, request.get_data(), keys, NOW)
+
+
+@pytest.mark.parametrize(
+    ("environ", "target"),
+    [
+        ({"RAW_URI": "/inbox?a=1", "QUERY_STRING": "a=1"}, "/inbox?a=1"),
+        ({"REQUEST_URI": "/inbox", "QUERY_STRING": ""}, "/inbox"),
+        ({"RAW_URI": "http://social.example/inbox?a=1"}, "/inbox?a=1"),
+        (
+            {"SCRIPT_NAME": "/blog", "PATH_INFO": "/users/b\xc3\xa9/inbox"},
+            "/blog/users/b%C3%A9/inbox",
+        ),
+    ],
+    ids=["gunicorn", "no-query", "absolute-form", "no-raw-uri"],
+)
+def test_request_target(environ, target):
+    assert request_target(environ) == target
