@@ -170,4 +170,9 @@ class RQDeliveries:
 def init_app(app: Flask) -> None:
     runner = RQDeliveries(app) if app.config["REDIS_URL"] else ThreadDeliveries(app)
     app.extensions["federation_runner"] = runner
-    app.extensions.setdefault("federation_key_loader", lambda sender_id: None)
+    app.extensions.setdefault("federation_key_loader", no_key_loader)
+
+
+def no_key_loader(sender_id: Hashable) -> None:
+    """Until set_key_loader is called: nothing can be signed, so nothing is sent."""
+    current_app.logger.warning("No key loader is registered (set_key_loader): nothing is sent")

@@ -146,3 +146,13 @@ def test_unique_inboxes(app, inboxes, unique):
 )
 def test_one_queue_per_host(inbox, queue):
     assert queue_name("federation:", inbox) == queue
+
+
+def test_nothing_is_sent_before_a_key_loader_is_registered(make_app, caplog):
+    app = make_app(
+        REDIS_URL=None, FEDERATION_ALLOW_HTTP=True, FEDERATION_ALLOW_PRIVATE_ADDRESSES=True
+    )
+    with http_server({"/inbox": Reply(202)}) as server, app.app_context():
+        assert post_activity(ACTIVITY, f"{server.url}/inbox", 1) is False
+    assert server.received == []
+    assert "No key loader is registered" in caplog.text
