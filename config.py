@@ -85,6 +85,22 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # With REDIS_URL, background tasks go to this RQ queue; without, to a thread of the app.
     TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "microblog-tasks")
+    # Fediverse requests (app/federation/): seconds to connect and between bytes read, the
+    # largest document fetched, and the RQ queues' prefix (one queue per host: prefix + host).
+    FEDERATION_TIMEOUT = float(os.environ.get("FEDERATION_TIMEOUT") or 10)
+    FEDERATION_MAX_DOCUMENT_BYTES = int(os.environ.get("FEDERATION_MAX_DOCUMENT_BYTES") or 1 << 20)
+    FEDERATION_QUEUE_PREFIX = os.environ.get("FEDERATION_QUEUE_PREFIX", "federation:")
+    # A failed delivery is tried again after each of these many seconds (about 18 hours in all).
+    FEDERATION_RETRY_INTERVALS = [
+        int(seconds)
+        for seconds in os.environ.get(
+            "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
+        ).split(",")
+    ]
+    # Development only (the app refuses to start with them outside --debug or tests): fetch
+    # from and deliver to addresses on this machine or its network, and over plain http.
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")
+    FEDERATION_ALLOW_HTTP = env_bool("FEDERATION_ALLOW_HTTP")
     # Unset (and no REDIS_URL): a SQLite file in the instance folder, shared by every worker.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -9,6 +9,7 @@ from app import (
     cli,
     database,
     errors,
+    federation,
     i18n,
     logs,
     media,
@@ -72,6 +73,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     csrf.init_app(app)
     rate_limits.init_app(app)  # limiter.init_app, on storage every worker shares
     init_tasks(app)
+    federation.init_app(app)  # deliveries to other servers: RQ queues per host, or threads
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
