@@ -221,8 +221,9 @@ PATHS = {
     },  # fmt: skip
     "/api/timeline": {
         "get": operation(
-            "Your posts and those of the people you follow, newest first.",
-            (200, "PostCollection"),
+            "Your posts and those of the people you follow, newest first, and the posts you"
+            " or they boosted, each once at its newest boost, with boosted_by.",
+            (200, "Timeline"),
             (400, 401),
             parameters=PAGED,
         )

@@ -57,12 +57,20 @@ def post_to_dict(post: Post) -> dict:
     }
 
 
-def post_collection(query: Select, endpoint: str, **view_args) -> dict:
-    """A page of posts, with their authors loaded in the same query (their images in one more)."""
+def timeline_item_to_dict(row) -> dict:
+    """A timeline's post, with who boosted it there (None: it is there as written)."""
+    post, boosted_by = row
+    return {**post_to_dict(post), "boosted_by": boosted_by}
+
+
+def post_collection(query: Select, endpoint: str, to_dict=post_to_dict, **view_args) -> dict:
+    """A page of posts, with their authors loaded in the same query (their images in one more).
+    A to_dict other than post_to_dict gets each row: a timeline's post and its booster."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
     loading = (joinedload(post.author), selectinload(post.tags), selectinload(post.images))
-    return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
+    rows = to_dict is not post_to_dict
+    return collection(query, to_dict, endpoint, loading=loading, rows=rows, **view_args)
 
 
 @bp.get("/posts/<id:id>")
@@ -101,8 +109,10 @@ def get_user_posts(id: int):
 @bp.get("/timeline")
 @token_required
 def get_timeline():
-    """Your own posts and those of the people you follow, newest first."""
-    return post_collection(post_pages().timeline(token_user()), "api.get_timeline")
+    """Your own posts and those of the people you follow, newest first; and the posts they
+    boosted, each once, with who boosted it."""
+    timeline = post_pages().timeline(token_user())
+    return post_collection(timeline, "api.get_timeline", to_dict=timeline_item_to_dict)
 
 
 def post_body(data: dict) -> str:
