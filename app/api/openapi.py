@@ -98,8 +98,8 @@ PATHS = {
         "post": {
             **operation(
                 "Write a post, or a reply with in_reply_to (403 until your email address is"
-                " confirmed): JSON, or multipart/form-data with up to four images, each with"
-                " its alt text.",
+                " confirmed, and for a reply to a hidden post or across a block either way):"
+                " JSON, or multipart/form-data with up to four images, each with its alt text.",
                 (201, "Post"),
                 (400, 401, 403, 413, 415),
                 headers=LOCATION,
@@ -135,7 +135,7 @@ PATHS = {
     },
     "/api/posts/{id}/like": {
         "post": operation(
-            "Like a post (again: no change); the post with its counts.",
+            "Like a post (again: no change; 403 for a hidden post); the post with its counts.",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),
@@ -149,7 +149,8 @@ PATHS = {
     },
     "/api/posts/{id}/boost": {
         "post": operation(
-            "Boost a post into your followers' timelines (again: no change).",
+            "Boost a post into your followers' timelines (again: no change; 403 for a hidden"
+            " post).",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),
@@ -212,9 +213,9 @@ PATHS = {
     },
     "/api/posts/{id}/report": {
         "post": operation(
-            "Report this post to the admins.",
+            "Report this post to the admins (403 for a post already hidden).",
             (201, "Report"),
-            (400, 401, 404, 415, 429),
+            (400, 401, 403, 404, 415, 429),
             body="NewReport",
             parameters=(ID,),
         )

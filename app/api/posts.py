@@ -6,7 +6,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.auth import token_required, token_user
-from app.api.blueprint import MAX_ID, bp
+from app.api.blueprint import bp
 from app.api.errors import fail
 from app.api.images import image_to_dict, is_multipart, multipart_post
 from app.api.inputs import json_object, text_fields
@@ -16,8 +16,9 @@ from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
 from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
-from app.models.moderation import listed_conditions
+from app.models.moderation import listed_conditions, visible_post
 from app.models.types import iso
+from app.post_lookup import HIDDEN_POST
 from app.post_pages import post_pages
 
 MAX_BODY = 280
@@ -73,20 +74,27 @@ def post_collection(query: Select, endpoint: str, to_dict=post_to_dict, **view_a
     return collection(query, to_dict, endpoint, loading=loading, rows=rows, **view_args)
 
 
+def get_post_or_404(id: int) -> Post:
+    """The post, if the token's user may see it: a hidden post only its author and the admins."""
+    post = visible_post(id, token_user())
+    if post is None:
+        fail(404, _("There is no post with this id."))
+    return post
+
+
+def get_listed_post_or_403(id: int) -> Post:
+    """The post, to like, boost or report: 403 saying why for a hidden one."""
+    post = get_post_or_404(id)
+    if post.hidden:
+        fail(403, str(HIDDEN_POST))
+    return post
+
+
 @bp.get("/posts/<id:id>")
 @token_required
 def get_post(id: int):
     """One post."""
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    # A hidden post is there for its author and the admins only.
-    hidden = post is not None and post.hidden and not listed_for(post, token_user())
-    if post is None or hidden:
-        fail(404, _("There is no post with this id."))
-    return post_to_dict(post)
-
-
-def listed_for(post: Post, reader: User) -> bool:
-    return reader.is_admin or post.user_id == reader.id
+    return post_to_dict(get_post_or_404(id))
 
 
 @bp.get("/posts")
@@ -126,26 +134,29 @@ def post_body(data: dict) -> str:
     return body
 
 
-def answered_post(data: dict) -> Post | None:
-    """The post named by the optional "in_reply_to" field, which must exist."""
+def answered_post(data: dict, author: User) -> Post | None:
+    """The post named by the optional "in_reply_to" field: one `author` may see (400 if there
+    is none), not hidden, and with no block between its author and `author` (403)."""
     id = data.get("in_reply_to")
     if id is None:
         return None
     post = None
-    if isinstance(id, int) and not isinstance(id, bool) and 1 <= id <= MAX_ID:
-        post = db.session.get(Post, id)
+    if isinstance(id, int) and not isinstance(id, bool):
+        post = visible_post(id, author)
     if post is None:
         message = _("There is no post with this id.")
         fail(400, _("The request has invalid fields."), {"in_reply_to": [message]})
+    if post.hidden:
+        fail(403, str(HIDDEN_POST))
+    if author.either_blocks(post.author):
+        fail(403, _("You cannot reply to this post."))
     return post
 
 
 def own_post_or_fail(id: int) -> Post:
     """The token user's post `id`: 404 if there is none, 403 if it is someone else's."""
     author = confirmed_author()
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    if post is None:
-        fail(404, _("There is no post with this id."))
+    post = get_post_or_404(id)
     if post.user_id != author.id:
         fail(403, _("You can only change your own posts."))
     return post
@@ -163,7 +174,7 @@ def create_post():
         body, parent = post_body({"body": body}), None
     else:
         data = json_object()
-        body, uploads, parent = post_body(data), [], answered_post(data)
+        body, uploads, parent = post_body(data), [], answered_post(data, author)
     images, written = stored_images(uploads)
     post = Post.write(author, body, images=images, in_reply_to=parent)
     commit_or_remove(written)
