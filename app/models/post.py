@@ -175,8 +175,13 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     def delete(self) -> None:
         """Delete the post and its edits. Its replies stay, answering a deleted post (the
         database's ON DELETE SET NULL); the search index and the followers' newest-post
-        times follow in the same flush (triggers, followers.forget_newest_post)."""
+        times follow in the same flush (triggers, followers.forget_newest_post); so do the
+        unread alert counts of those it mentioned (their alerts go with it)."""
+        told = Alert.receivers(self.id)
         db.session.delete(self)
+        if told:
+            db.session.flush()
+            Alert.count_for_pages(told)
 
     def set_text(self, body: str) -> None:
         """Make `body` the post's text: its language, HTML and tags follow (the caller

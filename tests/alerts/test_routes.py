@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Alert, Post, User, utcnow
+from app.models.alert import UNREAD_ALERT_COUNT as UNREAD
 
 
 def write(client, body):
@@ -146,3 +147,42 @@ def test_query_count_does_not_grow_with_page_size(make_app, count_queries):
     large = queries_for(make_app, count_queries, 25)
     assert small == large
     assert large <= 2, large
+
+
+def polled_alert_count(client) -> int | None:
+    """The navbar's alert count as the pages' poll of /notifications gets it."""
+    found = [n["data"] for n in client.get("/notifications").json if n["name"] == UNREAD]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_the_navbar_count_comes_with_the_polled_notifications(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    with app.app_context():
+        john = db.session.scalar(User.by_username("john"))
+        first = Post.write(john, "hi @susan").id
+        Post.write(john, "no mention here")
+        db.session.commit()
+    auth.login("susan")
+    assert polled_alert_count(client) == 1
+    with app.app_context():
+        second = Post.write(db.session.get(User, 2), "again @susan, and @john").id
+        db.session.commit()
+    assert polled_alert_count(client) == 2
+    # Read on another tab: this one's badge goes to 0 at its next poll.
+    client.post("/alerts/read", data={"until": until_now()})
+    assert polled_alert_count(client) == 0
+    with app.app_context():
+        third = Post.write(db.session.get(User, 2), "third @susan")
+        db.session.commit()
+        assert polled_alert_count(client) == 1
+        # The post goes, and its alert with it.
+        third.delete()
+        db.session.commit()
+    assert polled_alert_count(client) == 0
+    with app.app_context():
+        db.session.get(Post, second).delete()  # read already: nothing to take off
+        db.session.get(Post, first).delete()
+        db.session.commit()
+    assert polled_alert_count(client) == 0
