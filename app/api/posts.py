@@ -17,6 +17,7 @@ from app.extensions import db
 from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
 from app.models.moderation import listed_conditions, visible_post
+from app.models.post_text import as_written
 from app.models.types import iso
 from app.post_lookup import HIDDEN_POST
 from app.post_pages import post_pages
@@ -124,8 +125,9 @@ def get_timeline():
 
 
 def post_body(data: dict) -> str:
-    """The "body" field of a post's JSON: text, 1 to MAX_BODY characters once stripped."""
-    body = (text_fields(data, required=("body",))["body"] or "").strip()
+    """The "body" field of a post's JSON: text, 1 to MAX_BODY characters once stripped (a
+    line break counts one, written \n or \r\n)."""
+    body = (as_written(text_fields(data, required=("body",))["body"]) or "").strip()
     if not body:
         fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
     if len(body) > MAX_BODY:
