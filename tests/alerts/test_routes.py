@@ -1,6 +1,7 @@
 """Mentions: a link to the mentioned user, an alert for them on the notifications page
 (/alerts, newest first, in pages), the navbar's count of unseen ones, and marking them seen."""
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -186,3 +187,38 @@ def test_the_navbar_count_comes_with_the_polled_notifications(app, client, auth,
         db.session.get(Post, first).delete()
         db.session.commit()
     assert polled_alert_count(client) == 0
+
+
+@pytest.mark.parametrize("verb", ["block", "mute"])
+def test_no_alert_from_someone_you_block_or_mute(app, make_user, verb):
+    make_user("susan")
+    make_user("john")
+    make_user("mary")
+    with app.app_context():
+        susan, john, mary = (db.session.get(User, id) for id in (1, 2, 3))
+        getattr(susan, verb)(john)
+        db.session.commit()
+        post = Post.write(john, "hi @susan and @mary")
+        db.session.commit()
+        post.edit("hello @susan and @mary")  # nor after an edit
+        db.session.commit()
+        assert db.session.scalars(select(Alert.user_id)).all() == [3]
+        getattr(susan, f"un{verb}")(john)
+        Post.write(john, "again @susan")
+        db.session.commit()
+        assert db.session.scalars(select(Alert.user_id).order_by(Alert.id)).all() == [3, 1]
+
+
+def test_an_alert_about_a_hidden_post_does_not_show_its_text(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    make_user("boss", is_admin=True)
+    with app.app_context():
+        post = Post.write(db.session.get(User, 2), "hi @susan, something against the rules")
+        db.session.commit()
+        db.session.get(User, 3).hide_post(post)
+        db.session.commit()
+    auth.login("susan")
+    page = client.get("/alerts").text
+    assert "mentioned you" in page and "Hidden by a moderator" in page
+    assert "against the rules" not in page
