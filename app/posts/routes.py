@@ -43,7 +43,8 @@ def post(id: int):
         return redirect(url_for(".post", id=reply.id))
     if request.method == "GET":
         form.post.data = f"@{post.author.username} "
-    thread = post_pages().thread_page(post, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    thread = post_pages().thread_page(post, requested_page(), per_page, current_user)
     if thread is None or (thread.replies.number > 1 and not thread.replies.items):
         abort(404)
     earlier = post.earlier_texts() if post.user_id == current_user.id and post.edited_at else []
