@@ -172,7 +172,7 @@ PATHS = {
     },
     "/api/tags/{name}/posts": {
         "get": operation(
-            "The posts carrying a #tag, newest first.",
+            "The posts carrying a #tag, newest first (less hidden ones).",
             (200, "PostCollection"),
             (400, 401, 404),
             parameters=(TAG, *PAGED),
