@@ -11,11 +11,21 @@ from app.models.moderation import visible_post
 HIDDEN_POST = _l(
     "This post is hidden by the moderators: it cannot be liked, boosted, replied to or reported."
 )
+ACROSS_A_BLOCK = _l("You cannot like or boost this post: one of you blocks the other.")
 
 
 def get_post_or_404(id: int) -> Post:
     """The post, if the reader may see it: a hidden post only its author and the admins."""
     return visible_post(id, current_user) or abort(404)
+
+
+def get_post_to_react_or_403(id: int) -> Post:
+    """The post, to like or boost: listed, and with no block between its author and the
+    reader (a boost would carry a blocker's post to the blocked user's followers)."""
+    post = get_listed_post_or_403(id)
+    if current_user.either_blocks(post.author):
+        abort(403, description=str(ACROSS_A_BLOCK))
+    return post
 
 
 def get_listed_post_or_403(id: int) -> Post:

@@ -94,3 +94,21 @@ def test_who_liked_a_hidden_post_is_hidden_too(client, auth, hidden_post):
     auth.logout()
     auth.login("susan")
     assert client.get(f"/post/{hidden_post}/likes").status_code == 200
+
+
+@pytest.mark.parametrize("blocker", ["susan", "john"])
+@pytest.mark.parametrize("verb", ["like", "boost"])
+def test_no_like_or_boost_across_a_block(app, client, auth, make_user, blocker, verb):
+    make_user("susan"), make_user("john")
+    with app.app_context():
+        susan, john = (db.session.scalar(User.by_username(name)) for name in ("susan", "john"))
+        post = Post.write(susan, "hello")
+        (susan if blocker == "susan" else john).block(john if blocker == "susan" else susan)
+        db.session.commit()
+        post_id = post.id
+    auth.login("john")
+    response = client.post(f"/post/{post_id}/{verb}")
+    assert response.status_code == 403
+    assert "one of you blocks the other" in response.text
+    with app.app_context():
+        assert db.session.scalars(db.select(Like if verb == "like" else Boost)).all() == []

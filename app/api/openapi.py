@@ -135,7 +135,8 @@ PATHS = {
     },
     "/api/posts/{id}/like": {
         "post": operation(
-            "Like a post (again: no change; 403 for a hidden post); the post with its counts.",
+            "Like a post (again: no change; 403 for a hidden post, or across a block either way);"
+            " the post with its counts.",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),
@@ -150,7 +151,7 @@ PATHS = {
     "/api/posts/{id}/boost": {
         "post": operation(
             "Boost a post into your followers' timelines (again: no change; 403 for a hidden"
-            " post).",
+            " post, or across a block either way).",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),

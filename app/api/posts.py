@@ -19,7 +19,7 @@ from app.models import Post, User
 from app.models.moderation import listed_conditions, visible_post
 from app.models.post_text import as_written
 from app.models.types import iso
-from app.post_lookup import HIDDEN_POST
+from app.post_lookup import ACROSS_A_BLOCK, HIDDEN_POST
 from app.post_pages import post_pages
 
 MAX_BODY = 280
@@ -80,6 +80,15 @@ def get_post_or_404(id: int) -> Post:
     post = visible_post(id, token_user())
     if post is None:
         fail(404, _("There is no post with this id."))
+    return post
+
+
+def get_post_to_react_or_403(id: int) -> Post:
+    """The post, to like or boost: listed, and with no block between its author and the
+    token's user."""
+    post = get_listed_post_or_403(id)
+    if token_user().either_blocks(post.author):
+        fail(403, str(ACROSS_A_BLOCK))
     return post
 
 

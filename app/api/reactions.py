@@ -2,7 +2,7 @@
 
 from app.api.auth import token_required
 from app.api.blueprint import bp
-from app.api.posts import confirmed_author, get_listed_post_or_403, get_post_or_404, post_to_dict
+from app.api.posts import confirmed_author, get_post_or_404, get_post_to_react_or_403, post_to_dict
 from app.api.users import user_collection
 from app.extensions import db
 from app.models import User
@@ -10,9 +10,9 @@ from app.models import User
 
 def react(id: int, verb: str) -> dict:
     """Run the verb (idempotent) and answer the post with its counts: a like or boost only of
-    a post that is not hidden; taking one back, of any post the user sees."""
+    a post that is not hidden, across no block; taking one back, of any post the user sees."""
     user = confirmed_author()
-    post = get_listed_post_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
+    post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
     getattr(user, verb)(post)
     db.session.commit()
     return post_to_dict(post)

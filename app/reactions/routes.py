@@ -8,7 +8,7 @@ from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.models.reactions import likers
 from app.pagination import paginate, requested_page
-from app.post_lookup import get_listed_post_or_403, get_post_or_404
+from app.post_lookup import get_post_or_404, get_post_to_react_or_403
 from app.reactions.bar import action_bar, action_bars, reader_reactions
 from app.security import safe_next_url
 
@@ -21,8 +21,9 @@ bp.add_app_template_global(action_bars)
 
 def _react(id: int, verb: str):
     """Run the reader's verb on the post, then back to the page the button was on: a like or
-    boost only of a post that is not hidden; taking one back, of any post the reader sees."""
-    post = get_listed_post_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
+    boost only of a post that is not hidden, across no block; taking one back, of any post
+    the reader sees."""
+    post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
     getattr(current_user, verb)(post)
     db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))

@@ -108,3 +108,23 @@ def test_a_hidden_post_is_for_its_author_and_the_admins(client, headers, get_tok
     for method in (client.get, client.put, client.delete):
         assert method(url, headers=john, json={"body": "x"}).status_code == 404
     assert client.get(f"{url}/likes", headers=john).status_code == 404
+
+
+@pytest.mark.parametrize("blocker", ["susan", "john"])
+@pytest.mark.parametrize("verb", ["like", "boost"])
+def test_no_like_or_boost_across_a_block(app, client, make_user, get_token, headers, blocker, verb):
+    make_user("john")
+    with app.app_context():
+        susan, john = (db.session.scalar(User.by_username(name)) for name in ("susan", "john"))
+        post = Post.write(susan, "hello")
+        (susan if blocker == "susan" else john).block(john if blocker == "susan" else susan)
+        db.session.commit()
+        post_id = post.id
+    response = client.post(f"/api/posts/{post_id}/{verb}", headers=bearer(get_token("john")))
+    assert response.status_code == 403
+    assert (
+        response.json["message"]
+        == "You cannot like or boost this post: one of you blocks the other."
+    )
+    with app.app_context():
+        assert db.session.scalars(db.select(Like if verb == "like" else Boost)).all() == []
