@@ -133,6 +133,14 @@ PATHS = {
             parameters=(ID,),
         ),
     },
+    "/api/posts/{id}/replies": {
+        "get": operation(
+            "The replies to the post, oldest first (less hidden ones); each has its own.",
+            (200, "PostCollection"),
+            (400, 401, 404),
+            parameters=(ID, *PAGED),
+        )
+    },
     "/api/posts/{id}/like": {
         "post": operation(
             "Like a post (again: no change; 403 for a hidden post, or across a block either way);"

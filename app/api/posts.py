@@ -55,6 +55,7 @@ def post_to_dict(post: Post) -> dict:
         "_links": {
             "self": url_for("api.get_post", id=post.id),
             "likes": url_for("api.get_likes", id=post.id),
+            "replies": url_for("api.get_replies", id=post.id),
         },
     }
 
@@ -105,6 +106,15 @@ def get_listed_post_or_403(id: int) -> Post:
 def get_post(id: int):
     """One post."""
     return post_to_dict(get_post_or_404(id))
+
+
+@bp.get("/posts/<id:id>/replies")
+@token_required
+def get_replies(id: int):
+    """The replies to a post, oldest first (less hidden ones)."""
+    replies = get_post_or_404(id).replies_oldest_first()
+    listed = replies.where(*listed_conditions(token_user(), authors=False))
+    return post_collection(listed, "api.get_replies", id=id)
 
 
 @bp.get("/posts")

@@ -62,7 +62,7 @@ POST = {
     "tags": {"type": "array", "items": STRING, "description": "Its #tags, case-folded."},
     "images": {"type": "array", "items": ref("Image"), "maxItems": MAX_IMAGES},
     "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
-    "_links": obj({"self": LINK, "likes": LINK}),
+    "_links": obj({"self": LINK, "likes": LINK, "replies": LINK}),
 }
 
 SCHEMAS = {

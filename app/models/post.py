@@ -217,6 +217,12 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
             post_tag, post_tag.c.post_id == Post.id
         )
 
+    def replies_oldest_first(self) -> Select:
+        """The posts answering this one directly, oldest first: the API pages them, and a
+        client reads each one's own the same way (the site's thread page reads the tree)."""
+        order = (Post.timestamp.asc(), Post.id.asc())
+        return select(Post).where(Post.in_reply_to_id == self.id).order_by(*order)
+
     @staticmethod
     def newest_first(*conditions) -> Select:
         """The posts that meet `conditions` (all of them without any), newest first."""

@@ -16,6 +16,7 @@ COLLECTIONS = [
     "/api/timeline",
     "/api/tags/crowd/posts",
     "/api/posts/{post}/likes",
+    "/api/posts/{post}/replies",
     "/api/alerts",
 ]
 CROWD = 60
@@ -23,8 +24,8 @@ CROWD = 60
 
 @pytest.fixture
 def crowded_app(app_on_each_database):
-    """susan, with CROWD users who each follow her, are followed by her, wrote a post tagged
-    #crowd that mentions her, and liked her post "liked"."""
+    """susan, with CROWD users who each follow her, are followed by her, answered her post
+    "liked" with a post tagged #crowd that mentions her, and liked it."""
     app = app_on_each_database
     with app.app_context():
         susan = User(username="susan", email="susan@example.com")
@@ -37,10 +38,10 @@ def crowded_app(app_on_each_database):
             insert(followers), [{"follower_id": a, "followed_id": b} for a, b in pairs]
         )
         db.session.add_all(Post(body=f"post {n}", author=susan) for n in range(CROWD))
-        # Each tags the crowd's tag, mentions susan (an alert for her) and likes her post.
+        # Each answers her post, tags the crowd's tag, mentions her (an alert) and likes it.
         liked = Post.write(susan, "liked")
         for user in crowd:
-            Post.write(user, "hello #crowd @susan")
+            Post.write(user, "hello #crowd @susan", in_reply_to=liked)
             user.like(liked)
         db.session.commit()
     return app
