@@ -27,7 +27,9 @@ def http_error(error: HTTPException):
     """Any other HTTP error (400, 403, 405, 413…) on the site's own page."""
     if wants_json_response():
         return error_response(error)
-    return render_template("errors/error.html", error=error), error.code
+    # A view's own description says what went wrong; Werkzeug's stock one is not translated.
+    message = error.description if error.description != type(error).description else None
+    return render_template("errors/error.html", error=error, message=message), error.code
 
 
 def untrusted_host(error: SecurityError):

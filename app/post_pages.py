@@ -62,9 +62,12 @@ class PostPages:
         """The posts that contain every term of the query."""
         return paginate(Post.matching(query).where(*listed_conditions(reader)), number, per_page)
 
-    def thread_page(self, post: Post, number: int, per_page: int) -> ThreadPage | None:
+    def thread_page(
+        self, post: Post, number: int, per_page: int, reader: Any = None
+    ) -> ThreadPage | None:
         """Page `number` of the replies under `post`, below up to `per_page` of the posts it
-        answers; None if the post is gone meanwhile."""
+        answers, less the hidden ones `reader` may not see; None if the post is gone
+        meanwhile."""
         ancestors = self.ancestor_ids(post)
         shown = ancestors[-per_page:]
         start = (number - 1) * per_page
@@ -72,6 +75,9 @@ class PostPages:
         found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)])
         if post.id not in found:
             return None
+        found = {
+            id_: each for id_, each in found.items() if id_ == post.id or shown_to(each, reader)
+        }
         replies = [(found[id_], depth) for id_, depth in tree.items if id_ in found]
         return ThreadPage(
             ancestors=[found[id_] for id_ in shown if id_ in found],
@@ -96,6 +102,16 @@ class PostPages:
         """The posts carrying `tag` (less hidden ones)."""
         hidden = listed_conditions(reader, authors=False)
         return paginate(Post.tagged(tag).where(*hidden), number, per_page)
+
+
+def shown_to(post: Any, reader: Any) -> bool:
+    """Whether `reader` may see `post` (a Post, or a speed-up's row with its author's
+    username): a hidden post only its author and the admins, as visible_post says."""
+    if not post.hidden or getattr(reader, "is_admin", False):
+        return True
+    if isinstance(post, Post):
+        return post.user_id == getattr(reader, "id", None)
+    return post.username == getattr(reader, "username", None)
 
 
 PLAIN = PostPages()

@@ -4,9 +4,7 @@ from flask import Blueprint
 from werkzeug.routing import BaseConverter
 
 from app.extensions import csrf
-
-# The id columns are 32-bit integers on PostgreSQL and MariaDB; larger ids cannot exist.
-MAX_ID = 2**31 - 1
+from app.models.types import MAX_ID
 
 
 class IdConverter(BaseConverter):

@@ -4,12 +4,13 @@ from flask import request, url_for
 from flask_babel import _
 
 from app.api.auth import token_required, token_user
-from app.api.blueprint import MAX_ID, bp
+from app.api.blueprint import bp
 from app.api.errors import fail
 from app.api.inputs import json_object, text_fields
+from app.api.posts import get_listed_post_or_403
 from app.api.users import get_user_or_404
 from app.extensions import db
-from app.models import Post, Report
+from app.models import Report
 from app.models.report import DETAILS_MAX, REASONS
 from app.models.types import iso
 from app.rate_limits import report_limits
@@ -69,8 +70,6 @@ def report_user(id: int):
 @token_required
 @report_limits
 def report_post(id: int):
-    """Tell the admins a post breaks the rules."""
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    if post is None:
-        fail(404, _("There is no post with this id."))
+    """Tell the admins a post breaks the rules (one not hidden already)."""
+    post = get_listed_post_or_403(id)
     return file_report(post.author, post)

@@ -98,8 +98,8 @@ PATHS = {
         "post": {
             **operation(
                 "Write a post, or a reply with in_reply_to (403 until your email address is"
-                " confirmed): JSON, or multipart/form-data with up to four images, each with"
-                " its alt text.",
+                " confirmed, and for a reply to a hidden post or across a block either way):"
+                " JSON, or multipart/form-data with up to four images, each with its alt text.",
                 (201, "Post"),
                 (400, 401, 403, 413, 415),
                 headers=LOCATION,
@@ -133,9 +133,18 @@ PATHS = {
             parameters=(ID,),
         ),
     },
+    "/api/posts/{id}/replies": {
+        "get": operation(
+            "The replies to the post, oldest first (less hidden ones); each has its own.",
+            (200, "PostCollection"),
+            (400, 401, 404),
+            parameters=(ID, *PAGED),
+        )
+    },
     "/api/posts/{id}/like": {
         "post": operation(
-            "Like a post (again: no change); the post with its counts.",
+            "Like a post (again: no change; 403 for a hidden post, or across a block either way);"
+            " the post with its counts.",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),
@@ -149,7 +158,8 @@ PATHS = {
     },
     "/api/posts/{id}/boost": {
         "post": operation(
-            "Boost a post into your followers' timelines (again: no change).",
+            "Boost a post into your followers' timelines (again: no change; 403 for a hidden"
+            " post, or across a block either way).",
             (200, "Post"),
             (401, 403, 404),
             parameters=(ID,),
@@ -171,7 +181,7 @@ PATHS = {
     },
     "/api/tags/{name}/posts": {
         "get": operation(
-            "The posts carrying a #tag, newest first.",
+            "The posts carrying a #tag, newest first (less hidden ones).",
             (200, "PostCollection"),
             (400, 401, 404),
             parameters=(TAG, *PAGED),
@@ -212,17 +222,18 @@ PATHS = {
     },
     "/api/posts/{id}/report": {
         "post": operation(
-            "Report this post to the admins.",
+            "Report this post to the admins (403 for a post already hidden).",
             (201, "Report"),
-            (400, 401, 404, 415, 429),
+            (400, 401, 403, 404, 415, 429),
             body="NewReport",
             parameters=(ID,),
         )
     },  # fmt: skip
     "/api/timeline": {
         "get": operation(
-            "Your posts and those of the people you follow, newest first.",
-            (200, "PostCollection"),
+            "Your posts and those of the people you follow, newest first, and the posts you"
+            " or they boosted, each once at its newest boost, with boosted_by.",
+            (200, "Timeline"),
             (400, 401),
             parameters=PAGED,
         )

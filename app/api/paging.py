@@ -9,7 +9,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from app.api.inputs import page_arguments
 from app.extensions import db
-from app.pagination import paginate
+from app.pagination import paginate, paginate_rows
 
 
 def count(query: Select) -> int:
@@ -22,15 +22,17 @@ def collection(
     to_dict: Callable[[Any], dict],
     endpoint: str,
     loading: Sequence[ExecutableOption] = (),
+    rows: bool = False,
     **view_args: Any,
 ) -> dict:
-    """One page of `query`'s rows as a collection, with links to this page and its neighbours.
+    """One page of `query`'s objects as a collection, with links to this page and its
+    neighbours; with `rows`, to_dict gets each whole row (an object and what comes with it).
 
     `loading` holds the options that load what to_dict reads in the page's own statement.
     """
     number, per_page = page_arguments()
     total = count(query)
-    page = paginate(query.options(*loading), number, per_page)
+    page = (paginate_rows if rows else paginate)(query.options(*loading), number, per_page)
 
     def link(to: int) -> str:
         return url_for(endpoint, page=to, per_page=per_page, **view_args)

@@ -6,7 +6,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.auth import token_required, token_user
-from app.api.blueprint import MAX_ID, bp
+from app.api.blueprint import bp
 from app.api.errors import fail
 from app.api.images import image_to_dict, is_multipart, multipart_post
 from app.api.inputs import json_object, text_fields
@@ -16,8 +16,10 @@ from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
 from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
-from app.models.moderation import listed_conditions
+from app.models.moderation import listed_conditions, visible_post
+from app.models.post_text import as_written
 from app.models.types import iso
+from app.post_lookup import ACROSS_A_BLOCK, HIDDEN_POST
 from app.post_pages import post_pages
 
 MAX_BODY = 280
@@ -53,32 +55,66 @@ def post_to_dict(post: Post) -> dict:
         "_links": {
             "self": url_for("api.get_post", id=post.id),
             "likes": url_for("api.get_likes", id=post.id),
+            "replies": url_for("api.get_replies", id=post.id),
         },
     }
 
 
-def post_collection(query: Select, endpoint: str, **view_args) -> dict:
-    """A page of posts, with their authors loaded in the same query (their images in one more)."""
+def timeline_item_to_dict(row) -> dict:
+    """A timeline's post, with who boosted it there (None: it is there as written)."""
+    post, boosted_by = row
+    return {**post_to_dict(post), "boosted_by": boosted_by}
+
+
+def post_collection(query: Select, endpoint: str, to_dict=post_to_dict, **view_args) -> dict:
+    """A page of posts, with their authors loaded in the same query (their images in one more).
+    A to_dict other than post_to_dict gets each row: a timeline's post and its booster."""
     # The root entity is Post or, for a timeline, an alias of Post over a UNION.
     post = query.column_descriptions[0]["entity"]
     loading = (joinedload(post.author), selectinload(post.tags), selectinload(post.images))
-    return collection(query, post_to_dict, endpoint, loading=loading, **view_args)
+    rows = to_dict is not post_to_dict
+    return collection(query, to_dict, endpoint, loading=loading, rows=rows, **view_args)
+
+
+def get_post_or_404(id: int) -> Post:
+    """The post, if the token's user may see it: a hidden post only its author and the admins."""
+    post = visible_post(id, token_user())
+    if post is None:
+        fail(404, _("There is no post with this id."))
+    return post
+
+
+def get_post_to_react_or_403(id: int) -> Post:
+    """The post, to like or boost: listed, and with no block between its author and the
+    token's user."""
+    post = get_listed_post_or_403(id)
+    if token_user().either_blocks(post.author):
+        fail(403, str(ACROSS_A_BLOCK))
+    return post
+
+
+def get_listed_post_or_403(id: int) -> Post:
+    """The post, to like, boost or report: 403 saying why for a hidden one."""
+    post = get_post_or_404(id)
+    if post.hidden:
+        fail(403, str(HIDDEN_POST))
+    return post
 
 
 @bp.get("/posts/<id:id>")
 @token_required
 def get_post(id: int):
     """One post."""
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    # A hidden post is there for its author and the admins only.
-    hidden = post is not None and post.hidden and not listed_for(post, token_user())
-    if post is None or hidden:
-        fail(404, _("There is no post with this id."))
-    return post_to_dict(post)
+    return post_to_dict(get_post_or_404(id))
 
 
-def listed_for(post: Post, reader: User) -> bool:
-    return reader.is_admin or post.user_id == reader.id
+@bp.get("/posts/<id:id>/replies")
+@token_required
+def get_replies(id: int):
+    """The replies to a post, oldest first (less hidden ones)."""
+    replies = get_post_or_404(id).replies_oldest_first()
+    listed = replies.where(*listed_conditions(token_user(), authors=False))
+    return post_collection(listed, "api.get_replies", id=id)
 
 
 @bp.get("/posts")
@@ -101,13 +137,16 @@ def get_user_posts(id: int):
 @bp.get("/timeline")
 @token_required
 def get_timeline():
-    """Your own posts and those of the people you follow, newest first."""
-    return post_collection(post_pages().timeline(token_user()), "api.get_timeline")
+    """Your own posts and those of the people you follow, newest first; and the posts they
+    boosted, each once, with who boosted it."""
+    timeline = post_pages().timeline(token_user())
+    return post_collection(timeline, "api.get_timeline", to_dict=timeline_item_to_dict)
 
 
 def post_body(data: dict) -> str:
-    """The "body" field of a post's JSON: text, 1 to MAX_BODY characters once stripped."""
-    body = (text_fields(data, required=("body",))["body"] or "").strip()
+    """The "body" field of a post's JSON: text, 1 to MAX_BODY characters once stripped (a
+    line break counts one, written \n or \r\n)."""
+    body = (as_written(text_fields(data, required=("body",))["body"]) or "").strip()
     if not body:
         fail(400, _("The request has invalid fields."), {"body": [_("Write something.")]})
     if len(body) > MAX_BODY:
@@ -116,26 +155,29 @@ def post_body(data: dict) -> str:
     return body
 
 
-def answered_post(data: dict) -> Post | None:
-    """The post named by the optional "in_reply_to" field, which must exist."""
+def answered_post(data: dict, author: User) -> Post | None:
+    """The post named by the optional "in_reply_to" field: one `author` may see (400 if there
+    is none), not hidden, and with no block between its author and `author` (403)."""
     id = data.get("in_reply_to")
     if id is None:
         return None
     post = None
-    if isinstance(id, int) and not isinstance(id, bool) and 1 <= id <= MAX_ID:
-        post = db.session.get(Post, id)
+    if isinstance(id, int) and not isinstance(id, bool):
+        post = visible_post(id, author)
     if post is None:
         message = _("There is no post with this id.")
         fail(400, _("The request has invalid fields."), {"in_reply_to": [message]})
+    if post.hidden:
+        fail(403, str(HIDDEN_POST))
+    if author.either_blocks(post.author):
+        fail(403, _("You cannot reply to this post."))
     return post
 
 
 def own_post_or_fail(id: int) -> Post:
     """The token user's post `id`: 404 if there is none, 403 if it is someone else's."""
     author = confirmed_author()
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    if post is None:
-        fail(404, _("There is no post with this id."))
+    post = get_post_or_404(id)
     if post.user_id != author.id:
         fail(403, _("You can only change your own posts."))
     return post
@@ -153,7 +195,7 @@ def create_post():
         body, parent = post_body({"body": body}), None
     else:
         data = json_object()
-        body, uploads, parent = post_body(data), [], answered_post(data)
+        body, uploads, parent = post_body(data), [], answered_post(data, author)
     images, written = stored_images(uploads)
     post = Post.write(author, body, images=images, in_reply_to=parent)
     commit_or_remove(written)

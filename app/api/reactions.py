@@ -1,27 +1,18 @@
 """Likes and boosts: like, unlike, boost and unboost a post, and who liked it."""
 
-from flask_babel import _
-
 from app.api.auth import token_required
-from app.api.blueprint import MAX_ID, bp
-from app.api.errors import fail
-from app.api.posts import confirmed_author, post_to_dict
+from app.api.blueprint import bp
+from app.api.posts import confirmed_author, get_post_or_404, get_post_to_react_or_403, post_to_dict
 from app.api.users import user_collection
 from app.extensions import db
-from app.models import Post, User
-
-
-def get_post_or_404(id: int) -> Post:
-    post = db.session.get(Post, id) if id <= MAX_ID else None
-    if post is None:
-        fail(404, _("There is no post with this id."))
-    return post
+from app.models import User
 
 
 def react(id: int, verb: str) -> dict:
-    """Run the verb (idempotent) and answer the post with its counts."""
+    """Run the verb (idempotent) and answer the post with its counts: a like or boost only of
+    a post that is not hidden, across no block; taking one back, of any post the user sees."""
     user = confirmed_author()
-    post = get_post_or_404(id)
+    post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
     getattr(user, verb)(post)
     db.session.commit()
     return post_to_dict(post)

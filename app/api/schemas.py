@@ -36,6 +36,35 @@ USERNAME = (
     " not like another user's."
 )
 
+# A post's properties; a timeline's post (TimelinePost) has them and boosted_by.
+POST = {
+    "id": INTEGER,
+    "body": STRING,
+    "timestamp": MOMENT,
+    "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
+    "in_reply_to": {
+        **INTEGER,
+        "nullable": True,
+        "description": "The id of the post this one answers; null once that is deleted.",
+    },
+    "is_reply": {
+        "type": "boolean",
+        "description": "True for a reply, even once its post is deleted.",
+    },
+    "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
+    "like_count": COUNT,
+    "boost_count": COUNT,
+    "html": {
+        **NULLABLE_STRING,
+        "description": "The body's Markdown as sanitised HTML; null for a post written"
+        " before Markdown, whose body is plain text.",
+    },
+    "tags": {"type": "array", "items": STRING, "description": "Its #tags, case-folded."},
+    "images": {"type": "array", "items": ref("Image"), "maxItems": MAX_IMAGES},
+    "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
+    "_links": obj({"self": LINK, "likes": LINK, "replies": LINK}),
+}
+
 SCHEMAS = {
     "Error": obj(
         {
@@ -66,33 +95,16 @@ SCHEMAS = {
         },
         optional=("email",),
     ),
-    "Post": obj(
+    "Post": obj(POST),
+    # A timeline's post: a boosted post is there at its boost, once, with the booster.
+    "TimelinePost": obj(
         {
-            "id": INTEGER,
-            "body": STRING,
-            "timestamp": MOMENT,
-            "language": {**NULLABLE_STRING, "description": "Detected language code, if any."},
-            "in_reply_to": {
-                **INTEGER,
-                "nullable": True,
-                "description": "The id of the post this one answers; null once that is deleted.",
-            },
-            "is_reply": {
-                "type": "boolean",
-                "description": "True for a reply, even once its post is deleted.",
-            },
-            "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
-            "like_count": COUNT,
-            "boost_count": COUNT,
-            "html": {
+            **POST,
+            "boosted_by": {
                 **NULLABLE_STRING,
-                "description": "The body's Markdown as sanitised HTML; null for a post written"
-                " before Markdown, whose body is plain text.",
+                "description": "The username of who boosted it into the timeline; null for a"
+                " post there as written.",
             },
-            "tags": {"type": "array", "items": STRING, "description": "Its #tags, case-folded."},
-            "images": {"type": "array", "items": ref("Image"), "maxItems": MAX_IMAGES},
-            "author": obj({"id": INTEGER, "username": STRING, "_links": obj({"self": LINK})}),
-            "_links": obj({"self": LINK, "likes": LINK}),
         }
     ),
     "Image": obj(
@@ -126,6 +138,13 @@ SCHEMAS = {
     "PostCollection": obj(
         {
             "items": {"type": "array", "items": ref("Post")},
+            "_meta": ref("PageMeta"),
+            "_links": ref("PageLinks"),
+        }
+    ),
+    "Timeline": obj(
+        {
+            "items": {"type": "array", "items": ref("TimelinePost")},
             "_meta": ref("PageMeta"),
             "_links": ref("PageLinks"),
         }

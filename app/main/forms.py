@@ -10,6 +10,7 @@ from app.auth.forms import USERNAME_MAX, check_username
 from app.media.images import ImageRejected, ProcessedImage
 from app.media.uploads import processed_upload
 from app.models.post_image import ALT_MAX, MAX_IMAGES
+from app.models.post_text import as_written
 
 POST_MAX = 280
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
@@ -31,6 +32,7 @@ class PostForm(FlaskForm):
     # counts instead (data-max-length) and the server says what is too long.
     post = TextAreaField(
         _l("Say something"),
+        filters=[as_written],
         validators=[
             DataRequired(),
             Length(max=POST_MAX, message=_l("A post can be at most %(max)d characters long.")),

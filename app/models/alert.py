@@ -5,10 +5,24 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, Select, String, and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    and_,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.extensions import db
+from app.models.notification import Notification
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -16,6 +30,10 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 MENTION = "mention"
+# The notification (app/models/notification.py) the pages poll for the navbar's alert count.
+UNREAD_ALERT_COUNT = "unread_alert_count"
+# The user table's columns the unread count reads (app/models/user.py builds on this module).
+USERS = table("user", column("id", Integer), column("last_alert_read_time", UTCDateTime))
 
 
 class Alert(db.Model):
@@ -44,8 +62,34 @@ class Alert(db.Model):
     @staticmethod
     def mentions(post: "Post", user_ids: Iterable[int]) -> None:
         """Tell each of `user_ids` that `post` mentions them (the caller commits)."""
-        for user_id in user_ids:
+        told = list(user_ids)
+        for user_id in told:
             db.session.add(Alert(user_id=user_id, kind=MENTION, actor_id=post.user_id, post=post))
+        Alert.count_for_pages(told)
+
+    @staticmethod
+    def receivers(post_id: int) -> list[int]:
+        """Who was told about the post: their counts change when it goes."""
+        return list(db.session.scalars(select(Alert.user_id).where(Alert.post_id == post_id)))
+
+    @staticmethod
+    def count_for_pages(user_ids: Iterable[int]) -> None:
+        """Give each user's open pages their unread count anew, as the UNREAD_ALERT_COUNT
+        notification they poll for, the way the messages' count goes (the caller commits)."""
+        ids = sorted(set(user_ids))
+        if not ids:
+            return
+        unread = Alert.unread(USERS.c.id, USERS.c.last_alert_read_time)
+        query = (
+            select(USERS.c.id, func.count(Alert.id))
+            .select_from(USERS)
+            .join(Alert, unread, isouter=True)
+            .where(USERS.c.id.in_(ids))
+            .group_by(USERS.c.id)
+        )
+        counts = {user_id: count for user_id, count in db.session.execute(query)}
+        for user_id in ids:
+            Notification.replace_for(user_id, UNREAD_ALERT_COUNT, counts.get(user_id, 0))
 
     @staticmethod
     def received_by(user: "User") -> Select:
@@ -89,3 +133,5 @@ class AlertsMixin:
         until = min(until, utcnow())
         if self.last_alert_read_time is None or until > self.last_alert_read_time:
             self.last_alert_read_time = until
+            db.session.flush()
+            Alert.count_for_pages([self.id])

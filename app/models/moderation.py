@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.blocks import filtered_authors
 from app.models.followers import followers
 from app.models.post import Post
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import MAX_ID, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.report import Report
@@ -85,6 +85,21 @@ def listed_conditions(reader: Any, authors: bool = True) -> list:
     if authors and getattr(reader, "block_total", None):
         conditions.append(Post.user_id.not_in(filtered_authors(reader.id)))
     return conditions
+
+
+def visible_post(id: int, reader: Any) -> Post | None:
+    """Post `id` if `reader` (a User, None for a visitor) may open it: a hidden post only
+    its author and the admins may. None for no such post, and for an id no post can have."""
+    if not 1 <= id <= MAX_ID:
+        return None
+    post = db.session.get(Post, id)
+    if post is None or (post.hidden and not sees_hidden(post, reader)):
+        return None
+    return post
+
+
+def sees_hidden(post: Post, reader: Any) -> bool:
+    return bool(getattr(reader, "is_admin", False)) or post.user_id == getattr(reader, "id", None)
 
 
 class ModeratorMixin:

@@ -32,10 +32,15 @@ class Notification(db.Model):
     @staticmethod
     def replace(user: "User", name: str, data: Any) -> "Notification":
         """Keep one notification of each name per user: the newest one (the caller commits)."""
+        return Notification.replace_for(user.id, name, data)
+
+    @staticmethod
+    def replace_for(user_id: int, name: str, data: Any) -> "Notification":
+        """replace() for the user with this id, where only their id is at hand."""
         db.session.execute(
-            delete(Notification).where(Notification.user_id == user.id, Notification.name == name)
+            delete(Notification).where(Notification.user_id == user_id, Notification.name == name)
         )
-        notification = Notification(name=name, user_id=user.id, payload_json=json.dumps(data))
+        notification = Notification(name=name, user_id=user_id, payload_json=json.dumps(data))
         db.session.add(notification)
         return notification
 

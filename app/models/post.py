@@ -48,6 +48,9 @@ WORD = re.compile(r"[^\W\d_]+")
 DOMINANT_SHARE = 0.75
 # The user table's names, for mentions (app/models/user.py builds on this module).
 USERS = table("user", column("id", Integer), column("username", String))
+# Who blocks or mutes whom (app/models/blocks.py, which builds on this module through
+# followers): a mention does not alert those who turned its author away.
+BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
 
 
 def detect_language(text: str) -> str | None:
@@ -175,8 +178,13 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     def delete(self) -> None:
         """Delete the post and its edits. Its replies stay, answering a deleted post (the
         database's ON DELETE SET NULL); the search index and the followers' newest-post
-        times follow in the same flush (triggers, followers.forget_newest_post)."""
+        times follow in the same flush (triggers, followers.forget_newest_post); so do the
+        unread alert counts of those it mentioned (their alerts go with it)."""
+        told = Alert.receivers(self.id)
         db.session.delete(self)
+        if told:
+            db.session.flush()
+            Alert.count_for_pages(told)
 
     def set_text(self, body: str) -> None:
         """Make `body` the post's text: its language, HTML and tags follow (the caller
@@ -189,11 +197,13 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         Tag.set_post_tags(self.id, self.timestamp, Tag.ids_for(text.tags()))
 
     def notify_mentions(self, before: str | None = None) -> None:
-        """Tell the users the post mentions, but not its author, nor (after an edit) those
-        its text `before` already mentioned (the caller commits)."""
+        """Tell the users the post mentions, but not its author, nor those who block or mute
+        its author, nor (after an edit) those its text `before` already mentioned (the
+        caller commits)."""
         known = set(PostText.parse(before).mentions()) if before else set()
         names = [name for name in PostText.parse(self.body).mentions() if name not in known]
-        Alert.mentions(self, (id for id in mentioned_ids(names) if id != self.user_id))
+        mentioned = mentioned_ids(names, self.user_id)
+        Alert.mentions(self, (id for id in mentioned if id != self.user_id))
 
     @staticmethod
     def preview(body: str) -> str:
@@ -207,17 +217,26 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
             post_tag, post_tag.c.post_id == Post.id
         )
 
+    def replies_oldest_first(self) -> Select:
+        """The posts answering this one directly, oldest first: the API pages them, and a
+        client reads each one's own the same way (the site's thread page reads the tree)."""
+        order = (Post.timestamp.asc(), Post.id.asc())
+        return select(Post).where(Post.in_reply_to_id == self.id).order_by(*order)
+
     @staticmethod
     def newest_first(*conditions) -> Select:
         """The posts that meet `conditions` (all of them without any), newest first."""
         return select(Post).where(*conditions).order_by(Post.timestamp.desc(), Post.id.desc())
 
 
-def mentioned_ids(names: list[str]) -> list[int]:
-    """The ids of the users called `names` (normalised usernames) that exist."""
+def mentioned_ids(names: list[str], author_id: int) -> list[int]:
+    """The ids of the users called `names` (normalised usernames) that exist, less those who
+    block or mute `author_id`."""
     if not names:
         return []
-    return list(db.session.scalars(select(USERS.c.id).where(USERS.c.username.in_(names))))
+    turned_away = select(BLOCKS.c.user_id).where(BLOCKS.c.target_id == author_id)
+    query = select(USERS.c.id).where(USERS.c.username.in_(names), USERS.c.id.not_in(turned_away))
+    return list(db.session.scalars(query))
 
 
 def render_body(text: PostText) -> str:

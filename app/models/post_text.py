@@ -37,6 +37,12 @@ LINK_REL = "nofollow noopener ugc"
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "ul", "ol", "li", "blockquote"}
 
 
+def as_written(text: str | None) -> str | None:
+    """The text with each line break one character, as its writer's counter counts it (and
+    the limit does): browsers send a text box's line breaks as two, \r\n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 def tag_name(written: str) -> str:
     """A tag as stored and matched: #Flask, #flask and #ＦＬＡＳＫ are one tag."""
     return unicodedata.normalize("NFKC", written).casefold()

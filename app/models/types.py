@@ -5,6 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.dialects import mysql
 
+# The id columns are 32-bit integers on PostgreSQL and MariaDB: a larger id cannot exist, and
+# looking one up overflows the database's (and SQLite's 64-bit) integer parameter.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -9,10 +9,12 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.models import ModerationLog, Post, Report
+from app.models import ModerationLog, Report
+from app.models.types import MAX_ID
 from app.moderation.forms import ModerationForm
 from app.moderation.routes import bp, get_user_or_404
 from app.pagination import paginate, requested_page
+from app.post_lookup import get_post_or_404
 from app.security import safe_next_url
 
 
@@ -63,7 +65,7 @@ def log():
 @admin_required
 def dismiss(report_id: int):
     """Close a report without acting on it."""
-    report = db.session.get(Report, report_id) or abort(404)
+    report = (db.session.get(Report, report_id) if report_id <= MAX_ID else None) or abort(404)
     changed = current_user.dismiss_report(report, _reason())
     return _done(changed, _("Report dismissed."), url_for(".queue"))
 
@@ -72,7 +74,7 @@ def dismiss(report_id: int):
 @admin_required
 def hide_post(post_id: int, change: str):
     """Hide a post from every list, or list it again."""
-    post = db.session.get(Post, post_id) or abort(404)
+    post = get_post_or_404(post_id)
     reason = _reason()
     if change == "hide":
         if changed := current_user.hide_post(post, reason):

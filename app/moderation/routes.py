@@ -7,9 +7,10 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import Block, Post, Report, user_by_username
+from app.models import Block, Report, user_by_username
 from app.moderation.forms import ReportForm, action_label, reason_label
 from app.pagination import paginate, requested_page
+from app.post_lookup import get_listed_post_or_403
 from app.rate_limits import report_limits
 
 bp = Blueprint("moderation", __name__)
@@ -77,8 +78,8 @@ def _report_page(target, post):
 @login_required
 @report_limits
 def report_post(post_id: int):
-    """Tell the admins a post breaks the rules."""
-    post = db.session.get(Post, post_id) or abort(404)
+    """Tell the admins a post breaks the rules (one not hidden already)."""
+    post = get_listed_post_or_403(post_id)
     return _report_page(post.author, post)
 
 

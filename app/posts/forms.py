@@ -6,6 +6,7 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.main.forms import POST_MAX
+from app.models.post_text import as_written
 
 TOO_LONG = _l("A post can be at most %(max)d characters long.")
 
@@ -14,6 +15,7 @@ class ReplyForm(FlaskForm):
     # As the post form: microblog.js counts (data-max-length), the server says what is too long.
     post = TextAreaField(
         _l("Your reply"),
+        filters=[as_written],
         validators=[DataRequired(), Length(max=POST_MAX, message=TOO_LONG)],
         render_kw={"maxlength": False, "data-max-length": POST_MAX},
     )
@@ -23,6 +25,7 @@ class ReplyForm(FlaskForm):
 class EditPostForm(FlaskForm):
     post = TextAreaField(
         _l("Your post"),
+        filters=[as_written],
         validators=[DataRequired(), Length(max=POST_MAX, message=TOO_LONG)],
         render_kw={"maxlength": False, "data-max-length": POST_MAX},
     )

@@ -10,21 +10,11 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Post
 from app.pagination import requested_page
+from app.post_lookup import HIDDEN_POST, get_post_or_404
 from app.post_pages import post_pages
 from app.posts.forms import EditPostForm, ReplyForm
 
 bp = Blueprint("posts", __name__)
-
-# Larger ids cannot exist (the databases' integer key), and would overflow PostgreSQL's.
-MAX_ID = 2**31 - 1
-
-
-def get_post_or_404(id: int) -> Post:
-    """The post, if the reader may see it: a hidden post only to its author and admins."""
-    post = (db.session.get(Post, id) if id <= MAX_ID else None) or abort(404)
-    if post.hidden and post.user_id != current_user.id and not current_user.is_admin:
-        abort(404)
-    return post
 
 
 def get_own_post_or_403(id: int) -> Post:
@@ -42,6 +32,8 @@ def post(id: int):
     post = get_post_or_404(id)
     form = ReplyForm()
     if form.validate_on_submit():
+        if post.hidden:
+            abort(403, description=str(HIDDEN_POST))
         if current_user.either_blocks(post.author):
             flash(_("You cannot reply to this post."), "danger")
             return redirect(url_for(".post", id=post.id))
@@ -51,7 +43,8 @@ def post(id: int):
         return redirect(url_for(".post", id=reply.id))
     if request.method == "GET":
         form.post.data = f"@{post.author.username} "
-    thread = post_pages().thread_page(post, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    thread = post_pages().thread_page(post, requested_page(), per_page, current_user)
     if thread is None or (thread.replies.number > 1 and not thread.replies.items):
         abort(404)
     earlier = post.earlier_texts() if post.user_id == current_user.id and post.edited_at else []

@@ -1,14 +1,14 @@
 """Likes and boosts: the action bar's buttons and the "who liked" page."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
-from app.models import Post
 from app.models.reactions import likers
 from app.pagination import paginate, requested_page
+from app.post_lookup import get_post_or_404, get_post_to_react_or_403
 from app.reactions.bar import action_bar, articles_with_bars, reader_reactions
 from app.security import safe_next_url
 
@@ -19,13 +19,12 @@ bp.add_app_template_global(action_bar)
 bp.add_app_template_global(articles_with_bars)
 
 
-def get_post_or_404(id: int) -> Post:
-    return db.session.get(Post, id) or abort(404)
-
-
 def _react(id: int, verb: str):
-    """Run the reader's verb on the post, then back to the page the button was on."""
-    getattr(current_user, verb)(get_post_or_404(id))
+    """Run the reader's verb on the post, then back to the page the button was on: a like or
+    boost only of a post that is not hidden, across no block; taking one back, of any post
+    the reader sees."""
+    post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
+    getattr(current_user, verb)(post)
     db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 

@@ -191,8 +191,8 @@ async function markRead(formId, setCount) {
 }
 
 // While a logged-in page is open, ask every few seconds what changed: the unread-messages
-// badge and the progress of background tasks. Without JavaScript the page shows the count
-// as it was when loaded.
+// and notifications badges and the progress of background tasks. Without JavaScript the page
+// shows the counts as they were when loaded.
 function setUpNotifications() {
   const badge = document.getElementById("message-count");
   if (!badge || !badge.dataset.notifications) return;
@@ -245,6 +245,8 @@ function setUpNotifications() {
           since = Math.max(since, notification.timestamp);
           if (notification.name === "unread_message_count") {
             setUnreadCount(notification.data);
+          } else if (notification.name === "unread_alert_count") {
+            setAlertCount(notification.data);
           } else if (notification.name === "task_progress") {
             setTaskProgress(notification.data, notification.timestamp);
           }

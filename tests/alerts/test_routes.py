@@ -1,10 +1,12 @@
 """Mentions: a link to the mentioned user, an alert for them on the notifications page
 (/alerts, newest first, in pages), the navbar's count of unseen ones, and marking them seen."""
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Alert, Post, User, utcnow
+from app.models.alert import UNREAD_ALERT_COUNT as UNREAD
 
 
 def write(client, body):
@@ -146,3 +148,77 @@ def test_query_count_does_not_grow_with_page_size(make_app, count_queries):
     large = queries_for(make_app, count_queries, 25)
     assert small == large
     assert large <= 2, large
+
+
+def polled_alert_count(client) -> int | None:
+    """The navbar's alert count as the pages' poll of /notifications gets it."""
+    found = [n["data"] for n in client.get("/notifications").json if n["name"] == UNREAD]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_the_navbar_count_comes_with_the_polled_notifications(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    with app.app_context():
+        john = db.session.scalar(User.by_username("john"))
+        first = Post.write(john, "hi @susan").id
+        Post.write(john, "no mention here")
+        db.session.commit()
+    auth.login("susan")
+    assert polled_alert_count(client) == 1
+    with app.app_context():
+        second = Post.write(db.session.get(User, 2), "again @susan, and @john").id
+        db.session.commit()
+    assert polled_alert_count(client) == 2
+    # Read on another tab: this one's badge goes to 0 at its next poll.
+    client.post("/alerts/read", data={"until": until_now()})
+    assert polled_alert_count(client) == 0
+    with app.app_context():
+        third = Post.write(db.session.get(User, 2), "third @susan")
+        db.session.commit()
+        assert polled_alert_count(client) == 1
+        # The post goes, and its alert with it.
+        third.delete()
+        db.session.commit()
+    assert polled_alert_count(client) == 0
+    with app.app_context():
+        db.session.get(Post, second).delete()  # read already: nothing to take off
+        db.session.get(Post, first).delete()
+        db.session.commit()
+    assert polled_alert_count(client) == 0
+
+
+@pytest.mark.parametrize("verb", ["block", "mute"])
+def test_no_alert_from_someone_you_block_or_mute(app, make_user, verb):
+    make_user("susan")
+    make_user("john")
+    make_user("mary")
+    with app.app_context():
+        susan, john, mary = (db.session.get(User, id) for id in (1, 2, 3))
+        getattr(susan, verb)(john)
+        db.session.commit()
+        post = Post.write(john, "hi @susan and @mary")
+        db.session.commit()
+        post.edit("hello @susan and @mary")  # nor after an edit
+        db.session.commit()
+        assert db.session.scalars(select(Alert.user_id)).all() == [3]
+        getattr(susan, f"un{verb}")(john)
+        Post.write(john, "again @susan")
+        db.session.commit()
+        assert db.session.scalars(select(Alert.user_id).order_by(Alert.id)).all() == [3, 1]
+
+
+def test_an_alert_about_a_hidden_post_does_not_show_its_text(app, client, auth, make_user):
+    make_user("susan")
+    make_user("john")
+    make_user("boss", is_admin=True)
+    with app.app_context():
+        post = Post.write(db.session.get(User, 2), "hi @susan, something against the rules")
+        db.session.commit()
+        db.session.get(User, 3).hide_post(post)
+        db.session.commit()
+    auth.login("susan")
+    page = client.get("/alerts").text
+    assert "mentioned you" in page and "Hidden by a moderator" in page
+    assert "against the rules" not in page

@@ -48,6 +48,13 @@ def test_a_post_of_280_characters_is_fine(client, susan, headers):
     assert client.post("/api/posts", json={"body": "y" * 280}, headers=headers).status_code == 201
 
 
+def test_a_line_break_counts_one_character_however_it_is_written(client, susan, headers):
+    body = "y" * 140 + "\r\n" + "z" * 139
+    response = client.post("/api/posts", json={"body": body}, headers=headers)
+    assert response.status_code == 201
+    assert response.json["body"] == "y" * 140 + "\n" + "z" * 139
+
+
 def test_writing_needs_a_token(client, susan):
     response = client.post("/api/posts", json={"body": "hello"})
     assert response.status_code == 401

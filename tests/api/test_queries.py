@@ -1,7 +1,7 @@
 """A page of the API costs the same number of SQL statements, however many items it holds."""
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from app.extensions import db
 from app.models import Post, User, followers
@@ -14,13 +14,18 @@ COLLECTIONS = [
     "/api/users/{id}/posts",
     "/api/posts",
     "/api/timeline",
+    "/api/tags/crowd/posts",
+    "/api/posts/{post}/likes",
+    "/api/posts/{post}/replies",
+    "/api/alerts",
 ]
 CROWD = 60
 
 
 @pytest.fixture
 def crowded_app(app_on_each_database):
-    """susan, with CROWD users who each follow her, are followed by her and wrote a post."""
+    """susan, with CROWD users who each follow her, are followed by her, answered her post
+    "liked" with a post tagged #crowd that mentions her, and liked it."""
     app = app_on_each_database
     with app.app_context():
         susan = User(username="susan", email="susan@example.com")
@@ -33,7 +38,11 @@ def crowded_app(app_on_each_database):
             insert(followers), [{"follower_id": a, "followed_id": b} for a, b in pairs]
         )
         db.session.add_all(Post(body=f"post {n}", author=susan) for n in range(CROWD))
-        db.session.add_all(Post(body="hello", author=user) for user in crowd)
+        # Each answers her post, tags the crowd's tag, mentions her (an alert) and likes it.
+        liked = Post.write(susan, "liked")
+        for user in crowd:
+            Post.write(user, "hello #crowd @susan", in_reply_to=liked)
+            user.like(liked)
         db.session.commit()
     return app
 
@@ -66,8 +75,10 @@ def test_statements_do_not_grow_with_the_page(crowded_app, count_statements):
     headers = bearer(client.post("/api/tokens", headers=basic("susan")).json["token"])
     # The first request may record susan's visit, and finds her id.
     susan = client.get("/api/users?per_page=1", headers=headers).json["items"][0]["id"]
+    with crowded_app.app_context():
+        liked = db.session.scalar(select(Post.id).where(Post.body == "liked"))
     for collection in COLLECTIONS:
-        url = collection.format(id=susan)
+        url = collection.format(id=susan, post=liked)
         small = count_statements(f"{url}?per_page=5", headers)
         large = count_statements(f"{url}?per_page=50", headers)
         assert small == large, url

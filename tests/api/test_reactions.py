@@ -41,8 +41,14 @@ def test_a_boost_shows_in_the_followers_timeline(app, client, headers, make_user
     mary_headers = bearer(get_token("mary"))
     assert client.get("/api/timeline", headers=mary_headers).json["items"] == []
     client.post(f"/api/posts/{post}/boost", headers=headers)
+    own = client.post("/api/posts", headers=mary_headers, json={"body": "mine"}).json["id"]
     items = client.get("/api/timeline", headers=mary_headers).json["items"]
-    assert [item["id"] for item in items] == [post]
+    assert [(item["id"], item["boosted_by"]) for item in items] == [(own, None), (post, "susan")]
+    # Everywhere else a post is itself, without a booster.
+    assert "boosted_by" not in client.get(f"/api/posts/{post}", headers=mary_headers).json
+    client.delete(f"/api/posts/{post}/boost", headers=headers)
+    items = client.get("/api/timeline", headers=mary_headers).json["items"]
+    assert [(item["id"], item["boosted_by"]) for item in items] == [(own, None)]
 
 
 def test_missing_posts_and_no_token(client, headers):

@@ -3,7 +3,7 @@
 import pytest
 
 from app.extensions import db
-from app.models import Post, PostEdit
+from app.models import Post, PostEdit, User
 from tests.api.conftest import bearer
 
 
@@ -59,3 +59,30 @@ def test_only_the_author_may_edit_or_delete(app, client, headers, john_headers):
     assert client.put(url, data="x", headers=headers).status_code == 415
     with app.app_context():
         assert db.session.scalars(db.select(Post.body)).all() == ["root"]
+
+
+def test_a_posts_replies_oldest_first_less_hidden_ones(
+    app, client, headers, john_headers, make_user
+):
+    make_user("boss", is_admin=True)
+    root = client.post("/api/posts", json={"body": "root"}, headers=headers).json
+    assert root["_links"]["replies"] == f"/api/posts/{root['id']}/replies"
+    ids = []
+    for body in ("first", "second", "third"):
+        reply = {"body": body, "in_reply_to": root["id"]}
+        ids.append(client.post("/api/posts", json=reply, headers=john_headers).json["id"])
+    deeper = {"body": "a reply to the first", "in_reply_to": ids[0]}
+    client.post("/api/posts", json=deeper, headers=headers)
+    with app.app_context():
+        boss = db.session.scalar(db.select(User).where(User.username == "boss"))
+        boss.hide_post(db.session.get(Post, ids[1]))
+        db.session.commit()
+    listed = client.get(root["_links"]["replies"], headers=headers).json
+    assert [post["body"] for post in listed["items"]] == ["first", "third"]
+    # Its author still sees the hidden one, in its place.
+    listed = client.get(root["_links"]["replies"], headers=john_headers).json
+    assert [post["body"] for post in listed["items"]] == ["first", "second", "third"]
+    first = client.get(f"/api/posts/{ids[0]}/replies", headers=headers).json
+    assert [post["body"] for post in first["items"]] == ["a reply to the first"]
+    assert client.get(f"/api/posts/{ids[1]}/replies", headers=headers).status_code == 404
+    assert client.get("/api/posts/999/replies", headers=headers).status_code == 404

@@ -32,7 +32,7 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 @pytest.fixture
 def seeded_app(make_app):
-    """The app with two users, one following the other, and a few posts."""
+    """The app with two users, one following the other, and a few posts (one boosted)."""
     app = make_app()
     with app.app_context():
         susan = User(username="susan", email="susan@example.com")
@@ -43,7 +43,8 @@ def seeded_app(make_app):
         db.session.flush()
         susan.follow(john)
         db.session.add_all(Post(body=f"post {n}", author=john) for n in range(3))
-        Post.write(john, "hello @susan #flask")  # a tag and a notification to list
+        # A tag, a notification to list, and a boost in susan's timeline.
+        john.boost(Post.write(john, "hello @susan #flask"))
         db.session.commit()
     return app
 

@@ -2,6 +2,7 @@
 
 from app.extensions import db
 from app.models import Post, User
+from tests.api.conftest import bearer
 
 
 def write(app, username, body):
@@ -36,6 +37,22 @@ def test_a_tags_posts_newest_first(app, client, headers, susan):
     assert response.json["_links"]["self"].startswith("/api/tags/flask/posts")
     assert client.get("/api/tags/nothing/posts", headers=headers).status_code == 404
     assert client.get("/api/tags/flask/posts").status_code == 401
+
+
+def test_a_tags_posts_leave_out_hidden_ones(app, client, headers, get_token, make_user):
+    make_user("john"), make_user("boss", is_admin=True)
+    write(app, "john", "one #flask")
+    write(app, "john", "two #flask")
+    with app.app_context():
+        two = db.session.scalar(db.select(Post).where(Post.body == "two #flask"))
+        db.session.scalar(User.by_username("boss")).hide_post(two)
+        db.session.commit()
+    listed = client.get("/api/tags/flask/posts", headers=headers).json
+    assert [p["body"] for p in listed["items"]] == ["one #flask"]
+    assert listed["_meta"]["total_items"] == 1
+    for reader in ("john", "boss"):  # its author and the admins still find it
+        found = client.get("/api/tags/flask/posts", headers=bearer(get_token(reader))).json
+        assert [p["body"] for p in found["items"]] == ["two #flask", "one #flask"]
 
 
 def test_my_alerts(app, client, headers, susan, make_user):

@@ -1,4 +1,5 @@
-"""Private messages and the posts export in a real browser, with the notifications poller."""
+"""Private messages, mentions and the posts export in a real browser, with the notifications
+poller that keeps the navbar's badges current."""
 
 import json
 import re
@@ -76,3 +77,30 @@ def test_export_shows_progress_and_mails_the_posts(page, site):
     (part,) = message.iter_attachments()
     assert part.get_filename() == "posts.json"
     assert [post["body"] for post in json.loads(part.get_content())["posts"]] == [body]
+
+
+def test_the_notifications_badge_updates_without_a_reload(page, site, browser, server):
+    reader = site.sign_up_and_login()
+    page.goto("/index")
+    alerts = page.locator("#alert-count")
+    expect(alerts).to_be_hidden()
+
+    # Someone else, in another browser, mentions the reader.
+    other = browser.new_context(base_url=server.url)
+    try:
+        writer_page = other.new_page()
+        type(site)(writer_page, site.inbox).sign_up_and_login()
+        writer_page.goto("/index")
+        writer_page.get_by_label("Say something").fill(f"hello @{reader.username}")
+        writer_page.get_by_role("button", name="Submit").click()
+        expect(writer_page.get_by_role("alert")).to_contain_text("Your post is now live!")
+    finally:
+        other.close()
+
+    # The same poll as the messages' badge, every 10 seconds.
+    expect(alerts).to_have_text("1", timeout=15_000)
+    expect(alerts).to_be_visible()
+    expect(badge(page)).to_be_hidden()
+    page.get_by_role("link", name="Notifications").click()
+    expect(page.locator("article.alert-item")).to_have_count(1)
+    expect(alerts).to_be_hidden()

@@ -80,6 +80,16 @@ def test_post_of_280_characters_is_accepted(client, auth, make_user):
     assert client.post("/index", data={"post": "y" * 280}).status_code == 302
 
 
+def test_a_line_break_counts_one_character_as_the_counter_counts_it(app, client, auth, make_user):
+    # Browsers send a text box's line breaks as \r\n: 281 characters here, 280 as written.
+    make_user()
+    auth.login()
+    body = "y" * 140 + "\r\n" + "z" * 139
+    assert client.post("/index", data={"post": body}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Post.body)) == "y" * 140 + "\n" + "z" * 139
+
+
 def test_post_language_is_detected(app, client, auth, make_user):
     make_user()
     auth.login()

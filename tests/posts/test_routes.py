@@ -81,6 +81,17 @@ def test_invalid_reply_and_edit_are_refused(app, client, auth, two_users, body, 
         assert db.session.scalars(select(Post.body)).all() == ["root"]
 
 
+def test_a_reply_or_edit_counts_a_line_break_as_one_character(app, client, auth, two_users):
+    root = write(app, "susan", "root")
+    auth.login("susan")
+    body = "y" * 140 + "\r\n" + "z" * 139  # 280 as written, 281 as the browser sends it
+    assert client.post(f"/post/{root}", data={"post": body}).status_code == 302
+    assert client.post(f"/post/{root}/edit", data={"post": body}).status_code == 302
+    with app.app_context():
+        written = "y" * 140 + "\n" + "z" * 139
+        assert db.session.scalars(select(Post.body).order_by(Post.id)).all() == [written] * 2
+
+
 @pytest.mark.parametrize(
     "path", ["/post/999", "/post/0", "/post/99999999999999999999", "/post/999/edit", "/post/x"]
 )

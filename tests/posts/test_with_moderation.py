@@ -51,3 +51,28 @@ def test_the_post_page_has_the_readers_action_bar(app, client, auth, make_user):
     page = client.get(f"/post/{post_id}").text
     assert f'action="/post/{post_id}/unlike"' in page
     assert "1 like" in page
+
+
+def test_a_hidden_reply_is_left_out_of_the_thread_for_everyone_else(app, client, auth, make_user):
+    make_user("susan"), make_user("john"), make_user("mary"), make_user("boss", is_admin=True)
+    with app.app_context():
+        root = Post.write(user("susan"), "the root post")
+        db.session.commit()
+        reply = Post.write(user("john"), "a nasty reply", in_reply_to=root)
+        db.session.commit()
+        answer = Post.write(user("susan"), "an answer to it", in_reply_to=reply)
+        db.session.commit()
+        user("boss").hide_post(reply)
+        db.session.commit()
+        ids = root.id, answer.id
+    auth.login("mary")
+    for id in ids:  # under the root, and above the answer
+        page = client.get(f"/post/{id}").text
+        assert "a nasty reply" not in page
+        assert "the root post" in page and "an answer to it" in page
+    auth.logout()
+    for name in ("john", "boss"):  # its author and the admins still see it there
+        auth.login(name)
+        for id in ids:
+            assert "a nasty reply" in client.get(f"/post/{id}").text
+        auth.logout()
