@@ -19,6 +19,7 @@ from app import (
     templating,
 )
 from app.account import bp as account_bp
+from app.activitypub import bp as activitypub_bp
 from app.alerts import bp as alerts_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
@@ -93,6 +94,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(reactions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(activitypub_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)
     cli.init_app(app)

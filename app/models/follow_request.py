@@ -90,3 +90,11 @@ class FollowRequestMixin:
         if activity_uri:
             request.activity_uri = activity_uri
         return False
+
+    def withdraw_follow_request(self, followed: "User") -> bool:
+        """Take back a request to follow `followed`; False if none awaited (caller commits)."""
+        request = FollowRequest.between(self, followed)  # type: ignore[arg-type]
+        if request is None:
+            return False
+        db.session.delete(request)
+        return True
