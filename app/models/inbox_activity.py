@@ -3,7 +3,7 @@ that a delivery arrived, and an activity must act once."""
 
 from datetime import datetime
 
-from sqlalchemy import String, insert
+from sqlalchemy import String
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,12 +30,15 @@ class InboxActivity(db.Model):
             raise ValueError(f"an activity id must be 1 to {URI_MAX} characters long")
         values = {"activity_id": activity_id, "received_at": utcnow()}
         dialect = db.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            statement = postgresql_insert(InboxActivity).values(values).on_conflict_do_nothing()
-        elif dialect == "sqlite":
-            statement = sqlite_insert(InboxActivity).values(values).on_conflict_do_nothing()
-        elif dialect in {"mysql", "mariadb"}:
-            statement = mysql_insert(InboxActivity).values(values).prefix_with("IGNORE")
-        else:  # pragma: no cover - the three databases above are the ones supported
-            statement = insert(InboxActivity).values(values)
-        return db.session.execute(statement).rowcount == 1
+        if dialect in {"mysql", "mariadb"}:
+            ignored = mysql_insert(InboxActivity).values(values).prefix_with("IGNORE")
+            return db.session.execute(ignored).rowcount == 1
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # The new row's id, or none: psycopg counts no rows here (rowcount -1).
+        statement = (
+            insert(InboxActivity)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(InboxActivity.id)
+        )
+        return db.session.execute(statement).scalar() is not None
