@@ -134,7 +134,7 @@ def test_a_post_from_before_markdown_is_escaped_text(app, client, make_user):
         db.session.commit()
         id = post.id
     content = get_json(client, f"/post/{id}")["content"]
-    assert content.startswith("<p>&lt;b&gt;old&lt;/b&gt; <a href=\"https://www.example.com\"")
+    assert content.startswith('<p>&lt;b&gt;old&lt;/b&gt; <a href="https://www.example.com"')
 
 
 def test_the_create_wraps_the_note(app, client, make_user):
