@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, false, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.extensions import db
 from app.models.inbox_activity import URI_MAX
@@ -44,9 +44,10 @@ class FollowRequest(db.Model):
 
     @staticmethod
     def awaiting(followed: "User") -> Select:
-        """The requests to follow `followed`, oldest first."""
+        """The requests to follow `followed`, oldest first, with who asks."""
         return (
             select(FollowRequest)
+            .options(joinedload(FollowRequest.follower))
             .where(FollowRequest.followed_id == followed.id)
             .order_by(FollowRequest.created_at, FollowRequest.id)
         )
