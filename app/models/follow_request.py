@@ -83,7 +83,8 @@ class FollowRequestMixin:
         if self.is_following(followed):
             return True
         if not followed.approve_followers:
-            return self.follow(followed)
+            self.following.add(followed)  # type: ignore[attr-defined]
+            return True
         request = FollowRequest.between(self, followed)  # type: ignore[arg-type]
         if request is None:
             request = FollowRequest(follower_id=self.id, followed_id=followed.id)

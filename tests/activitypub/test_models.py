@@ -1,6 +1,8 @@
 """The federation models' API, which the inbox and delivery code calls: keys, remote
 accounts, follow requests and received activities."""
 
+import datetime as dt
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -212,3 +214,17 @@ def test_an_activity_is_new_only_the_first_time_on_each_database(app_on_each_dat
         assert InboxActivity.first_time("https://remote.example/activities/2") is True
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(InboxActivity)) == 2
+
+
+def test_pruning_unconfirmed_accounts_keeps_remote_ones(app):
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with app.app_context():
+        bob = remember_bob()
+        bob.created_at = long_ago
+        db.session.add(
+            User(username="lazy", email="lazy@example.com", created_at=long_ago, confirmed_at=None)
+        )
+        db.session.commit()
+        assert User.prune_unconfirmed(7) == 1
+        db.session.commit()
+        assert db.session.scalars(select(User.username)).all() == ["bob@remote.example"]
