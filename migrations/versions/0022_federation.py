@@ -90,6 +90,28 @@ def upgrade():
     op.create_index(op.f("ix_inbox_activity_received_at"), "inbox_activity", ["received_at"])
 
 
+def delete_referencing_rows(bind, table: str, keys: sa.Select) -> None:
+    """Do what the foreign keys' ON DELETE would do to the rows referencing the rows of
+    `table` whose primary key is among `keys`: delete them (and theirs), or set NULL."""
+    inspector = sa.inspect(bind)
+    for child in inspector.get_table_names():
+        for foreign_key in inspector.get_foreign_keys(child):
+            if foreign_key["referred_table"] != table:
+                continue
+            (column,) = foreign_key["constrained_columns"]
+            rows = sa.table(child, sa.column(column))
+            referencing = rows.c[column].in_(keys)
+            if foreign_key["options"].get("ondelete") == "SET NULL":
+                bind.execute(rows.update().where(referencing).values({column: None}))
+                continue
+            primary_key = inspector.get_pk_constraint(child)["constrained_columns"]
+            if len(primary_key) == 1:
+                key = sa.table(child, sa.column(primary_key[0]), sa.column(column))
+                child_keys = sa.select(key.c[primary_key[0]]).where(key.c[column].in_(keys))
+                delete_referencing_rows(bind, child, child_keys)
+            bind.execute(rows.delete().where(referencing))
+
+
 def downgrade():
     # The tables take their indexes with them (MariaDB refuses to drop one a foreign key uses).
     op.drop_table("inbox_activity")
@@ -98,7 +120,12 @@ def downgrade():
     op.drop_table("remote_actor")
     # The accounts of other servers go (with their posts and follows): the older schema has
     # no place for a user without an email. Local keys are lost; new ones are made later.
-    user = sa.table("user", sa.column("email", sa.String))
+    user = sa.table("user", sa.column("id", sa.Integer), sa.column("email", sa.String))
+    remote = sa.select(user.c.id).where(user.c.email.is_(None))
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        # Migrations run with SQLite's foreign keys paused (migrations/env.py): no cascade.
+        delete_referencing_rows(bind, "user", remote)
     op.execute(user.delete().where(user.c.email.is_(None)))
     with op.batch_alter_table("user") as batch_op:
         batch_op.drop_column("approve_followers")

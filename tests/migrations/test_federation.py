@@ -70,7 +70,24 @@ def test_up_and_down(app, scripts):
             owners = connection.execute(sa.select(tables["actor_key"].c.user_id)).scalars()
             assert owners.all() == [susan]
 
+        # What the remote account has done here goes with it on the way down.
+        metadata.reflect(bind=db.engine, only=["post", "like", "followers"])
+        post, like, follows = (tables[name] for name in ("post", "like", "followers"))
+        with db.engine.begin() as connection:
+            bobs = connection.execute(post.insert().values(
+                body="from afar", timestamp=WHEN, user_id=bob)).inserted_primary_key[0]  # fmt: skip
+            connection.execute(post.insert().values(
+                body="a reply", timestamp=WHEN, user_id=susan, in_reply_to_id=bobs,
+                is_reply=True))  # fmt: skip
+            connection.execute(like.insert().values(user_id=susan, post_id=bobs, timestamp=WHEN))
+            connection.execute(follows.insert().values(follower_id=bob, followed_id=susan))
+
         flask_migrate.downgrade(revision=before)
+        with db.engine.connect() as connection:
+            posts = connection.execute(sa.select(post.c.user_id, post.c.in_reply_to_id)).all()
+            assert [tuple(row) for row in posts] == [(susan, None)]
+            assert connection.execute(sa.select(like.c.id)).all() == []
+            assert connection.execute(sa.select(follows.c.follower_id)).all() == []
         assert not TABLES & set(sa.inspect(db.engine).get_table_names())
         users = user_table()
         assert "approve_followers" not in users.c
