@@ -4,8 +4,8 @@ and their Create activities, and ordered collections, as plain dicts ready for J
 Every id is an absolute URL on the canonical origin (SERVER_NAME with PREFERRED_URL_SCHEME,
 app/security.py), never the Host a request named: a post's Note is its page, /post/<id>;
 a user's actor is /users/<name>, whose page for people stays /user/<name>. The functions
-read only what they are given (and the user's key, made on first use by person()); the
-queries that feed them are in app/activitypub/collections.py.
+read what they are given, except the user's key (made on first use by person()) and, unless
+given, the users a post mentions; the queries that feed them are in collections.py.
 """
 
 from collections.abc import Collection

@@ -253,7 +253,7 @@ def shared_inbox():
 @bp.before_app_request
 def post_as_note():
     """A post's page answers an ActivityPub client with the Note: the post's id is its page."""
-    if request.endpoint != "posts.post" or request.method != "GET":
+    if request.endpoint != "posts.post" or request.method not in ("GET", "HEAD"):
         return None
     if not wants_activity_json() or not federating():
         return None
