@@ -126,6 +126,11 @@ class Config:
     # never from the request's Host header (required outside debug mode).
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+    # ActivityPub ids are these URLs and other servers keep them for good: served only when
+    # they are https, unless this is on (development, on a site without HTTPS).
+    ACTIVITYPUB_ALLOW_HTTP = env_bool("ACTIVITYPUB_ALLOW_HTTP")
+    # Posts, followers or following on each page of an ActivityPub collection.
+    ACTIVITYPUB_PAGE_SIZE = int(os.environ.get("ACTIVITYPUB_PAGE_SIZE") or 20)
     # Hosts answered besides SERVER_NAME's; any other Host header gets a 400.
     TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.

@@ -20,12 +20,14 @@ from app import (
     templating,
 )
 from app.account import bp as account_bp
+from app.activitypub import bp as activitypub_bp
 from app.alerts import bp as alerts_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.email import init_mail
 from app.extensions import bootstrap, csrf, db, login, migrate
 from app.feeds import bp as feeds_bp
+from app.follow_requests import bp as follow_requests_bp
 from app.language import bp as language_bp
 from app.main import bp as main_bp
 from app.messages import bp as messages_bp
@@ -95,6 +97,8 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(reactions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(activitypub_bp)
+    app.register_blueprint(follow_requests_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)
     cli.init_app(app)

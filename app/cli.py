@@ -13,6 +13,7 @@ from flask_login.config import COOKIE_DURATION
 from flask_migrate.cli import db as db_commands
 from sqlalchemy.exc import DBAPIError
 
+from app.activitypub.commands import rotate_key
 from app.database import require_current_schema
 from app.extensions import db
 from app.media.commands import media
@@ -29,7 +30,12 @@ POT_FILE = "messages.pot"
 translate = AppGroup("translate", help="Translation and localization commands.")
 search = AppGroup("search", help="Full-text search commands.")
 accounts = AppGroup("accounts", help="User account commands.")
-users = AppGroup("users", help="Admins: `flask users promote NAME`, `flask users demote NAME`.")
+users = AppGroup(
+    "users",
+    help="Admins: `flask users promote NAME`, `flask users demote NAME`; keys: `flask users"
+    " rotate-key NAME`.",
+)
+users.add_command(rotate_key)
 
 
 def pybabel(*args: str) -> None:

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import USERNAME_MAX, check_username
@@ -78,6 +78,11 @@ class PostForm(FlaskForm):
 class EditProfileForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
     about_me = TextAreaField(_l("About me"), validators=[Length(max=140)])
+    # ActivityPub's manuallyApprovesFollowers (app/models/follow_request.py).
+    approve_followers = BooleanField(
+        _l("Approve followers"),
+        description=_l("People ask to follow you, and follow you once you accept."),
+    )
     submit = SubmitField(_l("Submit"))
 
     def __init__(self, user, *args, **kwargs):

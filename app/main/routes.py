@@ -144,12 +144,14 @@ def edit_profile():
     form = EditProfileForm(current_user)
     if form.validate_on_submit():
         current_user.update_profile(username=form.username.data, about_me=form.about_me.data)
+        current_user.approve_followers = form.approve_followers.data
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for(".user", username=current_user.username))
     if request.method == "GET":
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
+        form.approve_followers.data = current_user.approve_followers
     return render_template("form_page.html", title=_("Edit profile"), form=form)
 
 
@@ -162,11 +164,13 @@ def _change_following(username: str, follow: bool):
         flash(_("You cannot follow yourself!"), "warning")
     elif follow and current_user.either_blocks(user):
         flash(_("You cannot follow %(username)s.", username=user.username), "warning")
-    elif follow:
-        current_user.follow(user)
+    elif follow and current_user.ask_to_follow(user):
         flash(_("You are following %(username)s!", username=user.username), "success")
+    elif follow:  # they approve their followers
+        flash(_("You asked to follow %(username)s.", username=user.username), "info")
     else:
         current_user.unfollow(user)
+        current_user.withdraw_follow_request(user)
         flash(_("You are not following %(username)s.", username=user.username), "info")
     db.session.commit()
     if request.args.get("back") == "home":  # followed from the home page's suggestions

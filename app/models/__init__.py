@@ -1,10 +1,13 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
+from app.models.actor_key import ActorKey
 from app.models.alert import Alert
 from app.models.api_token import ApiToken
 from app.models.blocks import Block
 from app.models.email_change import EmailChange
+from app.models.follow_request import FollowRequest
 from app.models.followers import followers
+from app.models.inbox_activity import InboxActivity
 from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
@@ -15,6 +18,7 @@ from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.post_edit import PostEdit
 from app.models.post_image import PostImage
+from app.models.remote_actor import RemoteActor
 from app.models.report import Report
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
@@ -27,6 +31,10 @@ from app.models.user import User, normalize_email
 from app.models.username import normalize_username
 
 __all__ = [
+    "ActorKey",
+    "FollowRequest",
+    "InboxActivity",
+    "RemoteActor",
     "Alert",
     "ApiToken",
     "Block",

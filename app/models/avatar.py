@@ -6,8 +6,9 @@ from functools import lru_cache
 from flask import current_app, has_request_context, url_for
 
 
-def avatar_url(username: str, email: str, size: int) -> str:
-    if current_app.config["AVATAR_PROVIDER"] == "gravatar":
+def avatar_url(username: str, email: str | None, size: int) -> str:
+    # Remote accounts have no email: their identicon, whatever the provider.
+    if current_app.config["AVATAR_PROVIDER"] == "gravatar" and email:
         digest = hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
     seed = identicon_seed(username)

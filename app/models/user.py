@@ -15,10 +15,12 @@ from sqlalchemy.orm import (
 )
 
 from app.extensions import db
+from app.models.actor_key import ActorKeyMixin
 from app.models.alert import Alert, AlertsMixin
 from app.models.avatar import avatar_url
 from app.models.blocks import BlockMixin
 from app.models.confirmation import ConfirmationMixin
+from app.models.follow_request import FollowRequestMixin
 from app.models.followers import FollowMixin, followers
 from app.models.login_session import LoginSession, SessionsMixin
 from app.models.message import Message, MessagesMixin
@@ -27,6 +29,7 @@ from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
 from app.models.reactions import Like, ReactionsMixin, boosts_seen_by
+from app.models.remote_actor import RemoteMixin
 from app.models.task import Task, TasksMixin
 from app.models.types import UTCDateTime, utcnow
 from app.models.user_api import API_COUNTS, ApiMixin
@@ -59,13 +62,17 @@ class User(
     ApiMixin,
     BlockMixin,
     ModeratorMixin,
+    FollowRequestMixin,
+    ActorKeyMixin,
+    RemoteMixin,
     UserMixin,
     db.Model,
 ):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     # username_skeleton: see LookalikeMixin (app/models/username.py).
-    email: Mapped[str] = mapped_column(String(120), unique=True, index=True)
+    # NULL for the accounts of other servers (RemoteMixin, app/models/remote_actor.py).
+    email: Mapped[str | None] = mapped_column(String(120), unique=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
     about_me: Mapped[str | None] = mapped_column(String(140))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,3 @@
+from app.activitypub.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from app.follow_requests.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,82 @@
+"""Each local user's RSA key pair, which remote servers check the signatures of our requests
+with (HTTP Signatures, as Mastodon speaks them). Made on first use; the newest row is the
+key in use, and `flask users rotate-key NAME` replaces it."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import ForeignKey, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+# What Mastodon makes and expects; a shorter key is refused by some servers.
+KEY_SIZE = 2048
+
+
+class ActorKey(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @staticmethod
+    def generate(user_id: int) -> "ActorKey":
+        """A new key pair for the user, added to the session (the caller commits)."""
+        private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+        public = private.public_key()
+        key = ActorKey(
+            user_id=user_id,
+            private_key_pem=private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ).decode(),
+            public_key_pem=public.public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            ).decode(),
+        )
+        db.session.add(key)
+        return key
+
+    @staticmethod
+    def current(user_id: int) -> "ActorKey | None":
+        """The user's newest key, the one in use; None before the first is made."""
+        query = (
+            select(ActorKey)
+            .where(ActorKey.user_id == user_id)
+            .order_by(ActorKey.id.desc())
+            .limit(1)
+        )
+        return db.session.scalar(query)
+
+
+class ActorKeyMixin:
+    """User's key verbs: the key a request on their behalf is signed with, and its rotation."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        id: Mapped[int]
+
+    def actor_key(self) -> ActorKey:
+        """The user's current key pair, made now if they have none (the caller commits)."""
+        if self.id is None:
+            db.session.flush()
+        return ActorKey.current(self.id) or ActorKey.generate(self.id)
+
+    def signing_key(self) -> str:
+        """The PEM of the private key that signs requests made on this user's behalf."""
+        return self.actor_key().private_key_pem
+
+    def public_key_pem(self) -> str:
+        """The PEM of the public key the user's actor document publishes."""
+        return self.actor_key().public_key_pem
+
+    def rotate_key(self) -> ActorKey:
+        """Replace the user's key pair with a new one; the old private keys are deleted, so a
+        leaked one signs nothing more (the caller commits)."""
+        db.session.execute(delete(ActorKey).where(ActorKey.user_id == self.id))
+        return ActorKey.generate(self.id)

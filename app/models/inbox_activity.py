@@ -1,0 +1,44 @@
+"""The ids of the activities our inboxes have taken in: servers deliver again when unsure
+that a delivery arrived, and an activity must act once."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+# Indexed on MariaDB, whose keys are at most 3072 bytes: 512 four-byte characters fit.
+URI_MAX = 512
+
+
+class InboxActivity(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[str] = mapped_column(String(URI_MAX), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    @staticmethod
+    def first_time(activity_id: str) -> bool:
+        """Record `activity_id` as received; False if it was already (the caller commits).
+        One statement that skips a duplicate, so two deliveries at once cannot both pass.
+        ValueError for an id longer than URI_MAX: the inbox refuses that activity (400)."""
+        if not activity_id or len(activity_id) > URI_MAX:
+            raise ValueError(f"an activity id must be 1 to {URI_MAX} characters long")
+        values = {"activity_id": activity_id, "received_at": utcnow()}
+        dialect = db.session.get_bind().dialect.name
+        if dialect in {"mysql", "mariadb"}:
+            ignored = mysql_insert(InboxActivity).values(values).prefix_with("IGNORE")
+            return db.session.execute(ignored).rowcount == 1
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # The new row's id, or none: psycopg counts no rows here (rowcount -1).
+        statement = (
+            insert(InboxActivity)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(InboxActivity.id)
+        )
+        return db.session.execute(statement).scalar() is not None

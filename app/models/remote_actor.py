@@ -1,0 +1,119 @@
+"""Accounts on other servers of the fediverse, as users of a special kind: a `user` row named
+`name@host`, with no email and no password (nobody signs in as them), and a remote_actor row
+saying where their actor, inboxes and public key are.
+
+Local sign-up cannot make such a name: its usernames hold no '@' (app/auth/forms.py).
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from app.extensions import db
+from app.models.inbox_activity import URI_MAX
+from app.models.types import UTCDateTime, utcnow
+from app.models.username import normalize_username
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+# The user table's username column: a longer name@host cannot be kept.
+HANDLE_MAX = 64
+# Unindexed addresses: as long as anyone sensible makes them.
+URL_MAX = 2048
+
+
+class RemoteActor(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    uri: Mapped[str] = mapped_column(String(URI_MAX), unique=True)
+    inbox: Mapped[str] = mapped_column(String(URL_MAX))
+    # Where the server takes activities for all its users at once, if it says.
+    shared_inbox: Mapped[str | None] = mapped_column(String(URL_MAX))
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(URI_MAX), index=True)
+    # When the actor document was last read: fetching code refreshes old ones.
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The actor's profile page for people (their `url`), if any.
+    profile_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+
+    user: Mapped["User"] = relationship(back_populates="remote_actor")
+
+    def __repr__(self) -> str:
+        return f"<RemoteActor {self.uri}>"
+
+    @staticmethod
+    def by_uri(uri: str) -> "RemoteActor | None":
+        return db.session.scalar(select(RemoteActor).where(RemoteActor.uri == uri))
+
+    @staticmethod
+    def by_key_id(key_id: str) -> "RemoteActor | None":
+        """The actor whose public key has this id (a signature's keyId)."""
+        return db.session.scalar(select(RemoteActor).where(RemoteActor.key_id == key_id).limit(1))
+
+
+def remote_handle(username: str, host: str) -> str:
+    """`name@host` as stored: the name in the form local names take, the host lower case."""
+    name, host = normalize_username(username), host.strip().lower()
+    if not name or not host or "@" in name or "@" in host or "/" in host:
+        raise ValueError(f"not a remote account: {username!r} at {host!r}")
+    handle = f"{name}@{host}"
+    if len(handle) > HANDLE_MAX:
+        raise ValueError(f"{handle!r} is longer than {HANDLE_MAX} characters")
+    return handle
+
+
+class RemoteMixin:
+    """User's side of remote accounts: whether this is one, and remembering one."""
+
+    if TYPE_CHECKING:  # what the mixin uses of User
+        username: Mapped[str]
+        email: Mapped[str | None]
+
+    @declared_attr
+    def remote_actor(cls) -> Mapped["RemoteActor | None"]:
+        return relationship(back_populates="user", uselist=False, passive_deletes=True)
+
+    @property
+    def is_remote(self) -> bool:
+        # Local names cannot hold an '@' (app/auth/forms.py), remote ones always do.
+        return "@" in self.username
+
+    @classmethod
+    def remember_remote(
+        cls,
+        actor_uri: str,
+        username: str,
+        host: str,
+        inbox: str,
+        shared_inbox: str | None,
+        public_key_pem: str,
+        key_id: str,
+        *,
+        profile_url: str | None = None,
+        about_me: str | None = None,
+    ) -> Self:
+        """The remote account whose actor is `actor_uri`, made or brought up to date with what
+        its actor document says (the caller commits). ValueError for a name@host longer
+        than HANDLE_MAX or addresses too long to keep."""
+        handle = remote_handle(username, host)
+        if len(actor_uri) > URI_MAX or len(key_id) > URI_MAX:
+            raise ValueError(f"an actor or key id longer than {URI_MAX} characters")
+        if max(len(inbox), len(shared_inbox or ""), len(profile_url or "")) > URL_MAX:
+            raise ValueError(f"an address longer than {URL_MAX} characters")
+        actor = RemoteActor.by_uri(actor_uri)
+        if actor is None:
+            user = cls(username=handle, email=None)
+            actor = RemoteActor(uri=actor_uri, user=user)
+            db.session.add_all([user, actor])
+        else:
+            user = actor.user
+            user.username = handle
+        if about_me is not None:
+            user.about_me = about_me.strip()[:140] or None
+        actor.inbox, actor.shared_inbox = inbox, shared_inbox
+        actor.public_key_pem, actor.key_id = public_key_pem, key_id
+        actor.profile_url, actor.fetched_at = profile_url, utcnow()
+        return user
