@@ -15,8 +15,8 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
 
-# The browser tests' own tools (axe-core), at the versions package-lock.json pins. The app
-# needs no Node: only the tests do.
+# The tests' own Node tools (axe-core for the browser tests, Fedify for tests/fedify/), at the
+# versions package-lock.json pins. The app needs no Node: only the tests do.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
