@@ -1,5 +1,6 @@
 """Our ActivityPub server against Fedify, an implementation nobody here wrote: it finds alice
-and reads her actor, a Note and the outbox, and checks the signatures we make.
+and reads her actor, a Note and the outbox, and checks the signatures we make; then, as a
+remote server, it signs a Follow of alice that our inbox must take (and refuse once changed).
 
 The app is served over https on 127.0.0.1 (Fedify looks up acct: handles over https only)
 with a certificate of its own that Node trusts through NODE_EXTRA_CA_CERTS; the script,
@@ -16,6 +17,7 @@ import subprocess
 import threading
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from cryptography import x509
@@ -28,7 +30,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.activitypub import documents
 from app.extensions import db
-from app.federation.signatures import http_date, sign_request
+from app.federation.signatures import BadSignature, http_date, sign_request, verify_request
 from app.models import Post, User
 from tests.activitypub.conftest import write
 from tests.settings import TEST_CONFIG
@@ -142,10 +144,10 @@ def run_interop(site: Site, folder: Path) -> dict:
     with site.app.app_context():
         note = documents.note_id(db.session.get(Post, site.post_id))
     config = {
-        "site": site.url,
         "handle": f"acct:alice@{site.host}",
         "note": note,
         "signed": {**signed, "body": activity.decode()},
+        "follow": {"actor": f"{site.url}/users/alice"},
         "tampered": {
             "body": {**signed, "body": activity.decode().replace("signed", "forged")},
             "date": {**signed, "body": activity.decode(), "headers": {**headers, "Date": later}},
@@ -251,3 +253,53 @@ def test_fedify_accepts_our_signature(seen, site):
 @pytest.mark.parametrize("change", ["body", "date"])
 def test_fedify_refuses_our_signature_on_a_changed_request(seen, change):
     assert seen["tampered"][change] is None
+
+
+def test_our_verifier_takes_a_request_fedify_signed(seen, site):
+    follow = seen["follow"]
+    request = follow["request"]
+    path = urlsplit(request["url"]).path
+    key_id = verify_request(
+        "POST",
+        path,
+        request["headers"],
+        request["body"].encode(),
+        {f"{follow['actor']}#main-key": follow["publicKey"]}.get,
+        datetime.datetime.now(datetime.UTC),
+    )
+    assert key_id == f"{follow['actor']}#main-key"
+    with pytest.raises(BadSignature):
+        verify_request(
+            "POST",
+            path.replace("alice", "bob"),
+            request["headers"],
+            request["body"].encode(),
+            {key_id: follow["publicKey"]}.get,
+            datetime.datetime.now(datetime.UTC),
+        )
+
+
+def test_our_inbox_takes_a_follow_fedify_signed(seen, site):
+    follow = seen["follow"]
+    assert "error" not in follow, follow
+    assert 200 <= follow["status"] < 300
+    assert follow["followers"] == 1
+    with site.app.app_context():
+        followers = db.session.scalars(site.alice().followers.select()).all()
+        assert [user.remote_actor.uri for user in followers] == [follow["actor"]]
+
+
+@pytest.mark.parametrize("change", ["date", "body"])
+def test_our_inbox_refuses_that_follow_changed(seen, change):
+    assert seen["follow"]["tampered"][change] == 401
+
+
+def test_we_accept_the_follow_with_a_signature_fedify_checks(seen, site):
+    follow = seen["follow"]
+    accept = follow["accept"]
+    assert accept is not None, "no Accept reached Fedify's inbox"
+    assert accept["type"] == "Accept"
+    assert accept["actor"] == f"{site.url}/users/alice"
+    assert accept["object"] == follow["follow"]
+    assert accept["deliveries"] == 1
+    assert accept["key"]["id"] == f"{site.url}/users/alice#main-key"
