@@ -20,8 +20,10 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from app.database import READS_ONLY
 from app.extensions import db
@@ -139,16 +141,27 @@ def _reply_columns() -> tuple:
     )
 
 
+# The page-query rows of the posts whose ids are the list parameter `ids`, built once.
+_ROWS_BY_ID = rows_of_page(
+    select(Post.id, Post.timestamp)
+    .where(Post.id.in_(bindparam("ids", expanding=True)))
+    .subquery("page")
+)
+
+
 def rows_by_id(ids: list[int]) -> dict[int, Row]:
     """The page-query rows of the posts `ids` (those that exist), by id: a thread's page."""
-    page = select(Post.id, Post.timestamp).where(Post.id.in_(ids)).subquery("page")
-    rows = db.session.connection().execute(rows_of_page(page), execution_options=READS_ONLY)
+    connection = db.session.connection()
+    rows = connection.execute(_ROWS_BY_ID, {"ids": ids}, execution_options=READS_ONLY)
     return {row.id: row for row in rows}
 
 
 # A thread's keys (app/models/thread.py's queries), statements built once.
 _ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
-_REPLIES = replies_query(Post, bindparam("post", type_=Integer))
+_TREE = replies_query(Post, bindparam("post", type_=Integer)).selected_columns
+# Each reply's time as the database gives it, only to order siblings: SQLite's text sorts as
+# the times do, and a long thread's hundreds of times are not parsed into datetimes.
+_REPLIES = select(_TREE.id, _TREE.in_reply_to_id, type_coerce(_TREE.timestamp, NullType))
 
 
 def ancestor_ids(post: Post) -> list[int]:
