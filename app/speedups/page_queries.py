@@ -72,6 +72,7 @@ HIDDEN_IDS = select(HIDDEN_ALIAS.id).where(
     HIDDEN_ALIAS.hidden > literal_column(str(LISTED)), HIDDEN_ALIAS.user_id != READER
 )
 FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
+_BY_FILTERED = aliased(Post, name="filtered_post")
 
 
 def filters_of(reader: Any) -> tuple[Filters, dict]:
@@ -91,6 +92,13 @@ def listed(post_id: Any, author_id: Any, filters: Filters) -> list:
     if filtered and author_id is not None:
         conditions.append(author_id.not_in(FILTERED_AUTHORS))
     return conditions
+
+
+def not_by_filtered_author(post_id: Any) -> Any:
+    """The post `post_id` is not by an author the reader blocks or mutes: checked per key,
+    for lists whose keys carry no author (a timeline's boosts, a tag's posts)."""
+    by_filtered = _BY_FILTERED.user_id.in_(FILTERED_AUTHORS)
+    return ~select(_BY_FILTERED.id).where(_BY_FILTERED.id == post_id, by_filtered).exists()
 
 
 def page_query(posts: Select, dialect: str | None = None) -> Select:
@@ -202,7 +210,8 @@ def _author_page_query(dialect: str, filters: Filters) -> Select:
 
 
 def tag_page_query(filters: Filters = (False, False)) -> Select:
-    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones)."""
+    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones and
+    those of blocked or muted authors)."""
     return _tag_page_query(dialect_name(), filters)
 
 
@@ -214,7 +223,10 @@ def _tag_page_query(dialect: str, filters: Filters) -> Select:
         .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
         .subquery("tagged")
     )
-    return newest_page_query(keys, dialect, *listed(keys.c.id, None, (filters[0], False)))
+    conditions = listed(keys.c.id, None, (filters[0], False))
+    if filters[1]:
+        conditions.append(not_by_filtered_author(keys.c.id))
+    return newest_page_query(keys, dialect, *conditions)
 
 
 def newest_page_query(keys: FromClause, dialect: str, *conditions) -> Select:
