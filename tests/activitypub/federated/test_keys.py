@@ -1,23 +1,10 @@
 """Deliveries are signed with the sending user's own key, which their actor publishes."""
 
-import pytest
-
 from app.extensions import db
 from app.federation.delivery import deliver
 from app.models import User
 from tests.federation.inbox import SignedInbox
 from tests.federation.servers import http_server
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(
-        SERVER_NAME="blog.test",
-        ACTIVITYPUB_ALLOW_HTTP=True,
-        REDIS_URL=None,
-        FEDERATION_ALLOW_HTTP=True,
-        FEDERATION_ALLOW_PRIVATE_ADDRESSES=True,
-    )
 
 
 def test_a_delivery_is_signed_with_the_senders_published_key(app, client, make_user):
