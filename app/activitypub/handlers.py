@@ -157,7 +157,8 @@ def note_text(note: dict) -> tuple[str, str]:
         content = next((v for v in content_map.values() if isinstance(v, str)), None)
     if not isinstance(content, str):
         return "", ""
-    return sanitize(content), plain_text(content)
+    html = sanitize(content)  # first: a script's text is no part of the post's
+    return html, plain_text(html)
 
 
 def published(note: dict) -> datetime:
