@@ -3,13 +3,12 @@ activity, the inboxes, the sender's id), and send() queues them once the view ha
 committed. The publish_* functions are what views call after their commit; each does
 nothing on a site that does not federate, or when nobody elsewhere is to be told."""
 
-from collections.abc import Iterable
 from uuid import uuid4
 
 from sqlalchemy import func, select
 
-from app.activitypub.documents import ACTIVITY_STREAMS, PUBLIC, actor_id, create, note_id
-from app.activitypub.negotiation import federating
+# As modules, not names: views import this module while documents.py may still be loading.
+from app.activitypub import documents, negotiation
 from app.extensions import db
 from app.federation.delivery import deliver
 from app.models import FollowRequest, Post, RemoteActor, User, followers
@@ -20,10 +19,10 @@ Delivery = tuple[dict, list[str], int]
 def activity(kind: str, actor: User, object: object, **fields: object) -> dict:
     """A new activity of `actor`'s, with an id of its own under their actor's."""
     return {
-        "@context": ACTIVITY_STREAMS,
-        "id": f"{actor_id(actor)}#{kind.lower()}/{uuid4().hex}",
+        "@context": documents.ACTIVITY_STREAMS,
+        "id": f"{documents.actor_id(actor)}#{kind.lower()}/{uuid4().hex}",
         "type": kind,
-        "actor": actor_id(actor),
+        "actor": documents.actor_id(actor),
         "object": object,
         **fields,
     }
@@ -48,7 +47,7 @@ def follower_inboxes(user: User) -> list[str]:
 
 
 def follow_activity(follower: User, followed: User, id: str | None = None) -> dict:
-    document = activity("Follow", follower, actor_id(followed))
+    document = activity("Follow", follower, documents.actor_id(followed))
     if id is not None:
         document["id"] = id
     return document
@@ -74,10 +73,10 @@ def answer_request(request: FollowRequest, accepted: bool) -> Delivery | None:
     if not request.follower.is_remote or request.followed.is_remote:
         return None
     follow = {
-        "id": request.activity_uri or f"{actor_id(request.follower)}#follow/{request.id}",
+        "id": request.activity_uri or f"{documents.actor_id(request.follower)}#follow/{request.id}",
         "type": "Follow",
-        "actor": actor_id(request.follower),
-        "object": actor_id(request.followed),
+        "actor": documents.actor_id(request.follower),
+        "object": documents.actor_id(request.followed),
     }
     return answer_follow(request.followed, follow, accepted)
 
@@ -91,7 +90,7 @@ def send(*deliveries: Delivery | None) -> None:
 
 def publish_follow(follower: User, followed: User) -> None:
     """The Follow of a local user's request to follow someone elsewhere."""
-    if not followed.is_remote or not federating():
+    if not followed.is_remote or not negotiation.federating():
         return
     request = FollowRequest.between(follower, followed)
     if request is not None and request.activity_uri:
@@ -102,7 +101,7 @@ def publish_follow(follower: User, followed: User) -> None:
 def unfollowing(follower: User, followed: User) -> Delivery | None:
     """The Undo of a local user's follow (or request) of someone elsewhere, built before
     the follow goes."""
-    if not followed.is_remote or not federating():
+    if not followed.is_remote or not negotiation.federating():
         return None
     request = FollowRequest.between(follower, followed)
     follow = follow_activity(follower, followed, request.activity_uri if request else None)
@@ -112,7 +111,7 @@ def unfollowing(follower: User, followed: User) -> Delivery | None:
 
 def publish_post(post: Post) -> None:
     """A local user's new post, to their followers elsewhere and the author answered."""
-    if not federating() or post.author.is_remote:
+    if not negotiation.federating() or post.author.is_remote:
         return
     inboxes = follower_inboxes(post.author)
     parent = post.in_reply_to
@@ -120,7 +119,7 @@ def publish_post(post: Post) -> None:
         inboxes += inbox(parent.author)
     if not inboxes:
         return
-    document = create(post)
+    document = documents.create(post)
     if parent is not None and parent.uri:
         document["object"]["inReplyTo"] = parent.uri
     send((document, inboxes, post.user_id))
@@ -128,13 +127,13 @@ def publish_post(post: Post) -> None:
 
 def deletion(post: Post) -> Delivery | None:
     """The Delete of a local user's post, built before the post goes."""
-    if not federating() or post.author.is_remote:
+    if not negotiation.federating() or post.author.is_remote:
         return None
     inboxes = follower_inboxes(post.author)
     if not inboxes:
         return None
-    tombstone = {"id": note_id(post), "type": "Tombstone"}
-    return activity("Delete", post.author, tombstone, to=[PUBLIC]), inboxes, post.user_id
+    tombstone = {"id": documents.note_id(post), "type": "Tombstone"}
+    return activity("Delete", post.author, tombstone, to=[documents.PUBLIC]), inboxes, post.user_id
 
 
 REACTIONS = {"like": "Like", "boost": "Announce"}
@@ -143,15 +142,11 @@ REACTIONS = {"like": "Like", "boost": "Announce"}
 def publish_reaction(user: User, post: Post, verb: str) -> None:
     """A local user's like or boost of a post from elsewhere (or its undoing: unlike,
     unboost), to the post's author."""
-    if post.uri is None or not federating():
+    if post.uri is None or not negotiation.federating():
         return
     kind = REACTIONS[verb.removeprefix("un")]
-    document = activity(kind, user, post.uri, to=[PUBLIC])
+    document = activity(kind, user, post.uri, to=[documents.PUBLIC])
     if verb.startswith("un"):
         document.pop("@context")
         document = activity("Undo", user, document)
     send((document, inbox(post.author), user.id))
-
-
-def unique(inboxes: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(inboxes))
