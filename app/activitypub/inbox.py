@@ -127,6 +127,7 @@ def receive():
         db.session.rollback()
         current_app.logger.info("Inbox refused %s: %s", activity_id, error)
         abort(error.status, description=str(error))
+    activity["actor"] = actor_uri  # the handlers read an id, however it was given
     if not same_origin(activity_id, actor_uri):
         abort(400, description="The activity's id is not on its actor's server.")
     try:

@@ -5,8 +5,10 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from app.extensions import db
 from app.federation.fetch import FetchError, fetch_document
 from app.models import RemoteActor, User
+from app.models.remote_actor import remote_handle
 
 ACTOR_TYPES = {"Person", "Service", "Application", "Group", "Organization"}
 TAG = re.compile(r"<[^>]*>")
@@ -55,6 +57,12 @@ def remember_actor(document: dict, fetched_from: str) -> User:
     endpoints = document.get("endpoints")
     shared_inbox = text(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
     summary = text(document.get("summary"))
+    try:
+        taken = db.session.scalar(User.by_username(remote_handle(username, origin(uri)[1])))
+    except ValueError as error:
+        raise BadActor(str(error)) from error
+    if taken is not None and (taken.remote_actor is None or taken.remote_actor.uri != uri):
+        raise BadActor(f"another account is called {taken.username}")
     try:
         user = User.remember_remote(
             uri,

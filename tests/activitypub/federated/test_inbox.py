@@ -143,3 +143,23 @@ def test_the_inbox_is_rate_limited_per_address(make_app, bob):
     client = app.test_client()
     statuses = [bob.post(client, bob.activity("Flag", "x")).status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
+
+
+def test_an_actor_given_as_an_object_is_read_by_its_id(app, client, make_user, bob):
+    make_user("susan")
+    follow = bob.activity("Follow", f"{SITE}/users/susan")
+    follow["actor"] = {"id": bob.actor, "type": "Person"}
+    assert bob.post(client, follow).status_code == 202
+    assert len(follower_names(app)) == 1
+
+
+def test_an_actor_taking_a_name_already_taken_is_refused(app, client, make_user, bob):
+    make_user("susan")
+    assert bob.post(client, follow_of(bob)).status_code == 202
+    with app.app_context():  # an older account of that name, gone from bob's server since
+        old = RemoteActor.by_uri(bob.actor)
+        old.uri, old.key_id = f"{bob.server.url}/users/old-bob", "old-key"
+        db.session.commit()
+    assert bob.post(client, follow_of(bob)).status_code == 401
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RemoteActor)) == 1
