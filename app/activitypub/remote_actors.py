@@ -2,11 +2,20 @@
 (User.remember_remote), for the signatures of what they send and the inboxes we send to."""
 
 import html
+import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+
+from flask import current_app
 
 from app.extensions import db
-from app.federation.fetch import FetchError, fetch_document
+from app.federation.fetch import (
+    USER_AGENT,
+    NotActivityJSON,
+    RequestFailed,
+    fetch_document,
+    send,
+)
 from app.models import RemoteActor, User
 from app.models.remote_actor import remote_handle
 
@@ -106,4 +115,52 @@ def fetch_key_owner(key_id: str) -> RemoteActor:
     return actor
 
 
-__all__ = ["BadActor", "FetchError", "fetch_actor", "fetch_key_owner", "remember_actor"]
+# @name@host, as people type someone of another server (the leading @ optional).
+HANDLE = re.compile(r"@?([A-Za-z0-9_.-]{1,64})@([A-Za-z0-9.-]{1,253}(?::\d{1,5})?)")
+JRD_TYPES = {"application/jrd+json", "application/json"}
+SELF_TYPES = {
+    "application/activity+json",
+    'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+}
+
+
+def is_handle(text: str) -> bool:
+    return HANDLE.fullmatch(text.strip()) is not None
+
+
+def look_up(handle: str) -> User:
+    """The account `@name@host`: known already, or found with WebFinger and its actor fetched
+    and remembered (the caller commits); FetchError or BadActor when it cannot be."""
+    match = HANDLE.fullmatch(handle.strip())
+    if match is None:
+        raise BadActor(f"{handle!r} is not @name@host")
+    name, host = match.group(1), match.group(2).lower()
+    try:
+        known = db.session.scalar(User.by_username(remote_handle(name, host)))
+    except ValueError as error:
+        raise BadActor(str(error)) from error
+    if known is not None and known.is_remote:
+        return known
+    return fetch_actor(webfinger_actor(name, host))
+
+
+def webfinger_actor(name: str, host: str) -> str:
+    """The actor id WebFinger gives for acct:name@host (over http only where
+    FEDERATION_ALLOW_HTTP allows it: development)."""
+    scheme = "http" if current_app.config["FEDERATION_ALLOW_HTTP"] else "https"
+    query = urlencode({"resource": f"acct:{name}@{host}"})
+    url = f"{scheme}://{host}/.well-known/webfinger?{query}"
+    response = send("GET", url, {"Accept": "application/jrd+json", "User-Agent": USER_AGENT}, None)
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if response.status_code != 200 or media_type not in JRD_TYPES:
+        raise RequestFailed(f"{url} answered {response.status_code} {media_type}")
+    try:
+        document = json.loads(response.body)
+    except (ValueError, RecursionError) as error:
+        raise NotActivityJSON(f"{url} is not JSON") from error
+    links = document.get("links") if isinstance(document, dict) else None
+    for link in links if isinstance(links, list) else []:
+        is_self = isinstance(link, dict) and link.get("rel") == "self"
+        if is_self and link.get("type") in SELF_TYPES and (href := text(link.get("href"))):
+            return href
+    raise BadActor(f"WebFinger names no actor for {name}@{host}")
