@@ -5,27 +5,23 @@ are taken and ignored."""
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
-from app.activitypub import outbox
-from app.activitypub.documents import PUBLIC, site_url
+from app.activitypub import notes, outbox
+from app.activitypub.documents import site_url
 from app.activitypub.outbox import Delivery
-from app.activitypub.remote_actors import BadActor, plain_text, remember_actor, same_origin
+from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
 from app.models import Alert, FollowRequest, Post, PostEdit, Tag, User, user_by_username
 from app.models.moderation import LISTED
-from app.models.post import detect_language, mentioned_ids
-from app.models.post_text import sanitize, tag_name
+from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
 from app.models.types import utcnow
 
 LOCAL_ACTOR = re.compile(r"users/([^/?#]+)")
 LOCAL_POST = re.compile(r"post/(\d{1,10})")
-# What Mastodon and others write for the public collection.
-PUBLIC_NAMES = {PUBLIC, "as:Public", "Public"}
 BODY_MAX = 280
 
 
@@ -141,59 +137,9 @@ def block(activity: dict, sender: User) -> None:
 # Posts
 
 
-def is_public(note: dict) -> bool:
-    addressed = []
-    for field in ("to", "cc"):
-        value = note.get(field)
-        addressed += value if isinstance(value, list) else [value]
-    return any(name in PUBLIC_NAMES for name in addressed if isinstance(name, str))
-
-
-def note_text(note: dict) -> tuple[str, str]:
-    """The Note's content as the site's HTML (sanitised) and as plain text."""
-    content = note.get("content")
-    content_map = note.get("contentMap")
-    if not isinstance(content, str) and isinstance(content_map, dict):
-        content = next((v for v in content_map.values() if isinstance(v, str)), None)
-    if not isinstance(content, str):
-        return "", ""
-    html = sanitize(content)  # first: a script's text is no part of the post's
-    return html, plain_text(html)
-
-
-def published(note: dict) -> datetime:
-    """When the Note says it was written; now when it says nothing usable or the future."""
-    now = utcnow()
-    try:
-        moment = datetime.fromisoformat(note.get("published") or "")
-    except (TypeError, ValueError):
-        return now
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return min(moment.astimezone(UTC), now)
-
-
-def tags_of(note: dict, kind: str) -> list[dict]:
-    tags = note.get("tag")
-    tags = tags if isinstance(tags, list) else [tags]
-    return [tag for tag in tags if isinstance(tag, dict) and tag.get("type") == kind]
-
-
 def mentioned_locals(note: dict) -> list[User]:
-    users = (local_user(object_id(tag.get("href"))) for tag in tags_of(note, "Mention"))
+    users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))
     return [user for user in users if user is not None]
-
-
-def hashtags(note: dict) -> list[str]:
-    names = (tag.get("name") for tag in tags_of(note, "Hashtag"))
-    return list(dict.fromkeys(tag_name(n.lstrip("#")) for n in names if isinstance(n, str)))
-
-
-def language(note: dict, text: str) -> str | None:
-    content_map = note.get("contentMap")
-    if isinstance(content_map, dict) and content_map:
-        return str(next(iter(content_map)))[:5]
-    return detect_language(text)
 
 
 def sender_note(activity: dict, sender: User) -> dict | None:
@@ -213,14 +159,14 @@ def create(activity: dict, sender: User) -> None:
     """A remote user's public post, kept when someone here can see why: a local user follows
     them, or it answers or mentions one (who is then told)."""
     note = sender_note(activity, sender)
-    if note is None or not is_public(note) or remote_post(note["id"]) is not None:
+    if note is None or not notes.is_public(note) or remote_post(note["id"]) is not None:
         return
     in_reply_to = object_id(note.get("inReplyTo"))
     parent = local_post(in_reply_to) or remote_post(in_reply_to)
     mentioned = mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    html, text = note_text(note)
+    html, text = notes.note_text(note)
     if not text:
         return
     post = Post(
@@ -228,15 +174,15 @@ def create(activity: dict, sender: User) -> None:
         uri=note["id"],
         body=text[:BODY_MAX],
         body_html=html,
-        timestamp=published(note),
-        language=language(note, text),
+        timestamp=notes.published(note),
+        language=notes.language(note, text),
         image_count=0,
     )
     if parent is not None:
         post.in_reply_to, post.is_reply = parent, True
     db.session.add(post)
     db.session.flush()
-    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(hashtags(note)))
+    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     told = [user.username for user in mentioned]
     if parent is not None and not parent.author.is_remote:
         told.append(parent.author.username)
@@ -256,11 +202,11 @@ def update(activity: dict, sender: User) -> None:
     post = remote_post(note["id"]) if note is not None else None
     if post is None or post.user_id != sender.id:
         return
-    html, text = note_text(note)
+    html, text = notes.note_text(note)
     if text and text[:BODY_MAX] != post.body:
         db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=utcnow()))
         post.body, post.body_html, post.edited_at = text[:BODY_MAX], html, utcnow()
-        Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(hashtags(note)))
+        Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
 
 
 def delete(activity: dict, sender: User) -> None:
