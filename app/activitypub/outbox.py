@@ -136,17 +136,38 @@ def deletion(post: Post) -> Delivery | None:
     return activity("Delete", post.author, tombstone, to=[documents.PUBLIC]), inboxes, post.user_id
 
 
+def publish_update(post: Post) -> None:
+    """A local user's edited post, to their followers elsewhere."""
+    if not negotiation.federating() or post.author.is_remote:
+        return
+    inboxes = follower_inboxes(post.author)
+    if inboxes:
+        note = documents.note(post)
+        context = note.pop("@context")
+        update = activity("Update", post.author, note, to=[documents.PUBLIC])
+        send((update | {"@context": context}, inboxes, post.user_id))
+
+
 REACTIONS = {"like": "Like", "boost": "Announce"}
 
 
 def publish_reaction(user: User, post: Post, verb: str) -> None:
-    """A local user's like or boost of a post from elsewhere (or its undoing: unlike,
-    unboost), to the post's author."""
-    if post.uri is None or not negotiation.federating():
+    """A local user's like or boost (or its undoing: unlike, unboost) of a post from
+    elsewhere, to the post's author; a boost of one of ours, to the booster's followers
+    elsewhere."""
+    if user.is_remote or not negotiation.federating():
+        return
+    if post.uri is not None:
+        inboxes = inbox(post.author)
+    elif verb.endswith("boost"):
+        inboxes = follower_inboxes(user)
+    else:
+        return
+    if not inboxes:
         return
     kind = REACTIONS[verb.removeprefix("un")]
-    document = activity(kind, user, post.uri, to=[documents.PUBLIC])
+    document = activity(kind, user, post.uri or documents.note_id(post), to=[documents.PUBLIC])
     if verb.startswith("un"):
         document.pop("@context")
         document = activity("Undo", user, document)
-    send((document, inbox(post.author), user.id))
+    send((document, inboxes, user.id))

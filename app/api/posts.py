@@ -211,6 +211,7 @@ def edit_post(id: int):
     post = own_post_or_fail(id)
     if post.edit(post_body(json_object())):
         db.session.commit()
+        outbox.publish_update(post)
     return post_to_dict(post)
 
 

@@ -65,6 +65,7 @@ def edit(id: int):
     if form.validate_on_submit():
         if post.edit(form.post.data):
             db.session.commit()
+            outbox.publish_update(post)
             flash(_("Your post has been changed."), "success")
         return redirect(url_for(".post", id=post.id))
     if request.method == "GET":

@@ -101,3 +101,18 @@ def test_a_reply_to_bobs_post_names_his_note_and_reaches_him(app, client, make_u
     (create,) = delivered(bob)
     assert create["object"]["inReplyTo"] == note["id"]
     assert bob.inbox.delivered[0][0] == "/users/bob/inbox"
+
+
+def test_an_edit_and_a_boost_of_our_post_go_to_remote_followers(app, client, make_user, bob):
+    bob_follows_susan(app, client, make_user, bob)
+    AuthActions(client).login("susan")
+    client.post("/index", data={"post": "first"})
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id))
+    client.post(f"/post/{post_id}/edit", data={"post": "second"})
+    client.post(f"/post/{post_id}/boost")
+    client.post(f"/post/{post_id}/like")  # a like of our own post tells nobody
+    _, update, announce = delivered(bob)
+    assert update["type"] == "Update" and "second" in update["object"]["content"]
+    assert update["object"]["id"] == f"{SITE}/post/{post_id}"
+    assert (announce["type"], announce["object"]) == ("Announce", f"{SITE}/post/{post_id}")
