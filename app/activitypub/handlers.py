@@ -15,6 +15,7 @@ from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
 from app.models import Alert, FollowRequest, Post, PostEdit, Tag, User, user_by_username
+from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
 from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
@@ -54,7 +55,7 @@ def local_post(uri: str | None) -> Post | None:
     if uri is None or not uri.startswith(site):
         return None
     match = LOCAL_POST.fullmatch(uri[len(site) :])
-    post = db.session.get(Post, int(match.group(1))) if match else None
+    post = db.session.get(Post, int(match.group(1))) if match and len(match.group(1)) < 10 else None
     if post is None or post.uri is not None or post.hidden != LISTED:
         return None
     return post
@@ -148,8 +149,8 @@ def sender_note(activity: dict, sender: User) -> dict | None:
     if not isinstance(note, dict) or note.get("type") != "Note":
         return None
     uri = object_id(note)
-    if uri is None or not same_origin(uri, activity["actor"]):
-        raise Malformed("the Note's id is not on its author's server")
+    if uri is None or not same_origin(uri, activity["actor"]) or len(uri) > URI_MAX:
+        raise Malformed("the Note's id is missing, too long, or not on its author's server")
     if object_id(note.get("attributedTo")) != activity["actor"]:
         raise Malformed("the Note is attributed to someone other than the activity's actor")
     return note

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from app.activitypub.documents import PUBLIC
 from app.activitypub.remote_actors import plain_text
 from app.models.post import detect_language
-from app.models.post_text import sanitize, tag_name
+from app.models.post_text import TAG_MAX, sanitize, tag_name
 from app.models.types import utcnow
 
 # What Mastodon and others write for the public collection.
 PUBLIC_NAMES = {PUBLIC, "as:Public", "Public"}
+# Characters of HTML that fit MariaDB's TEXT (65,535 bytes) at four bytes each.
+HTML_MAX = 16_000
 
 
 def is_public(note: dict) -> bool:
@@ -22,7 +24,8 @@ def is_public(note: dict) -> bool:
 
 
 def note_text(note: dict) -> tuple[str, str]:
-    """The Note's content as the site's HTML (sanitised) and as plain text."""
+    """The Note's content as the site's HTML (sanitised) and as plain text; both empty for
+    none, or for HTML longer than a post's column takes everywhere (MariaDB's TEXT)."""
     content = note.get("content")
     content_map = note.get("contentMap")
     if not isinstance(content, str) and isinstance(content_map, dict):
@@ -30,6 +33,8 @@ def note_text(note: dict) -> tuple[str, str]:
     if not isinstance(content, str):
         return "", ""
     html = sanitize(content)  # first: a script's text is no part of the post's
+    if len(html) > HTML_MAX:
+        return "", ""
     return html, plain_text(html)
 
 
@@ -52,8 +57,10 @@ def tags_of(note: dict, kind: str) -> list[dict]:
 
 
 def hashtags(note: dict) -> list[str]:
+    """The names of the Note's hashtags, as the site keeps tags (those too long left out)."""
     names = (tag.get("name") for tag in tags_of(note, "Hashtag"))
-    return list(dict.fromkeys(tag_name(n.lstrip("#")) for n in names if isinstance(n, str)))
+    tags = (tag_name(name.lstrip("#")) for name in names if isinstance(name, str))
+    return list(dict.fromkeys(tag for tag in tags if 0 < len(tag) <= TAG_MAX))
 
 
 def language(note: dict, text: str) -> str | None:

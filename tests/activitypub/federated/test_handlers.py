@@ -259,3 +259,21 @@ def test_a_block_ends_the_follows_both_ways(app, client, make_user, bob):
     assert bob.post(client, bob.activity("Block", f"{SITE}/users/susan")).status_code == 202
     with app.app_context():
         assert not remote_bob(bob).is_following(user("susan"))
+
+
+def test_what_does_not_fit_is_refused_or_left_out(app, client, make_user, bob):
+    make_user("susan")
+    mention = {"type": "Mention", "href": f"{SITE}/users/susan"}
+    long_id = bob.note("<p>hi</p>", tag=[mention])
+    long_id["id"] += "x" * 600
+    assert bob.post(client, bob.activity("Create", long_id)).status_code == 400
+    huge = bob.note("<p>" + "a" * 20_000 + "</p>", tag=[mention])
+    assert bob.post(client, bob.activity("Create", huge)).status_code == 202
+    tags = [mention, {"type": "Hashtag", "name": "#" + "t" * 65}, {"type": "Hashtag", "name": "#"}]
+    note = bob.note("<p>hi</p>", tag=tags)
+    assert bob.post(client, bob.activity("Create", note)).status_code == 202
+    with app.app_context():
+        (post,) = db.session.scalars(select(Post))
+        assert post.uri == note["id"] and post.tags == []
+    for uri in (f"{SITE}/post/99999999999", f"{SITE}/post/1/x", "https://elsewhere.example/1"):
+        assert bob.post(client, bob.activity("Like", uri)).status_code == 202
