@@ -116,6 +116,8 @@ class Config:
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "30 per minute")
     # Reports of posts and users (site and API), per client address and per account.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per hour")
+    # Deliveries to the inboxes from one address (a server of the fediverse).
+    INBOX_RATE_LIMIT = os.environ.get("INBOX_RATE_LIMIT", "300 per minute")
 
     # Argon2id at OWASP's recommended floor or above (m=19 MiB, t=2, p=1 is the minimum).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST") or 3)

@@ -21,6 +21,7 @@ from app import (
 )
 from app.account import bp as account_bp
 from app.activitypub import bp as activitypub_bp
+from app.activitypub import init_app as init_activitypub
 from app.alerts import bp as alerts_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
@@ -98,6 +99,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(moderation_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(activitypub_bp)
+    init_activitypub(app)  # deliveries signed with each local user's key
     app.register_blueprint(follow_requests_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)

@@ -99,9 +99,9 @@ class PostPages:
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 
     def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
-        """The posts carrying `tag` (less hidden ones)."""
-        hidden = listed_conditions(reader, authors=False)
-        return paginate(Post.tagged(tag).where(*hidden), number, per_page)
+        """The posts carrying `tag` (less hidden ones and those of authors `reader` blocks or
+        mutes)."""
+        return paginate(Post.tagged(tag).where(*listed_conditions(reader)), number, per_page)
 
 
 def shown_to(post: Any, reader: Any) -> bool:

@@ -162,3 +162,5 @@ confirm_limits = rate_limits("confirm", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", 
 report_limits = rate_limits(
     "report", "REPORT_RATE_LIMIT", "REPORT_RATE_LIMIT", current_account, api_account
 )
+# Deliveries from other servers, per sending address: one server's flood waits alone.
+inbox_limits = rate_limits("inbox", "INBOX_RATE_LIMIT", "INBOX_RATE_LIMIT")

@@ -1,3 +1,4 @@
+from app.activitypub.keys import init_app
 from app.activitypub.routes import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "init_app"]

@@ -4,7 +4,8 @@ import json
 
 from flask import Response, current_app, request
 
-from app.activitypub.documents import site_url
+# A module, not a name: outbox.py imports this one while documents.py may still be loading.
+from app.activitypub import documents
 
 ACTIVITY_JSON = "application/activity+json; charset=utf-8"
 # What an ActivityPub client may name in Accept; Mastodon sends both.
@@ -18,7 +19,7 @@ def federating() -> bool:
     config = current_app.config
     if not config["PUBLIC_TIMELINE"]:
         return False
-    return config["ACTIVITYPUB_ALLOW_HTTP"] or site_url().startswith("https://")
+    return config["ACTIVITYPUB_ALLOW_HTTP"] or documents.site_url().startswith("https://")
 
 
 def wants_activity_json() -> bool:

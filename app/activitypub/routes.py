@@ -2,7 +2,7 @@
 each user's actor and collections, and each post as a Note, as Mastodon fetches them.
 
 Only on a site that federates (negotiation.federating): elsewhere every URL here is a 404.
-The inboxes take nothing yet (501).
+The inboxes take activities signed by their actors (inbox.py).
 """
 
 from flask import (
@@ -29,11 +29,13 @@ from app.activitypub.discovery import (
     requested_username,
     webfinger,
 )
+from app.activitypub.inbox import receive
 from app.activitypub.negotiation import activity_response, federating, wants_activity_json
 from app.extensions import csrf, db
 from app.models import Post, ReservedUsername, User, user_by_username
 from app.models.moderation import LISTED
 from app.models.username import normalize_username
+from app.rate_limits import inbox_limits
 from app.security import canonical_url_for
 
 bp = Blueprint("activitypub", __name__)
@@ -237,17 +239,19 @@ def post_activity(id: int):
 
 @bp.route("/users/<username>/inbox", methods=["POST"])
 @csrf.exempt
+@inbox_limits
 def inbox(username: str):
-    """A user's inbox: takes nothing yet."""
+    """A user's inbox: activities from other servers, signed by their actors."""
     local_user_or_abort(username)
-    abort(501)
+    return receive()
 
 
 @bp.route("/inbox", methods=["POST"])
 @csrf.exempt
+@inbox_limits
 def shared_inbox():
-    """The server's shared inbox: takes nothing yet."""
-    abort(501)
+    """The server's shared inbox: activities for any of its users."""
+    return receive()
 
 
 @bp.before_app_request

@@ -5,6 +5,7 @@ from flask_babel import _
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.activitypub import outbox
 from app.api.auth import token_required, token_user
 from app.api.blueprint import bp
 from app.api.errors import fail
@@ -199,6 +200,7 @@ def create_post():
     images, written = stored_images(uploads)
     post = Post.write(author, body, images=images, in_reply_to=parent)
     commit_or_remove(written)
+    outbox.publish_post(post)
     return post_to_dict(post), 201, {"Location": url_for("api.get_post", id=post.id)}
 
 
@@ -209,6 +211,7 @@ def edit_post(id: int):
     post = own_post_or_fail(id)
     if post.edit(post_body(json_object())):
         db.session.commit()
+        outbox.publish_update(post)
     return post_to_dict(post)
 
 
@@ -216,6 +219,9 @@ def edit_post(id: int):
 @token_required
 def delete_post(id: int):
     """Delete your post; its replies stay, answering a deleted post."""
-    own_post_or_fail(id).delete()
+    post = own_post_or_fail(id)
+    told = outbox.deletion(post)
+    post.delete()
     db.session.commit()
+    outbox.send(told)
     return "", 204

@@ -1,5 +1,6 @@
 """Likes and boosts: like, unlike, boost and unboost a post, and who liked it."""
 
+from app.activitypub import outbox
 from app.api.auth import token_required
 from app.api.blueprint import bp
 from app.api.posts import confirmed_author, get_post_or_404, get_post_to_react_or_403, post_to_dict
@@ -13,8 +14,10 @@ def react(id: int, verb: str) -> dict:
     a post that is not hidden, across no block; taking one back, of any post the user sees."""
     user = confirmed_author()
     post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
-    getattr(user, verb)(post)
+    changed = getattr(user, verb)(post)
     db.session.commit()
+    if changed:
+        outbox.publish_reaction(user, post, verb)
     return post_to_dict(post)
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.activitypub import outbox
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import FollowRequest
@@ -37,6 +38,8 @@ def answer(id: int, answer: str):
         abort(400)
     request = own_request_or_404(id)
     name = request.follower.username
+    # Told to the follower's server, if they are on another: built before the request goes.
+    reply = outbox.answer_request(request, accepted=answer == "accept")
     if answer == "accept":
         request.accept()
         flash(_("%(username)s follows you now.", username=name), "success")
@@ -44,4 +47,5 @@ def answer(id: int, answer: str):
         request.reject()
         flash(_("You turned down %(username)s.", username=name), "info")
     db.session.commit()
+    outbox.send(reply)
     return redirect(url_for(".requests"))

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.activitypub import outbox
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.forms import EmptyForm
@@ -73,8 +74,9 @@ def front():
 
 def publish(body: str, uploads: list):
     images, written = stored_images(uploads)
-    Post.write(current_user, body, images=images)
+    post = Post.write(current_user, body, images=images)
     commit_or_remove(written)
+    outbox.publish_post(post)
     flash(_("Your post is now live!"), "success")
     return redirect(url_for(".index"))
 
@@ -164,15 +166,20 @@ def _change_following(username: str, follow: bool):
         flash(_("You cannot follow yourself!"), "warning")
     elif follow and current_user.either_blocks(user):
         flash(_("You cannot follow %(username)s.", username=user.username), "warning")
-    elif follow and current_user.ask_to_follow(user):
+    elif follow and current_user.ask_to_follow(user, outbox.new_follow_id(current_user, user)):
         flash(_("You are following %(username)s!", username=user.username), "success")
-    elif follow:  # they approve their followers
+    elif follow:  # they approve their followers (someone elsewhere always does: their server)
         flash(_("You asked to follow %(username)s.", username=user.username), "info")
     else:
+        told = outbox.unfollowing(current_user, user)
         current_user.unfollow(user)
         current_user.withdraw_follow_request(user)
         flash(_("You are not following %(username)s.", username=user.username), "info")
     db.session.commit()
+    if follow:
+        outbox.publish_follow(current_user, user)
+    else:
+        outbox.send(told)
     if request.args.get("back") == "home":  # followed from the home page's suggestions
         return redirect(url_for(".index"))
     return redirect(url_for(".user", username=user.username))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.alert import Alert
+from app.models.inbox_activity import URI_MAX
 from app.models.post_edit import PostEdit
 from app.models.post_text import PostText
 from app.models.search import SearchableMixin
@@ -100,6 +101,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     boost_count: Mapped[int] = mapped_column(server_default=text("0"))
     # LISTED, HIDDEN by a moderator, or hidden with its SUSPENDED author (app/models/moderation.py).
     hidden: Mapped[int] = mapped_column(server_default=text("0"))
+    # A post from another server: its Note's id, which its Update, Delete and likes name.
+    uri: Mapped[str | None] = mapped_column(String(URI_MAX), unique=True, index=True)
 
     author: Mapped["User"] = relationship(back_populates="posts")
     in_reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")

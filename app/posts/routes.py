@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.activitypub import outbox
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.forms import EmptyForm
@@ -39,6 +40,7 @@ def post(id: int):
             return redirect(url_for(".post", id=post.id))
         reply = Post.write(current_user, form.post.data, in_reply_to=post)
         db.session.commit()
+        outbox.publish_post(reply)
         flash(_("Your reply is now live!"), "success")
         return redirect(url_for(".post", id=reply.id))
     if request.method == "GET":
@@ -63,6 +65,7 @@ def edit(id: int):
     if form.validate_on_submit():
         if post.edit(form.post.data):
             db.session.commit()
+            outbox.publish_update(post)
             flash(_("Your post has been changed."), "success")
         return redirect(url_for(".post", id=post.id))
     if request.method == "GET":
@@ -80,8 +83,10 @@ def delete(id: int):
         abort(400)
     post = get_own_post_or_403(id)
     parent = post.in_reply_to_id
+    told = outbox.deletion(post)
     post.delete()
     db.session.commit()
+    outbox.send(told)
     flash(_("Your post has been deleted."), "info")
     if parent is not None:
         return redirect(url_for(".post", id=parent))

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.activitypub import outbox
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.models.reactions import likers
@@ -24,8 +25,10 @@ def _react(id: int, verb: str):
     boost only of a post that is not hidden, across no block; taking one back, of any post
     the reader sees."""
     post = get_post_to_react_or_403(id) if verb in ("like", "boost") else get_post_or_404(id)
-    getattr(current_user, verb)(post)
+    changed = getattr(current_user, verb)(post)
     db.session.commit()
+    if changed:
+        outbox.publish_reaction(current_user, post, verb)
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 

@@ -20,8 +20,10 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from app.database import READS_ONLY
 from app.extensions import db
@@ -70,6 +72,7 @@ HIDDEN_IDS = select(HIDDEN_ALIAS.id).where(
     HIDDEN_ALIAS.hidden > literal_column(str(LISTED)), HIDDEN_ALIAS.user_id != READER
 )
 FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
+_BY_FILTERED = aliased(Post, name="filtered_post")
 
 
 def filters_of(reader: Any) -> tuple[Filters, dict]:
@@ -89,6 +92,13 @@ def listed(post_id: Any, author_id: Any, filters: Filters) -> list:
     if filtered and author_id is not None:
         conditions.append(author_id.not_in(FILTERED_AUTHORS))
     return conditions
+
+
+def not_by_filtered_author(post_id: Any) -> Any:
+    """The post `post_id` is not by an author the reader blocks or mutes: checked per key,
+    for lists whose keys carry no author (a timeline's boosts, a tag's posts)."""
+    by_filtered = _BY_FILTERED.user_id.in_(FILTERED_AUTHORS)
+    return ~select(_BY_FILTERED.id).where(_BY_FILTERED.id == post_id, by_filtered).exists()
 
 
 def page_query(posts: Select, dialect: str | None = None) -> Select:
@@ -139,16 +149,27 @@ def _reply_columns() -> tuple:
     )
 
 
+# The page-query rows of the posts whose ids are the list parameter `ids`, built once.
+_ROWS_BY_ID = rows_of_page(
+    select(Post.id, Post.timestamp)
+    .where(Post.id.in_(bindparam("ids", expanding=True)))
+    .subquery("page")
+)
+
+
 def rows_by_id(ids: list[int]) -> dict[int, Row]:
     """The page-query rows of the posts `ids` (those that exist), by id: a thread's page."""
-    page = select(Post.id, Post.timestamp).where(Post.id.in_(ids)).subquery("page")
-    rows = db.session.connection().execute(rows_of_page(page), execution_options=READS_ONLY)
+    connection = db.session.connection()
+    rows = connection.execute(_ROWS_BY_ID, {"ids": ids}, execution_options=READS_ONLY)
     return {row.id: row for row in rows}
 
 
 # A thread's keys (app/models/thread.py's queries), statements built once.
 _ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
-_REPLIES = replies_query(Post, bindparam("post", type_=Integer))
+_TREE = replies_query(Post, bindparam("post", type_=Integer)).selected_columns
+# Each reply's time as the database gives it, only to order siblings: SQLite's text sorts as
+# the times do, and a long thread's hundreds of times are not parsed into datetimes.
+_REPLIES = select(_TREE.id, _TREE.in_reply_to_id, type_coerce(_TREE.timestamp, NullType))
 
 
 def ancestor_ids(post: Post) -> list[int]:
@@ -189,7 +210,8 @@ def _author_page_query(dialect: str, filters: Filters) -> Select:
 
 
 def tag_page_query(filters: Filters = (False, False)) -> Select:
-    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones)."""
+    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones and
+    those of blocked or muted authors)."""
     return _tag_page_query(dialect_name(), filters)
 
 
@@ -201,7 +223,10 @@ def _tag_page_query(dialect: str, filters: Filters) -> Select:
         .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
         .subquery("tagged")
     )
-    return newest_page_query(keys, dialect, *listed(keys.c.id, None, (filters[0], False)))
+    conditions = listed(keys.c.id, None, (filters[0], False))
+    if filters[1]:
+        conditions.append(not_by_filtered_author(keys.c.id))
+    return newest_page_query(keys, dialect, *conditions)
 
 
 def newest_page_query(keys: FromClause, dialect: str, *conditions) -> Select:

@@ -34,7 +34,6 @@ from app.models.user import User
 from app.pagination import Page
 from app.speedups import timeline as merged
 from app.speedups.page_queries import (
-    FILTERED_AUTHORS,
     HIDDEN_ALIAS,
     HIDDEN_IDS,
     LITERAL_ONE,
@@ -46,11 +45,10 @@ from app.speedups.page_queries import (
     limit_and_offset,
     listed,
     newest_page_query,
+    not_by_filtered_author,
     rows_of_page,
     rows_to_read,
 )
-
-_by_filtered = aliased(Post, name="filtered_post")
 
 
 def listed_keys(keys: FromClause, filters: Filters) -> list:
@@ -64,10 +62,7 @@ def listed_keys(keys: FromClause, filters: Filters) -> list:
         # times. Checked against each post the merge pulls, there are only about a page's.
         conditions.append(~HIDDEN_IDS.where(HIDDEN_ALIAS.id == keys.c.id).exists())
     if filtered:
-        by_filtered = _by_filtered.user_id.in_(FILTERED_AUTHORS)
-        conditions.append(
-            ~select(_by_filtered.id).where(_by_filtered.id == keys.c.id, by_filtered).exists()
-        )
+        conditions.append(not_by_filtered_author(keys.c.id))
     return conditions
 
 

@@ -5,7 +5,7 @@ every page, on each database."""
 import pytest
 
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, Tag, User
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
@@ -13,9 +13,12 @@ from tests.test_speedups import pages_of
 
 
 def moderate() -> None:
-    """u4 is an admin; a few posts of u1 and u0 are hidden; u3 is suspended; u0 mutes u2 and
-    blocks u4."""
+    """Everyone writes three #fruit posts; u4 is an admin; a few posts of u1 and u0 are hidden;
+    u3 is suspended; u0 mutes u2 and blocks u4."""
     u0, u1, u2, u3, u4 = (db.session.scalar(User.by_username(f"u{n}")) for n in range(5))
+    for author in (u0, u1, u2, u3, u4):
+        for n in range(3):
+            Post.write(author, f"{author.username}'s #fruit {n}")
     u4.is_admin = True
     for author in (u1, u0):
         for post in db.session.scalars(Post.newest_first(Post.user_id == author.id).limit(2)):
@@ -33,6 +36,7 @@ def lists_of(reader, author, per_page):
         "profile": lambda pages, n: pages.profile_page(author, n, per_page, reader),
         "own profile": lambda pages, n: pages.profile_page(reader, n, per_page, reader),
         "search": lambda pages, n: pages.search_page("apple", n, per_page, reader),
+        "tag": lambda pages, n: pages.tag_page(Tag.by_name("fruit"), n, per_page, reader),
     }
 
 
@@ -79,6 +83,9 @@ def test_what_each_reader_is_spared(site):
         # but their own hidden ones.
         assert {name for name, _ in authors["u0"]} == {"u0", "u1"}
         assert ("u0", 1) in authors["u0"] and ("u1", 1) not in authors["u0"]
+        # Nor on a tag's page.
+        tagged = pages_of_rows(lambda n: FastPostPages().tag_page(Tag.by_name("fruit"), n, 100, u0))
+        assert {row.username for row in tagged} == {"u0", "u1"}
         # The admin sees everything, hidden posts marked.
         assert {name for name, _ in authors["u4"]} == {"u0", "u1", "u2", "u3", "u4"}
         assert ("u3", 2) in authors["u4"] and ("u1", 1) in authors["u4"]

@@ -53,6 +53,24 @@ def test_the_post_page_has_the_readers_action_bar(app, client, auth, make_user):
     assert "1 like" in page
 
 
+def test_a_hidden_post_offers_no_new_like_or_boost_but_takes_one_back(
+    app, client, auth, make_user
+):  # fmt: skip
+    make_user("susan"), make_user("boss", is_admin=True)
+    post_id = write(app, "susan", "something against the rules")
+    with app.app_context():
+        user("susan").like(db.session.get(Post, post_id))
+        db.session.get(Post, post_id).hidden = HIDDEN
+        db.session.commit()
+    for name, path in (("susan", f"/post/{post_id}"), ("boss", "/explore")):
+        auth.login(name)
+        page = client.get(path).text
+        assert f'action="/post/{post_id}/like"' not in page
+        assert f'action="/post/{post_id}/boost"' not in page
+        assert (f'action="/post/{post_id}/unlike"' in page) == (name == "susan")
+        auth.logout()
+
+
 def test_a_hidden_reply_is_left_out_of_the_thread_for_everyone_else(app, client, auth, make_user):
     make_user("susan"), make_user("john"), make_user("mary"), make_user("boss", is_admin=True)
     with app.app_context():

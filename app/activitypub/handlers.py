@@ -1,0 +1,282 @@
+"""What each kind of activity from another server does here: one small function a type,
+called by the inbox (inbox.py) once the activity's signature and actor are checked. Each
+returns the deliveries it causes (an Accept), for after the commit; the types not here
+are taken and ignored."""
+
+import re
+from collections.abc import Callable
+
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import select
+
+from app.activitypub import notes, outbox
+from app.activitypub.documents import site_url
+from app.activitypub.outbox import Delivery
+from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
+from app.extensions import db
+from app.models import Alert, FollowRequest, Post, PostEdit, Tag, User, user_by_username
+from app.models.inbox_activity import URI_MAX
+from app.models.moderation import LISTED
+from app.models.post import mentioned_ids
+from app.models.reactions import forget_reactions_of
+from app.models.types import utcnow
+
+LOCAL_ACTOR = re.compile(r"users/([^/?#]+)")
+LOCAL_POST = re.compile(r"post/(\d{1,10})")
+BODY_MAX = 280
+
+
+class Malformed(ValueError):
+    """The activity cannot be read as its type must be (the inbox answers 400)."""
+
+
+def object_id(value: object) -> str | None:
+    """The id of an actor or object, given as a string or an object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def local_user(uri: str | None) -> User | None:
+    """The local user whose actor `uri` is, if any (not one suspended)."""
+    site = site_url()
+    if uri is None or not uri.startswith(site):
+        return None
+    match = LOCAL_ACTOR.fullmatch(uri[len(site) :])
+    user = user_by_username(match.group(1)) if match else None
+    if user is None or user.is_remote or user.is_suspended:
+        return None
+    return user
+
+
+def local_post(uri: str | None) -> Post | None:
+    """The listed post of ours whose Note `uri` is, if any."""
+    site = site_url()
+    if uri is None or not uri.startswith(site):
+        return None
+    match = LOCAL_POST.fullmatch(uri[len(site) :])
+    post = db.session.get(Post, int(match.group(1))) if match and len(match.group(1)) < 10 else None
+    if post is None or post.uri is not None or post.hidden != LISTED:
+        return None
+    return post
+
+
+def remote_post(uri: str | None) -> Post | None:
+    return db.session.scalar(select(Post).where(Post.uri == uri)) if uri else None
+
+
+def own_inner(activity: dict, sender: User) -> dict:
+    """The activity inside an Undo, Accept or Reject, which must be given whole, and for an
+    Undo must be the sender's own."""
+    inner = activity.get("object")
+    if not isinstance(inner, dict):
+        raise Malformed(f"an {activity['type']} must give the activity it answers")
+    return inner
+
+
+# Follows
+
+
+def follow(activity: dict, sender: User) -> list[Delivery]:
+    """A remote user follows a local one: at once (Accept), or once they approve."""
+    followed = local_user(object_id(activity.get("object")))
+    if followed is None:
+        return []
+    if followed.either_blocks(sender):
+        return [outbox.answer_follow(followed, activity, accepted=False)]
+    if sender.ask_to_follow(followed, activity["id"]):
+        return [outbox.answer_follow(followed, activity, accepted=True)]
+    return []
+
+
+def unfollow(inner: dict, sender: User) -> None:
+    followed = local_user(object_id(inner.get("object")))
+    if followed is not None:
+        sender.unfollow(followed)
+        sender.withdraw_follow_request(followed)
+
+
+def our_follow_request(activity: dict, sender: User) -> tuple[FollowRequest | None, User | None]:
+    """The request of a local user to follow `sender` that an Accept or Reject answers (by
+    the Follow's id, or its actor), and that local user."""
+    inner = activity.get("object")
+    request = FollowRequest.by_activity(object_id(inner) or "")
+    follower = request.follower if request is not None else None
+    if follower is None and isinstance(inner, dict):
+        follower = local_user(object_id(inner.get("actor")))
+        request = FollowRequest.between(follower, sender) if follower else None
+    if request is not None and request.followed_id != sender.id:
+        return None, None
+    return request, follower
+
+
+def accept(activity: dict, sender: User) -> None:
+    """A remote user accepted a local user's Follow: the follow is made."""
+    request, _ = our_follow_request(activity, sender)
+    if request is not None:
+        request.accept()
+
+
+def reject(activity: dict, sender: User) -> None:
+    """A remote user turned down a local user's Follow, or removed them as a follower."""
+    request, follower = our_follow_request(activity, sender)
+    if request is not None:
+        request.reject()
+    if follower is not None:
+        follower.unfollow(sender)
+
+
+def block(activity: dict, sender: User) -> None:
+    """A remote user blocks a local one: neither follows the other any more."""
+    target = local_user(object_id(activity.get("object")))
+    if target is not None:
+        for one, other in ((sender, target), (target, sender)):
+            one.unfollow(other)
+            one.withdraw_follow_request(other)
+
+
+# Posts
+
+
+def mentioned_locals(note: dict) -> list[User]:
+    users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))
+    return [user for user in users if user is not None]
+
+
+def sender_note(activity: dict, sender: User) -> dict | None:
+    """The sender's own Note a Create or Update carries, if it carries one."""
+    note = activity.get("object")
+    if not isinstance(note, dict) or note.get("type") != "Note":
+        return None
+    uri = object_id(note)
+    if uri is None or not same_origin(uri, activity["actor"]) or len(uri) > URI_MAX:
+        raise Malformed("the Note's id is missing, too long, or not on its author's server")
+    if object_id(note.get("attributedTo")) != activity["actor"]:
+        raise Malformed("the Note is attributed to someone other than the activity's actor")
+    return note
+
+
+def create(activity: dict, sender: User) -> None:
+    """A remote user's public post, kept when someone here can see why: a local user follows
+    them, or it answers or mentions one (who is then told)."""
+    note = sender_note(activity, sender)
+    if note is None or not notes.is_public(note) or remote_post(note["id"]) is not None:
+        return
+    in_reply_to = object_id(note.get("inReplyTo"))
+    parent = local_post(in_reply_to) or remote_post(in_reply_to)
+    mentioned = mentioned_locals(note)
+    if parent is None and not mentioned and not sender.followers_count():
+        return
+    html, text = notes.note_text(note)
+    if not text:
+        return
+    post = Post(
+        author=sender,
+        uri=note["id"],
+        body=text[:BODY_MAX],
+        body_html=html,
+        timestamp=notes.published(note),
+        language=notes.language(note, text),
+        image_count=0,
+    )
+    if parent is not None:
+        post.in_reply_to, post.is_reply = parent, True
+    db.session.add(post)
+    db.session.flush()
+    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
+    told = [user.username for user in mentioned]
+    if parent is not None and not parent.author.is_remote:
+        told.append(parent.author.username)
+    Alert.mentions(post, (id for id in mentioned_ids(told, sender.id) if id != sender.id))
+
+
+def update(activity: dict, sender: User) -> None:
+    """A remote user edited a post of theirs, or their profile."""
+    document = activity.get("object")
+    if isinstance(document, dict) and object_id(document) == activity["actor"]:
+        try:
+            remember_actor(document, activity["actor"])
+        except BadActor as error:
+            raise Malformed(str(error)) from error
+        return
+    note = sender_note(activity, sender)
+    post = remote_post(note["id"]) if note is not None else None
+    if post is None or post.user_id != sender.id:
+        return
+    html, text = notes.note_text(note)
+    if text and text[:BODY_MAX] != post.body:
+        db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=utcnow()))
+        post.body, post.body_html, post.edited_at = text[:BODY_MAX], html, utcnow()
+        Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
+
+
+def delete(activity: dict, sender: User) -> None:
+    """A remote user deleted a post of theirs, or their account (then they go, with all
+    they did here)."""
+    target = object_id(activity.get("object"))
+    if target == activity["actor"]:
+        forget_reactions_of(sender.id)
+        db.session.execute(
+            delete_rows(User).where(User.id == sender.id),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.expunge(sender)
+        return
+    post = remote_post(target)
+    if post is not None and post.user_id == sender.id:
+        post.delete()
+
+
+# Likes and boosts of our posts
+
+
+def reaction(verb: str) -> Callable[[dict, User], None]:
+    """A handler running the sender's `verb` (like, boost, unlike, unboost) on our post."""
+
+    def react(activity: dict, sender: User) -> None:
+        post = local_post(object_id(activity.get("object")))
+        if post is None or (verb in ("like", "boost") and post.author.either_blocks(sender)):
+            return
+        getattr(sender, verb)(post)
+
+    return react
+
+
+UNDOABLE: dict[str, Callable[[dict, User], None]] = {
+    "Follow": unfollow,
+    "Like": reaction("unlike"),
+    "Announce": reaction("unboost"),
+}
+
+
+def undo(activity: dict, sender: User) -> None:
+    """A remote user takes back a Follow, a Like or an Announce of theirs."""
+    inner = own_inner(activity, sender)
+    if object_id(inner.get("actor")) != activity["actor"]:
+        raise Malformed("an Undo may only take back its actor's own activity")
+    handler = UNDOABLE.get(inner.get("type"))  # type: ignore[arg-type]
+    if handler is not None:
+        handler(inner, sender)
+
+
+HANDLERS: dict[str, Callable[[dict, User], list[Delivery] | None]] = {
+    "Follow": follow,
+    "Undo": undo,
+    "Accept": accept,
+    "Reject": reject,
+    "Block": block,
+    "Create": create,
+    "Update": update,
+    "Delete": delete,
+    "Like": reaction("like"),
+    "Announce": reaction("boost"),
+}
+
+
+def handle(activity: dict, sender: User) -> list[Delivery]:
+    """Do what the activity says (the caller commits); the deliveries it causes. Nothing
+    from a suspended account."""
+    handler = HANDLERS.get(activity["type"])
+    if handler is None or sender.is_suspended:
+        return []
+    return handler(activity, sender) or []
