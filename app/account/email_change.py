@@ -90,7 +90,7 @@ def undo_email_change(token: str):
                               new=change.old_email)  # fmt: skip
         record_security_event(user, "sessions_ended")
         db.session.commit()
-        send_password_reset_email(user.email)
+        send_password_reset_email(change.old_email)
         if current_user.is_authenticated and current_user.id == user.id:
             logout_user()
         flash(_("Your email address is %(email)s again and every session has ended. We have "

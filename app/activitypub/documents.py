@@ -91,7 +91,7 @@ def person(user: User, public_key_pem: str | None = None) -> dict:
     made now if they have none yet (the caller then commits)."""
     actor = actor_id(user)
     avatar = user.avatar(256)
-    document = {
+    document: dict = {
         "@context": ACTOR_CONTEXT,
         "id": actor,
         "type": "Person",
@@ -142,7 +142,7 @@ def note(post: Post, known_users: Collection[str] | None = None) -> dict:
     mentioned = mentions(post, known_users)
     mention_ids = [canonical_url_for("activitypub.actor", username=name) for name in mentioned]
     content = content_html(post)
-    document = {
+    document: dict = {
         "@context": NOTE_CONTEXT,
         "id": note_id(post),
         "type": "Note",

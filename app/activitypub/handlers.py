@@ -201,7 +201,7 @@ def update(activity: dict, sender: User) -> None:
         return
     note = sender_note(activity, sender)
     post = remote_post(note["id"]) if note is not None else None
-    if post is None or post.user_id != sender.id:
+    if note is None or post is None or post.user_id != sender.id:
         return
     html, text = notes.note_text(note)
     if text and text[:BODY_MAX] != post.body:

@@ -16,7 +16,7 @@ HTML_MAX = 16_000
 
 
 def is_public(note: dict) -> bool:
-    addressed = []
+    addressed: list[object] = []
     for field in ("to", "cc"):
         value = note.get(field)
         addressed += value if isinstance(value, list) else [value]

@@ -39,7 +39,8 @@ def send_password_reset_email(email: str) -> None:
     with language_of(account):
         send_email(
             _("[Microblog] Reset Your Password"),
-            recipients=[account.email],
+            # The address as the account keeps it (found by this one, so never None).
+            recipients=[account.email or email],
             template="reset_password",
             dummy=user is None,
             user=account,
@@ -49,7 +50,10 @@ def send_password_reset_email(email: str) -> None:
 
 
 def send_account_email(user: User, subject: str, template: str, **context) -> None:
-    """An email to `user` about their account, in the language they read the site in."""
+    """An email to `user` about their account, in the language they read the site in
+    (accounts of other servers have no address here, and get none)."""
+    if user.email is None:
+        return
     with language_of(user):
         send_email(str(subject), recipients=[user.email], template=template, user=user, **context)
 

@@ -17,21 +17,22 @@ def sign_up(form: RegistrationForm) -> bool:
     False when someone took the username between the form's checks and the insert; the
     form has then been validated again, so the error sits on the username.
     """
+    email = normalize_email(form.email.data)
     user = User(
         username=normalize_username(form.username.data),
-        email=normalize_email(form.email.data),
+        email=email,
         confirmed_at=None,
     )
     # Hashed on both paths, so a taken address is not the quicker answer.
     user.set_password(form.password.data)
-    owner = db.session.scalar(User.by_email(user.email))
+    owner = db.session.scalar(User.by_email(email))
     if owner is None:
         db.session.add(user)
         try:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            owner = db.session.scalar(User.by_email(user.email))
+            owner = db.session.scalar(User.by_email(email))
             if owner is None:
                 form.validate()
                 return False

@@ -39,7 +39,7 @@ class DeliveryFailed(Exception):
     """The inbox did not take the activity this time (RQ will try again)."""
 
 
-def set_key_loader(app: Flask, loader: Callable[[Hashable], SigningKey | None]) -> None:
+def set_key_loader(app: Flask, loader: Callable[[Any], SigningKey | None]) -> None:
     """Register how a sender's id becomes the key that signs their deliveries (None: the
     sender is gone, and their deliveries are dropped)."""
     app.extensions["federation_key_loader"] = loader

@@ -220,7 +220,7 @@ def public_address(host: str, port: int, policy: Policy) -> str:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as error:  # ValueError: a NUL, UnicodeError: a bad name
         raise RequestFailed(f"{host} does not resolve: {error}") from error
-    addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
+    addresses = list(dict.fromkeys(str(answer[4][0]) for answer in answers))
     if not addresses:
         raise RequestFailed(f"{host} does not resolve")
     if not policy.allow_private:

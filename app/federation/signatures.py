@@ -87,6 +87,7 @@ def signing_string(
     parameters = parameters or {}
     lines = []
     for name in signed:
+        value: str | None
         if name == "(request-target)":
             value = f"{method.lower()} {path_with_query}"
         elif name in {"(created)", "(expires)"}:

@@ -66,7 +66,8 @@ class FederationWorker(SimpleWorker):
 
     def queue_names_in_redis(self) -> list[str]:
         key_prefix = Queue.redis_queue_namespace_prefix + self.prefix
-        keys = (key.decode() for key in self.connection.smembers(Queue.redis_queues_keys))
+        members = self.connection.smembers(Queue.redis_queues_keys)
+        keys = (key.decode() if isinstance(key, bytes) else key for key in members)
         return sorted(
             key.removeprefix(Queue.redis_queue_namespace_prefix)
             for key in keys

@@ -29,7 +29,7 @@ class ConfirmationMixin:
 
     if TYPE_CHECKING:  # what the mixin uses of User
         id: Mapped[int]
-        email: Mapped[str]
+        email: Mapped[str | None]
 
     # None until the owner follows the emailed link. Only sign-up makes unconfirmed accounts;
     # any other made by code (seeding, tests) counts as confirmed. evaluates_none: an explicit

@@ -2,8 +2,9 @@
 that a delivery arrived, and an activity must act once."""
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import String
+from sqlalchemy import CursorResult, String
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,7 +33,7 @@ class InboxActivity(db.Model):
         dialect = db.session.get_bind().dialect.name
         if dialect in {"mysql", "mariadb"}:
             ignored = mysql_insert(InboxActivity).values(values).prefix_with("IGNORE")
-            return db.session.execute(ignored).rowcount == 1
+            return cast(CursorResult, db.session.execute(ignored)).rowcount == 1
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         # The new row's id, or none: psycopg counts no rows here (rowcount -1).
         statement = (

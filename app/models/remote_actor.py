@@ -71,6 +71,7 @@ class RemoteMixin:
     if TYPE_CHECKING:  # what the mixin uses of User
         username: Mapped[str]
         email: Mapped[str | None]
+        about_me: Mapped[str | None]
 
     @declared_attr
     def remote_actor(cls) -> Mapped["RemoteActor | None"]:
@@ -105,7 +106,8 @@ class RemoteMixin:
             raise ValueError(f"an address longer than {URL_MAX} characters")
         actor = RemoteActor.by_uri(actor_uri)
         if actor is None:
-            user = cls(username=handle, email=None)
+            user = cls()
+            user.username, user.email = handle, None
             actor = RemoteActor(uri=actor_uri, user=user)
             db.session.add_all([user, actor])
         else:

@@ -51,18 +51,17 @@ def kept_pieces(
     """The piece kept under each post's key in `store`; the missing ones made by
     render(post, images), their images read in one query."""
     kept = markup_store(store)
-    pieces = [kept.get(key) for key in keys]
-    missing = [n for n, piece in enumerate(pieces) if piece is None]
-    if not missing:
-        return pieces
-    images = images_of_page([posts[n] for n in missing])
-    for n in missing:
-        pieces[n] = render(posts[n], images.get(posts[n].id, ()))
-    if len(kept) + len(missing) > PIECE_CACHE_SIZE:
-        kept.clear()
-    if len(missing) <= PIECE_CACHE_SIZE:
-        kept.update((keys[n], pieces[n]) for n in missing)
-    return pieces
+    found: list[Markup | None] = [kept.get(key) for key in keys]
+    missing = [n for n, piece in enumerate(found) if piece is None]
+    if missing:
+        images = images_of_page([posts[n] for n in missing])
+        made = {n: render(posts[n], images.get(posts[n].id, ())) for n in missing}
+        if len(kept) + len(made) > PIECE_CACHE_SIZE:
+            kept.clear()
+        if len(made) <= PIECE_CACHE_SIZE:
+            kept.update((keys[n], piece) for n, piece in made.items())
+        found = [made.get(n, piece) for n, piece in enumerate(found)]
+    return [piece for piece in found if piece is not None]
 
 
 def post_articles(posts: Sequence[Row]) -> list[Markup]:

@@ -61,8 +61,8 @@ def action_bar(post, reactions: Reactions) -> Markup:
     """app/reactions/bar.py's action_bar (the post page's), kept per everything it shows."""
     kept = markup_store("action_bars")
     liked, boosted = post.id in reactions.liked, post.id in reactions.boosted
-    key = (post.id, post.like_count, post.boost_count, post.hidden, liked, boosted)
-    key += (reactions.signed_in, reactions.back, str(get_locale()), request.script_root)
+    key = (post.id, post.like_count, post.boost_count, post.hidden, liked, boosted,
+           reactions.signed_in, reactions.back, str(get_locale()), request.script_root)  # fmt: skip
     render = partial(_bar, post, reactions)
     return fill_holes(rendered_once(kept, key, render, PIECE_CACHE_SIZE), {"csrf": reactions.csrf})
 

@@ -66,6 +66,7 @@ def export_posts(task_id: str, language: str | None = None) -> None:
             _set_progress(task, 0)
             data = _posts_as_json(task)
             user = task.user
+            assert user.email is not None  # only local accounts sign in to ask for one
             # No request to take a language from: the one the user picked, else the page's.
             with language_of(user, default=offered(language) or current_app.config["LANGUAGES"][0]):
                 send_email(
