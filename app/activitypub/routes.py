@@ -263,3 +263,11 @@ def post_as_note():
         return None
     id = (request.view_args or {}).get("id", 0)
     return activity_response(documents.note(listed_post_or_abort(id)))
+
+
+@bp.after_app_request
+def vary_post_pages(response: Response) -> Response:
+    """A post's page is its Note to ActivityPub clients: a cache must keep the two apart."""
+    if request.endpoint == "posts.post" and federating():
+        response.vary.add("Accept")
+    return response

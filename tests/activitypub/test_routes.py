@@ -38,6 +38,7 @@ def test_a_post_page_gives_browsers_the_page_and_clients_the_note(client, auth, 
     page = client.get("/post/1", headers={"Accept": BROWSER})
     assert page.status_code == 200 and page.content_type.startswith("text/html")
     assert '<link rel="alternate" type="application/activity+json" href="/post/1">' in page.text
+    assert "Accept" in page.vary
     auth.logout()
     note = client.get("/post/1", headers=AP)  # no login needed
     assert note.get_json()["type"] == "Note"
