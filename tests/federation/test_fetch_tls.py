@@ -1,53 +1,16 @@
 """https through the address check: the connection goes to the checked address, while SNI
 and the certificate check still use the host's name."""
 
-import datetime
 import json
 import socket
-import ssl
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from app.federation.fetch import Policy, RequestFailed, fetch_document
+from tests.certificates import certificate
 from tests.federation.servers import Reply, http_server
 
 ACTOR = {"id": "https://fedi.test/users/bob", "type": "Person"}
-
-
-def certificate(tmp_path, name: str):
-    """A self-signed certificate for `name`: its PEM file, and a server context using it."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file = tmp_path / f"{name}.pem"
-    key_file = tmp_path / f"{name}.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    return str(cert_file), context
 
 
 @pytest.fixture
@@ -73,7 +36,7 @@ def test_https_is_checked_against_the_hosts_name(tmp_path, fedi_test_is_local):
     names = []
     with serve_actor(context, names) as server:
         port = server.url.rsplit(":", 1)[1]
-        policy = Policy(allow_private=True, timeout=2, verify=ca)
+        policy = Policy(allow_private=True, timeout=2, verify=str(ca))
         url, document = fetch_document(f"https://fedi.test:{port}/users/bob", policy=policy)
     assert document == ACTOR
     assert names == ["fedi.test"]
@@ -84,7 +47,7 @@ def test_a_certificate_for_another_name_is_refused(tmp_path, fedi_test_is_local)
     ca, context = certificate(tmp_path, "other.test")
     with serve_actor(context, []) as server:
         port = server.url.rsplit(":", 1)[1]
-        policy = Policy(allow_private=True, timeout=2, verify=ca)
+        policy = Policy(allow_private=True, timeout=2, verify=str(ca))
         with pytest.raises(RequestFailed, match="fedi.test"):
             fetch_document(f"https://fedi.test:{port}/users/bob", policy=policy)
     assert server.received == []

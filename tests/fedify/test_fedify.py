@@ -8,11 +8,9 @@ tests/fedify/interop.mjs, prints what Fedify made of each, and the tests assert 
 """
 
 import datetime
-import ipaddress
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import threading
 from email.utils import parsedate_to_datetime
@@ -20,10 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -33,6 +28,7 @@ from app.extensions import db
 from app.federation.signatures import BadSignature, http_date, sign_request, verify_request
 from app.models import Post, User
 from tests.activitypub.conftest import write
+from tests.certificates import certificate
 from tests.settings import TEST_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,45 +47,11 @@ def missing_requirement() -> str | None:
     return None
 
 
-def certificate(folder: Path) -> tuple[Path, ssl.SSLContext]:
-    """A self-signed certificate for 127.0.0.1: its PEM file (for Node), and a server context."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "site.pem", folder / "site.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    return cert_file, context
-
-
 class Site:
     """The app served over https from a thread, with alice and one post of hers."""
 
     def __init__(self, folder: Path) -> None:
-        self.ca, context = certificate(folder)
+        self.ca, context = certificate(folder, HOST)
         self.app = create_app(
             {
                 **TEST_CONFIG,
