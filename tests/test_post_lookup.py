@@ -17,6 +17,11 @@ HIDDEN_MESSAGE = "This post is hidden by the moderators"
 def hidden_post(app, make_user) -> int:
     """A post by susan, hidden by the moderators; john and the admin boss also exist."""
     make_user("susan"), make_user("john"), make_user("boss", is_admin=True)
+    return write_hidden_post(app)
+
+
+def write_hidden_post(app) -> int:
+    """The id of a post by susan that the admin boss hid (both exist)."""
     with app.app_context():
         susan = db.session.scalar(User.by_username("susan"))
         post = Post.write(susan, "something against the rules")

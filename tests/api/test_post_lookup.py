@@ -8,21 +8,14 @@ from app.extensions import db
 from app.models import Post, Report, User
 from app.models.reactions import Boost, Like
 from tests.api.conftest import bearer
-
-HIDDEN_MESSAGE = "This post is hidden by the moderators"
+from tests.test_post_lookup import HIDDEN_MESSAGE, write_hidden_post
 
 
 @pytest.fixture
 def hidden_post(app, make_user) -> int:
     """A post by susan, hidden by the moderators; john and the admin boss also exist."""
     make_user("john"), make_user("boss", is_admin=True)
-    with app.app_context():
-        susan = db.session.scalar(User.by_username("susan"))
-        post = Post.write(susan, "something against the rules")
-        db.session.commit()
-        db.session.scalar(User.by_username("boss")).hide_post(post)
-        db.session.commit()
-        return post.id
+    return write_hidden_post(app)
 
 
 @pytest.mark.parametrize("id", ["99999999999999999999", str(2**31), "0" * 30 + "1" * 12])
