@@ -162,16 +162,10 @@ def test_a_post_nobody_here_asked_for_is_ignored(app, client, make_user, bob):
 
 
 def test_a_reply_to_our_post_is_kept_and_its_author_told(app, client, make_user, bob):
-    make_user("susan")
-    with app.app_context():
-        post = Post.write(user("susan"), "question?")
-        db.session.commit()
-        post_id = post.id
-    note = bob.note("<p>answer</p>", inReplyTo=f"{SITE}/post/{post_id}")
-    assert bob.post(client, bob.activity("Create", note)).status_code == 202
+    note = bob_replies(app, client, make_user, bob)
     with app.app_context():
         reply = db.session.scalar(select(Post).where(Post.uri == note["id"]))
-        assert reply.in_reply_to_id == post_id
+        assert reply.in_reply_to.body == "question?"
         alert = db.session.scalar(select(Alert))
         assert (alert.user_id, alert.post_id) == (user("susan").id, reply.id)
 
