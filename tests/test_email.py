@@ -220,3 +220,30 @@ def test_sign_up_refuses_an_address_the_mail_server_cannot_reach(make_app, free_
 def test_without_a_mail_server_a_non_ascii_address_goes_to_the_console(app, capsys):
     assert sign_up(app, NON_ASCII).status_code == 302
     assert "To: 王xiaoming@xn--bcher-kva.example" in capsys.readouterr().out
+
+
+def test_a_second_app_closes_the_first_apps_log_file(tmp_path, monkeypatch):
+    from logging.handlers import RotatingFileHandler
+
+    from app import create_app
+
+    monkeypatch.chdir(tmp_path)
+    settings = {
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+        "SERVER_NAME": "localhost",
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    }
+
+    def log_files(app):
+        return [h for h in app.logger.handlers if isinstance(h, RotatingFileHandler)]
+
+    [first] = log_files(create_app(settings))
+    second = create_app(settings)
+    try:
+        # One file handler, not two writing each line twice; the first one's file closed.
+        assert log_files(second) != [first] and len(log_files(second)) == 1
+        assert first.stream is None
+    finally:
+        for handler in list(second.logger.handlers):
+            second.logger.removeHandler(handler)
+            handler.close()

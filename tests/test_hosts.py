@@ -134,6 +134,7 @@ def test_production_app_starts_with_strong_key_and_server_name():
     app = create_app({**PRODUCTION, **settings})
     for handler in list(app.logger.handlers):
         app.logger.removeHandler(handler)
+        handler.close()
     assert app.config["TRUSTED_HOSTS"] == ["example.com"]
 
 

@@ -247,6 +247,7 @@ def test_testing_app_creates_instance_key_once(instance_path):
     )
     for handler in list(production.logger.handlers):
         production.logger.removeHandler(handler)
+        handler.close()
     assert production.config["SECRET_KEY"] == key
 
 
