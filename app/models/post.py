@@ -126,6 +126,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),
         # The few hidden posts, which every list leaves out (app/speedups/page_queries.py).
         Index("ix_post_hidden_user_id", "hidden", "user_id"),
+        # An id is in the post's URI, which other servers keep: SQLite must never reuse one.
+        {"sqlite_autoincrement": True},
     )
 
     def __repr__(self) -> str:
