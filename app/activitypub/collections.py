@@ -37,7 +37,10 @@ def outbox_page(
     """Up to `size` of the user's listed posts, newest first: the newest, those older than
     post `max_id`, or those just newer than post `min_id` (in the order posts are listed,
     by time then id)."""
-    query = listed_posts(user).options(selectinload(Post.tags), selectinload(Post.images))
+    # The posts they answer, for the ids of those from elsewhere (documents.in_reply_to).
+    query = listed_posts(user).options(
+        selectinload(Post.tags), selectinload(Post.images), selectinload(Post.in_reply_to)
+    )
     newest_first = (Post.timestamp.desc(), Post.id.desc())
     if min_id is not None:
         at = select(Post.timestamp).where(Post.id == min_id).scalar_subquery()

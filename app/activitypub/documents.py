@@ -133,6 +133,17 @@ def mentions(post: Post, known: Collection[str]) -> list[str]:
     return [name for name in PostText.parse(post.body).mentions() if name in known]
 
 
+def in_reply_to(post: Post) -> str | None:
+    """The id of the Note the post answers: its page for one of ours, and for one from
+    elsewhere the id its own server gave it (our copy's page means nothing there)."""
+    if post.in_reply_to_id is None:
+        return None
+    parent = post.in_reply_to
+    if parent is not None and parent.uri:
+        return parent.uri
+    return canonical_url_for("posts.post", id=post.in_reply_to_id)
+
+
 def note(post: Post, known_users: Collection[str] | None = None) -> dict:
     """The post as a Note. `known_users`: names of existing users among those it mentions
     (looked up when not given); only they become Mentions, as only they are links."""
@@ -147,9 +158,7 @@ def note(post: Post, known_users: Collection[str] | None = None) -> dict:
         "id": note_id(post),
         "type": "Note",
         "summary": None,
-        "inReplyTo": canonical_url_for("posts.post", id=post.in_reply_to_id)
-        if post.in_reply_to_id
-        else None,
+        "inReplyTo": in_reply_to(post),
         "published": iso(post.timestamp),
         "url": note_id(post),
         "attributedTo": actor_id(author),

@@ -119,10 +119,7 @@ def publish_post(post: Post) -> None:
         inboxes += inbox(parent.author)
     if not inboxes:
         return
-    document = documents.create(post)
-    if parent is not None and parent.uri:
-        document["object"]["inReplyTo"] = parent.uri
-    send((document, inboxes, post.user_id))
+    send((documents.create(post), inboxes, post.user_id))
 
 
 def deletion(post: Post) -> Delivery | None:

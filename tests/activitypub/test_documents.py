@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives import serialization
 
 from app.extensions import db
 from app.models import Post, PostImage, User
-from tests.activitypub.conftest import AP
+from tests.activitypub.conftest import AP, remember_bob
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -100,6 +100,21 @@ def test_a_reply_edited_in_a_language_says_so(app, client, make_user):
     assert note["inReplyTo"] == f"http://localhost/post/{first_id}"
     assert note["updated"] >= note["published"]
     assert note["contentMap"] == {"en": note["content"]}
+
+
+def test_a_reply_to_a_post_from_elsewhere_names_that_posts_own_id(app, client, make_user):
+    make_user("susan")
+    bobs_note = "https://remote.example/users/bob/statuses/1"
+    with app.app_context():
+        bobs = Post(author=remember_bob(), body="From afar", uri=bobs_note, image_count=0)
+        db.session.add(bobs)
+        reply = Post.write(db.session.scalar(User.by_username("susan")), "Hi", in_reply_to=bobs)
+        db.session.commit()
+        reply_id = reply.id
+    # Not our copy's page: bob's server, and any other, knows his post by its own id.
+    assert get_json(client, f"/post/{reply_id}")["inReplyTo"] == bobs_note
+    (create,) = get_json(client, "/users/susan/outbox?page=true")["orderedItems"]
+    assert create["object"]["inReplyTo"] == bobs_note
 
 
 def test_an_image_is_an_attachment_with_its_alt_text(app, client, make_user):
