@@ -46,6 +46,16 @@ def follower_inboxes(user: User) -> list[str]:
     return sorted(db.session.scalars(query))
 
 
+def audience(post: Post) -> list[str]:
+    """Who is told of a local user's post, and of its edits and its deletion: their
+    followers elsewhere, and the author of the post it answers, if elsewhere."""
+    inboxes = follower_inboxes(post.author)
+    parent = post.in_reply_to
+    if parent is not None and parent.author.is_remote:
+        inboxes += inbox(parent.author)
+    return inboxes
+
+
 def follow_activity(follower: User, followed: User, id: str | None = None) -> dict:
     document = activity("Follow", follower, documents.actor_id(followed))
     if id is not None:
@@ -113,20 +123,17 @@ def publish_post(post: Post) -> None:
     """A local user's new post, to their followers elsewhere and the author answered."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
-    parent = post.in_reply_to
-    if parent is not None and parent.author.is_remote:
-        inboxes += inbox(parent.author)
-    if not inboxes:
-        return
-    send((documents.create(post), inboxes, post.user_id))
+    inboxes = audience(post)
+    if inboxes:
+        send((documents.create(post), inboxes, post.user_id))
 
 
 def deletion(post: Post) -> Delivery | None:
-    """The Delete of a local user's post, built before the post goes."""
+    """The Delete of a local user's post, built before the post goes (and its answered
+    post with it)."""
     if not negotiation.federating() or post.author.is_remote:
         return None
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if not inboxes:
         return None
     tombstone = {"id": documents.note_id(post), "type": "Tombstone"}
@@ -134,10 +141,10 @@ def deletion(post: Post) -> Delivery | None:
 
 
 def publish_update(post: Post) -> None:
-    """A local user's edited post, to their followers elsewhere."""
+    """A local user's edited post, to those its first version went to."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if inboxes:
         note = documents.note(post)
         context = note.pop("@context")

@@ -88,7 +88,8 @@ def test_liking_and_boosting_bobs_post(app, client, make_user, bob):
     assert undo_announce["object"]["type"] == "Announce"
 
 
-def test_a_reply_to_bobs_post_names_his_note_and_reaches_him(app, client, make_user, bob):
+def susan_replies_to_bob(app, client, make_user, bob) -> tuple[dict, int]:
+    """bob's Note mentioning susan, and the id of her reply to it (bob does not follow her)."""
     make_user("susan")
     trust(app, bob, "susan")
     mention = {"type": "Mention", "href": f"{SITE}/users/susan"}
@@ -97,10 +98,26 @@ def test_a_reply_to_bobs_post_names_his_note_and_reaches_him(app, client, make_u
     with app.app_context():
         post_id = db.session.scalar(select(Post.id).where(Post.uri == note["id"]))
     AuthActions(client).login("susan")
-    client.post(f"/post/{post_id}", data={"post": "hi bob"})
+    response = client.post(f"/post/{post_id}", data={"post": "hi bob"})
+    return note, int(response.headers["Location"].rpartition("/")[2])
+
+
+def test_a_reply_to_bobs_post_names_his_note_and_reaches_him(app, client, make_user, bob):
+    note, _ = susan_replies_to_bob(app, client, make_user, bob)
     (create,) = delivered(bob)
     assert create["object"]["inReplyTo"] == note["id"]
     assert bob.inbox.delivered[0][0] == "/users/bob/inbox"
+
+
+def test_the_edit_and_deletion_of_a_reply_reach_the_author_answered(app, client, make_user, bob):
+    note, reply_id = susan_replies_to_bob(app, client, make_user, bob)
+    client.post(f"/post/{reply_id}/edit", data={"post": "hi bob, again"})
+    client.post(f"/post/{reply_id}/delete")
+    _, update, delete = delivered(bob)
+    assert update["type"] == "Update" and "hi bob, again" in update["object"]["content"]
+    assert update["object"]["inReplyTo"] == note["id"]
+    assert delete["type"] == "Delete" and delete["object"]["id"] == f"{SITE}/post/{reply_id}"
+    assert [path for path, _, _ in bob.inbox.delivered] == ["/users/bob/inbox"] * 3
 
 
 def test_an_edit_and_a_boost_of_our_post_go_to_remote_followers(app, client, make_user, bob):
