@@ -80,7 +80,9 @@ def _insert_once(model: type[Like] | type[Boost], user_id: int, post_id: int) ->
         statement = sqlite_insert(model).values(values).on_conflict_do_nothing()
     else:
         statement = insert(model).values(values).prefix_with("IGNORE")
-    return db.session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    # SQLAlchemy keeps an INSERT's rowcount only when asked: psycopg's is -1 otherwise.
+    result = db.session.execute(statement, execution_options={"preserve_rowcount": True})
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _delete_once(model: type[Like] | type[Boost], user_id: int, post_id: int) -> bool:

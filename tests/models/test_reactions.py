@@ -1,5 +1,6 @@
 """Likes and boosts (app/models/reactions.py): the verbs are idempotent, keep each post's
-counts right, and the rows go with their user or post."""
+counts right (on every database: each says in its own way whether a row went in), and the
+rows go with their user or post."""
 
 from app.extensions import db
 from app.models import Post, User
@@ -17,9 +18,9 @@ def people_and_a_post(app):
     return users, post
 
 
-def test_like_and_unlike_keep_the_count(app):
-    with app.app_context():
-        (susan, john, mary), post = people_and_a_post(app)
+def test_like_and_unlike_keep_the_count(app_on_each_database):
+    with app_on_each_database.app_context():
+        (susan, john, mary), post = people_and_a_post(app_on_each_database)
         assert post.like_count == 0
         assert john.like(post) is True
         assert john.like(post) is False  # a second like changes nothing
@@ -38,9 +39,9 @@ def test_like_and_unlike_keep_the_count(app):
         assert db.session.scalar(db.select(db.func.count()).select_from(Like)) == 1
 
 
-def test_boost_and_unboost_keep_the_count(app):
-    with app.app_context():
-        (susan, john, _), post = people_and_a_post(app)
+def test_boost_and_unboost_keep_the_count(app_on_each_database):
+    with app_on_each_database.app_context():
+        (susan, john, _), post = people_and_a_post(app_on_each_database)
         assert john.boost(post) and not john.boost(post)
         assert susan.boost(post)  # one's own post may be boosted, as on Mastodon
         db.session.commit()
