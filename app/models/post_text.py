@@ -27,8 +27,9 @@ URL_PATTERN = re.compile(
 )
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"，。！？）"
 # @name as usernames are written (app/auth/forms.py), ending on a word character so that
-# "@alice." ends a sentence; not inside an address (bob@example.com) or a path.
-MENTION = r"(?<![\w@/.-])@(?P<mention>[\w.-]*\w)"
+# "@alice." ends a sentence; not inside an address (bob@example.com) or a path, nor the
+# start of someone's handle on another server (@bob@example.com is not our bob).
+MENTION = r"(?<![\w@/.-])@(?P<mention>[\w.-]*\w)(?![\w.-]*@)"
 # #tag of Unicode word characters with at least one letter (#学习, not #1), not in "C#" or "&#39;".
 TAG = r"(?<![\w&#/])#(?P<tag>\w*[^\W\d_]\w*)"
 SCANNED = re.compile(f"(?P<url>{URL_PATTERN.pattern})|{MENTION}|{TAG}", re.IGNORECASE)

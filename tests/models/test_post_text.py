@@ -111,6 +111,8 @@ def test_every_link_gets_rel_and_nothing_else():
         ("@a.b-c_d!", ["a.b-c_d"], []),
         ("@小红 你好 #学习 #Flask", ["小红"], ["学习", "flask"]),
         ("mail bob@example.com", [], []),
+        # Someone on another server, as the reply box fills in their handle: not our bob.
+        ("@bob@remote.example and @bob@127.0.0.1:5000, @alice", ["alice"], []),
         ("`@alice #code` and\n\n```\n@alice #fenced\n```", [], []),
         ("    @alice #indented", [], []),
         ("https://example.com/page#section and https://x.org/@alice", [], []),
@@ -135,6 +137,11 @@ def test_a_mention_is_a_link_only_to_a_user_who_exists():
     rendered = html("@alice and @nobody")
     assert f'<a class="mention" href="/user/alice" {REL}>@alice</a>' in rendered
     assert "@nobody" in rendered and "/user/nobody" not in rendered
+
+
+def test_the_handle_of_someone_elsewhere_is_no_link_to_a_user_here():
+    rendered = html("@alice@remote.example hi")
+    assert "@alice@remote.example hi" in rendered and "/user/alice" not in rendered
 
 
 def test_a_tag_links_to_its_page_as_written():
