@@ -13,6 +13,7 @@ from sqlalchemy.orm import undefer
 
 from app.database import READS_ONLY
 from app.extensions import db, login
+from app.models.follow_request import FollowRequest
 from app.models.followers import followers
 from app.models.login_session import LoginSession
 from app.models.user import User
@@ -24,6 +25,8 @@ class Profile(NamedTuple):
     followers_count: int
     following_count: int
     followed_by_reader: bool
+    # The reader asked to follow and waits for the answer (theirs, or their server's).
+    requested_by_reader: bool
 
 
 @cache
@@ -39,6 +42,7 @@ def _profile() -> Select:
         count(followers.c.followed_id == User.id),
         count(followers.c.follower_id == User.id),
         exists().where(followers.c.follower_id == reader, followers.c.followed_id == User.id),
+        exists().where(FollowRequest.follower_id == reader, FollowRequest.followed_id == User.id),
     ).where(User.username == bindparam("username"))
 
 
@@ -48,8 +52,15 @@ def profile_by_username(username: str, reader: User) -> Profile | None:
     row = db.session.execute(_profile(), params, execution_options=READS_ONLY).one_or_none()
     if row is None:
         return None
-    user, followers_count, following_count, followed = row
-    return Profile(user, followers_count, following_count, bool(followed) and user.id != reader.id)
+    user, followers_count, following_count, followed, requested = row
+    others = user.id != reader.id
+    return Profile(
+        user,
+        followers_count,
+        following_count,
+        bool(followed) and others,
+        bool(requested) and others,
+    )
 
 
 @cache

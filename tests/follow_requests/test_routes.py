@@ -68,12 +68,17 @@ def test_someone_else_cannot_answer(app, client, auth, make_user):
     assert not follows(app, "john", "susan")
 
 
-def test_unfollowing_takes_the_request_back(app, client, auth, make_user):
+def test_the_profile_says_a_request_waits_and_it_can_be_taken_back(app, client, auth, make_user):
     make_user("susan", approve_followers=True)
     make_user("john")
     ask(client, auth, "john", "susan")
     auth.login("john")
+    page = client.get("/user/susan").text
+    assert "Follow requested" in page
+    assert 'action="/unfollow/susan"' in page and 'action="/follow/susan"' not in page
     client.post("/unfollow/susan")
+    page = client.get("/user/susan").text
+    assert "Follow requested" not in page and 'action="/follow/susan"' in page
     with app.app_context():
         assert db.session.scalars(select_all()).all() == []
 
