@@ -138,8 +138,10 @@ def publish_post(post: Post) -> None:
         return
     inboxes = audience(post)
     parent = post.in_reply_to
-    if parent is not None and parent.author.is_remote:
-        inboxes += inbox(parent.author)
+    answered = parent.author.remote_actor if parent is not None else None
+    # Their server's shared inbox, if it is sent there already, reaches them too.
+    if answered is not None and answered.shared_inbox not in inboxes:
+        inboxes.append(answered.inbox)
     if not inboxes:
         return
     document = documents.create(post)

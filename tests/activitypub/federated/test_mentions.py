@@ -62,3 +62,22 @@ def test_only_a_few_unknown_accounts_are_looked_up_a_post(app, client, make_user
     assert len(asked) == MAX_LOOKUPS
     with app.app_context():
         assert db.session.scalar(select(Post.body)) == names
+
+
+def test_a_reply_mentioning_bob_reaches_his_server_once(app, client, make_user, bob):
+    make_user("susan")
+    trust(app, bob, "susan")
+    note = bob.note("<p>hi @susan</p>", tag=[{"type": "Mention", "href": f"{SITE}/users/susan"}])
+    bob.post(client, bob.activity("Create", note))
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id).where(Post.uri == note["id"]))
+    AuthActions(client).login("susan")
+    # The reply form starts with "@bob@host ": a mention of him, not of a local bob.
+    form = client.get(f"/post/{post_id}").text
+    handle = f"bob@{bob.server.url.removeprefix('http://')}"
+    assert f"@{handle} " in form
+    client.post(f"/post/{post_id}", data={"post": f"@{handle} hi bob"})
+    (create,) = delivered(bob)
+    assert create["object"]["inReplyTo"] == note["id"]
+    assert bob.actor in create["object"]["cc"]
+    assert bob.inbox.delivered[0][0] == "/inbox"  # his server's shared inbox reaches him
