@@ -140,6 +140,9 @@ class Config:
     # ActivityPub ids are these URLs and other servers keep them for good: served only when
     # they are https, unless this is on (development, on a site without HTTPS).
     ACTIVITYPUB_ALLOW_HTTP = env_bool("ACTIVITYPUB_ALLOW_HTTP")
+    # Serve the ActivityPub collections and Notes only to requests signed by another server's
+    # actor (Mastodon's "authorized fetch"): unsigned ones get a 401.
+    ACTIVITYPUB_AUTHORIZED_FETCH = env_bool("ACTIVITYPUB_AUTHORIZED_FETCH")
     # Posts, followers or following on each page of an ActivityPub collection.
     ACTIVITYPUB_PAGE_SIZE = int(os.environ.get("ACTIVITYPUB_PAGE_SIZE") or 20)
     # Hosts answered besides SERVER_NAME's; any other Host header gets a 400.

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
-from app.activitypub import notes, outbox
+from app.activitypub import direct, notes, outbox
 from app.activitypub.documents import site_url
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
@@ -159,9 +159,14 @@ def sender_note(activity: dict) -> dict | None:
 
 def create(activity: dict, sender: User) -> None:
     """A remote user's public post, kept when someone here can see why: a local user follows
-    them, or it answers or mentions one (who is then told)."""
+    them, or it answers or mentions one (who is then told). One addressed only to people
+    here is a private message (direct.py); a followers-only one is not kept."""
     note = sender_note(activity)
-    if note is None or not notes.is_public(note) or remote_post(note["id"]) is not None:
+    if note is None or remote_post(note["id"]) is not None:
+        return
+    if not notes.is_public(note):
+        local = (local_user(name) for name in notes.addressees(note))
+        direct.receive(note, sender, [user for user in local if user is not None])
         return
     in_reply_to = object_id(note.get("inReplyTo"))
     parent = local_post(in_reply_to) or remote_post(in_reply_to)
@@ -212,8 +217,8 @@ def update(activity: dict, sender: User) -> None:
 
 
 def delete(activity: dict, sender: User) -> None:
-    """A remote user deleted a post of theirs, or their account (then they go, with all
-    they did here)."""
+    """A remote user deleted a post or a direct message of theirs, or their account (then
+    they go, with all they did here)."""
     target = object_id(activity.get("object"))
     if target == activity["actor"]:
         forget_reactions_of(sender.id)
@@ -226,6 +231,8 @@ def delete(activity: dict, sender: User) -> None:
     post = remote_post(target)
     if post is not None and post.user_id == sender.id:
         post.delete()
+    elif post is None and target is not None:
+        direct.forget(target, sender)
 
 
 # Likes and boosts of our posts

@@ -90,20 +90,22 @@ class Keys:
 
 
 def signer() -> RemoteActor:
-    """The remote actor whose key signed this request, fetched if unknown, and fetched again
+    """The remote actor whose key signed this request (a POST to an inbox, or a GET of a
+    document when the site requires signed ones), fetched if unknown, and fetched again
     if the signature fails with the key we had (they may have a new one); Refused(401) for
     a request unsigned or badly signed."""
-    body = request.get_data(cache=True)
+    method = request.method
+    body = request.get_data(cache=True) if method == "POST" else None
     path, headers = request_target(request.environ), dict(request.headers)
     keys = Keys()
     try:
         try:
-            verify_request("POST", path, headers, body, keys, datetime.now(UTC))
+            verify_request(method, path, headers, body, keys, datetime.now(UTC))
         except BadSignature:
             if keys.fetched:
                 raise
             keys = Keys(refetch=True)
-            verify_request("POST", path, headers, body, keys, datetime.now(UTC))
+            verify_request(method, path, headers, body, keys, datetime.now(UTC))
     except SignatureError as error:
         raise Refused(401, str(error)) from error
     assert keys.actor is not None

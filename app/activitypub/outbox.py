@@ -12,6 +12,7 @@ from app.activitypub import documents, negotiation
 from app.extensions import db
 from app.federation.delivery import deliver
 from app.models import FollowRequest, Post, RemoteActor, User, followers
+from app.models.post_text import PostText
 
 Delivery = tuple[dict, list[str], int]
 
@@ -44,6 +45,27 @@ def follower_inboxes(user: User) -> list[str]:
         .distinct()
     )
     return sorted(db.session.scalars(query))
+
+
+def mentioned_inboxes(post: Post) -> list[str]:
+    """The inboxes of the accounts elsewhere that the post mentions (name@host), each
+    server's shared inbox when it has one, each once."""
+    names = [name for name in PostText.parse(post.body).mentions() if "@" in name]
+    if not names:
+        return []
+    address = func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox)
+    query = (
+        select(address)
+        .join(User, User.id == RemoteActor.user_id)
+        .where(User.username.in_(names))
+        .distinct()
+    )
+    return sorted(db.session.scalars(query))
+
+
+def audience(post: Post) -> list[str]:
+    """Where a post of ours goes: its author's followers elsewhere and those it mentions."""
+    return follower_inboxes(post.author) + mentioned_inboxes(post)
 
 
 def follow_activity(follower: User, followed: User, id: str | None = None) -> dict:
@@ -110,13 +132,16 @@ def unfollowing(follower: User, followed: User) -> Delivery | None:
 
 
 def publish_post(post: Post) -> None:
-    """A local user's new post, to their followers elsewhere and the author answered."""
+    """A local user's new post, to their followers elsewhere, those it mentions there and
+    the author answered."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     parent = post.in_reply_to
-    if parent is not None and parent.author.is_remote:
-        inboxes += inbox(parent.author)
+    answered = parent.author.remote_actor if parent is not None else None
+    # Their server's shared inbox, if it is sent there already, reaches them too.
+    if answered is not None and answered.shared_inbox not in inboxes:
+        inboxes.append(answered.inbox)
     if not inboxes:
         return
     document = documents.create(post)
@@ -129,7 +154,7 @@ def deletion(post: Post) -> Delivery | None:
     """The Delete of a local user's post, built before the post goes."""
     if not negotiation.federating() or post.author.is_remote:
         return None
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if not inboxes:
         return None
     tombstone = {"id": documents.note_id(post), "type": "Tombstone"}
@@ -140,7 +165,7 @@ def publish_update(post: Post) -> None:
     """A local user's edited post, to their followers elsewhere."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if inboxes:
         note = documents.note(post)
         context = note.pop("@context")
