@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Message, Post, PostImage, Tag, User
+from app.models.moderation import HIDDEN
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
@@ -239,3 +240,25 @@ def test_threads_are_the_plain_ones(site):
         assert [r.id for r in fast.replies.items] == [r.id for r in plain.replies.items] == [44]
         assert fast.depths == plain.depths == [1]
         assert fast.post.in_reply_to_username == plain.post.in_reply_to_username
+
+
+def test_threads_leave_out_the_same_hidden_replies(site):
+    """A moderator hides reply 42 (u1's): its reply 44 stays, for every reader, both ways."""
+    fast_app, _ = site
+    with fast_app.app_context():
+        db.session.get(Post, 42).hidden = HIDDEN
+        admin = db.session.scalar(User.by_username("u4"))
+        admin.is_admin = True
+        db.session.commit()
+        root = db.session.get(Post, 1)
+        readers = [db.session.scalar(User.by_username(name)) for name in ("u0", "u1", "u4")]
+        for reader in (None, *readers):
+            for pages in (PostPages(), FastPostPages()):
+                assert pages.reply_tree(root, reader) == root.reply_tree(reader)
+        seen = {name: [id_ for id_, _ in root.reply_tree(reader)]
+                for name, reader in zip(("u0", "u1", "u4"), readers, strict=True)}  # fmt: skip
+        assert seen == {"u0": [41, 44, 43, 45], "u1": [41, 42, 44, 43, 45], "u4": seen["u1"]}
+        for pages in (PostPages(), FastPostPages()):
+            thread = pages.thread_page(root, 1, 3, readers[0])
+            assert [r.id for r in thread.replies.items] == [41, 44, 43]
+            assert thread.depths == [1, 3, 1] and thread.replies.has_next
