@@ -44,6 +44,8 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
     unknown; the caller commits), checked as a Create's Note is: its id on the server it
     came from and its author's; None (logged) when it cannot be had or used."""
     try:
+        if same_origin(uri, site_url()):
+            raise BadActor("it is on this site, not another server")
         fetched = fetch_document(uri)
         note = fetched.document
         id, author_uri = note.get("id"), note.get("attributedTo")
@@ -51,8 +53,8 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
             author_uri = author_uri.get("id")
         if note.get("type") != "Note" or not isinstance(id, str) or len(id) > URI_MAX:
             raise BadActor("not a Note with an id")
-        if not isinstance(author_uri, str) or author_uri.startswith(site_url()):
-            raise BadActor("not attributed to an account of another server")
+        if not isinstance(author_uri, str) or same_origin(fetched.url, site_url()):
+            raise BadActor("not attributed to anyone, or on this site")
         if not (same_origin(id, fetched.url) and same_origin(id, author_uri)):
             raise BadActor("the Note's id is not on the server it came from, or its author's")
         if not notes.is_public(note):
