@@ -5,14 +5,17 @@ from flask import current_app
 
 from app.activitypub import attachments, notes
 from app.activitypub.documents import site_url
+from app.activitypub.instance_actor import signed_fetch
 from app.activitypub.lookups import local_post, object_id, remote_post
 from app.activitypub.remote_actors import BadActor, fetch_actor, same_origin
 from app.extensions import db
-from app.federation.fetch import FetchError, fetch_document
+from app.federation.fetch import FetchError, RequestFailed
 from app.models import Post, RemoteActor, Tag, User
 from app.models.inbox_activity import URI_MAX
 
 BODY_MAX = 280
+# Answers that may change by themselves, as no answer at all (a timeout, a refused connection).
+TRY_AGAIN = {408, 425, 429}
 
 
 def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | None:
@@ -40,13 +43,14 @@ def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | No
 
 
 def fetch_note(uri: str) -> tuple[dict, User] | None:
-    """The public Note at `uri` of another server and its author (fetched and remembered if
-    unknown; the caller commits), checked as a Create's Note is: its id on the server it
-    came from and its author's; None (logged) when it cannot be had or used."""
+    """The public Note at `uri` of another server (fetched signed by the site's actor) and its
+    author (fetched and remembered if unknown; the caller commits), checked as a Create's Note
+    is: its id on the server it came from and its author's; None (logged) when it cannot be
+    had or used, RequestFailed when it may be had later (no answer, a 5xx, a 429)."""
     try:
         if same_origin(uri, site_url()):
             raise BadActor("it is on this site, not another server")
-        fetched = fetch_document(uri)
+        fetched = signed_fetch(uri)
         note = fetched.document
         id, author_uri = note.get("id"), note.get("attributedTo")
         if isinstance(author_uri, dict):
@@ -61,6 +65,11 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
             raise BadActor("the Note is not public")
         known = RemoteActor.by_uri(author_uri)
         author = known.user if known is not None else fetch_actor(author_uri)
+    except RequestFailed as error:
+        if error.status_code is None or error.status_code in TRY_AGAIN or error.status_code >= 500:
+            raise  # the inbox's job is tried again later (app/federation/inbox_queue.py)
+        current_app.logger.info("Not keeping the Note %s: %s", uri, error)
+        return None
     except (FetchError, BadActor) as error:
         current_app.logger.info("Not keeping the Note %s: %s", uri, error)
         return None

@@ -67,6 +67,8 @@ def test_a_boost_of_a_post_from_a_third_server_is_fetched_and_shown(app, client,
     assert bob.post(client, boost).status_code == 202
     handle = db_handle(app, bob)
     assert timeline(app) == [("carol's news", handle)]
+    (fetch,) = [r for r in carol.server.received if r.path == uri.removeprefix(carol.server.url)]
+    assert f'keyId="{SITE}/actor#main-key"' in fetch.headers["Signature"]  # the site's actor
     with app.app_context():
         post = db.session.scalar(select(Post).where(Post.uri == uri))
         assert post.author == RemoteActor.by_uri(carol.actor).user
@@ -181,3 +183,19 @@ def test_a_boost_of_an_address_of_ours_that_is_no_post_fetches_nothing(app, clie
         assert f"Not keeping the Note {uri}: it is on this site" in caplog.text
     with app.app_context():
         assert count(Post) == 0
+
+
+def test_a_note_whose_server_is_down_is_tried_when_the_boost_comes_again(
+    app, client, bob, carol, caplog
+):
+    susan_follows_bob(app, client, bob)
+    note = carol.note("<p>back soon</p>")
+    path = note["id"].removeprefix(carol.server.url)
+    carol.server.routes[path] = Reply(503, b"down for maintenance")
+    boost = announce(bob, note["id"])
+    assert bob.post(client, boost).status_code == 202
+    assert "Could not handle Announce" in caplog.text  # not recorded as handled
+    assert timeline(app) == []
+    serve(carol, note)
+    assert bob.post(client, boost).status_code == 202  # bob's server delivers it again
+    assert timeline(app) == [("back soon", db_handle(app, bob))]
