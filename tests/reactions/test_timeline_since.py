@@ -2,7 +2,6 @@
 the depth-th newest followed author's newest post are read, and none that belongs on the
 page is lost."""
 
-
 from app.extensions import db
 from app.models import User
 from app.speedups import timeline as merged
