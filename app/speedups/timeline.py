@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     DateTime,
     Integer,
     Select,
@@ -45,7 +46,7 @@ def _union_per_author(first: str, arm: str, author_count: int, listed_only: bool
     ]
     union = text(" UNION ALL ".join(arms))
     names = [f"a{n}" for n in range(author_count)]
-    params = [bindparam(name, type_=Integer) for name in [*names, "reader"]]
+    params: list[BindParameter] = [bindparam(name, type_=Integer) for name in [*names, "reader"]]
     if ":since" in first:
         params.append(bindparam("since", type_=DateTime))
     return union.bindparams(*params)
