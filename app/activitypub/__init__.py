@@ -1,4 +1,11 @@
-from app.activitypub.keys import init_app
+from flask import Flask
+
+from app.activitypub import inbox, keys
 from app.activitypub.routes import bp
 
 __all__ = ["bp", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    keys.init_app(app)  # deliveries signed with each local user's key
+    inbox.init_app(app)  # queued activities handled by handle_queued

@@ -1,76 +1,36 @@
 """What each kind of activity from another server does here: one small function a type,
-called by the inbox (inbox.py) once the activity's signature and actor are checked. Each
-returns the deliveries it causes (an Accept), for after the commit; the types not here
-are taken and ignored."""
+called in the background (inbox.py) once the activity's signature and actor are checked, and
+its shape by check() in the request. Each returns the deliveries it causes (an Accept), for
+after the commit; the types not here are taken and ignored."""
 
-import re
 from collections.abc import Callable
 
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select
 
-from app.activitypub import notes, outbox
-from app.activitypub.documents import site_url
+from app.activitypub import direct, notes, outbox, remote_posts
+from app.activitypub.lookups import local_post, local_user, object_id, remote_post
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import Alert, FollowRequest, Post, PostEdit, Tag, User, user_by_username
+from app.models import Alert, FollowRequest, PostEdit, Tag, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
 from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
 from app.models.types import utcnow
 
-LOCAL_ACTOR = re.compile(r"users/([^/?#]+)")
-LOCAL_POST = re.compile(r"post/(\d{1,10})")
-BODY_MAX = 280
-
 
 class Malformed(ValueError):
     """The activity cannot be read as its type must be (the inbox answers 400)."""
 
 
-def object_id(value: object) -> str | None:
-    """The id of an actor or object, given as a string or an object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def local_user(uri: str | None) -> User | None:
-    """The local user whose actor `uri` is, if any (not one suspended)."""
-    site = site_url()
-    if uri is None or not uri.startswith(site):
-        return None
-    match = LOCAL_ACTOR.fullmatch(uri[len(site) :])
-    user = user_by_username(match.group(1)) if match else None
-    if user is None or user.is_remote or user.is_suspended:
-        return None
-    return user
-
-
-def local_post(uri: str | None) -> Post | None:
-    """The listed post of ours whose Note `uri` is, if any."""
-    site = site_url()
-    if uri is None or not uri.startswith(site):
-        return None
-    match = LOCAL_POST.fullmatch(uri[len(site) :])
-    post = db.session.get(Post, int(match.group(1))) if match and len(match.group(1)) < 10 else None
-    if post is None or post.uri is not None or post.hidden != LISTED:
-        return None
-    return post
-
-
-def remote_post(uri: str | None) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.uri == uri)) if uri else None
-
-
-def own_inner(activity: dict, sender: User) -> dict:
-    """The activity inside an Undo, Accept or Reject, which must be given whole, and for an
-    Undo must be the sender's own."""
+def own_inner(activity: dict) -> dict:
+    """The activity inside an Undo, which must be given whole, and be the sender's own."""
     inner = activity.get("object")
     if not isinstance(inner, dict):
         raise Malformed(f"an {activity['type']} must give the activity it answers")
+    if object_id(inner.get("actor")) != activity["actor"]:
+        raise Malformed("an Undo may only take back its actor's own activity")
     return inner
 
 
@@ -143,7 +103,7 @@ def mentioned_locals(note: dict) -> list[User]:
     return [user for user in users if user is not None]
 
 
-def sender_note(activity: dict, sender: User) -> dict | None:
+def sender_note(activity: dict) -> dict | None:
     """The sender's own Note a Create or Update carries, if it carries one."""
     note = activity.get("object")
     if not isinstance(note, dict) or note.get("type") != "Note":
@@ -158,32 +118,23 @@ def sender_note(activity: dict, sender: User) -> dict | None:
 
 def create(activity: dict, sender: User) -> None:
     """A remote user's public post, kept when someone here can see why: a local user follows
-    them, or it answers or mentions one (who is then told)."""
-    note = sender_note(activity, sender)
-    if note is None or not notes.is_public(note) or remote_post(note["id"]) is not None:
+    them, or it answers or mentions one (who is then told). One addressed only to people
+    here is a private message (direct.py); a followers-only one is not kept."""
+    note = sender_note(activity)
+    if note is None or remote_post(note["id"]) is not None:
+        return
+    if not notes.is_public(note):
+        local = (local_user(name) for name in notes.addressees(note))
+        direct.receive(note, sender, [user for user in local if user is not None])
         return
     in_reply_to = object_id(note.get("inReplyTo"))
     parent = local_post(in_reply_to) or remote_post(in_reply_to)
     mentioned = mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    html, text = notes.note_text(note)
-    if not text:
+    post = remote_posts.keep_note(note, sender, parent)
+    if post is None:
         return
-    post = Post(
-        author=sender,
-        uri=note["id"],
-        body=text[:BODY_MAX],
-        body_html=html,
-        timestamp=notes.published(note),
-        language=notes.language(note, text),
-        image_count=0,
-    )
-    if parent is not None:
-        post.in_reply_to, post.is_reply = parent, True
-    db.session.add(post)
-    db.session.flush()
-    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     told = [user.username for user in mentioned]
     if parent is not None and not parent.author.is_remote:
         told.append(parent.author.username)
@@ -199,20 +150,20 @@ def update(activity: dict, sender: User) -> None:
         except BadActor as error:
             raise Malformed(str(error)) from error
         return
-    note = sender_note(activity, sender)
+    note = sender_note(activity)
     post = remote_post(note["id"]) if note is not None else None
     if note is None or post is None or post.user_id != sender.id:
         return
     html, text = notes.note_text(note)
-    if text and text[:BODY_MAX] != post.body:
+    if text and text[: remote_posts.BODY_MAX] != post.body:
         db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=utcnow()))
-        post.body, post.body_html, post.edited_at = text[:BODY_MAX], html, utcnow()
+        post.body, post.body_html, post.edited_at = text[: remote_posts.BODY_MAX], html, utcnow()
         Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
 
 
 def delete(activity: dict, sender: User) -> None:
-    """A remote user deleted a post of theirs, or their account (then they go, with all
-    they did here)."""
+    """A remote user deleted a post or a direct message of theirs, or their account (then
+    they go, with all they did here)."""
     target = object_id(activity.get("object"))
     if target == activity["actor"]:
         forget_reactions_of(sender.id)
@@ -225,21 +176,33 @@ def delete(activity: dict, sender: User) -> None:
     post = remote_post(target)
     if post is not None and post.user_id == sender.id:
         post.delete()
+    elif post is None and target is not None:
+        direct.forget(target, sender)
 
 
-# Likes and boosts of our posts
+# Likes of our posts, boosts of ours and of posts from elsewhere
 
 
 def reaction(verb: str) -> Callable[[dict, User], None]:
-    """A handler running the sender's `verb` (like, boost, unlike, unboost) on our post."""
+    """A handler running the sender's `verb` (like, unlike, unboost) on the post: ours, or
+    for an unboost one from elsewhere."""
 
     def react(activity: dict, sender: User) -> None:
-        post = local_post(object_id(activity.get("object")))
-        if post is None or (verb in ("like", "boost") and post.author.either_blocks(sender)):
+        uri = object_id(activity.get("object"))
+        post = local_post(uri) or (remote_post(uri) if verb == "unboost" else None)
+        if post is None or (verb == "like" and post.author.either_blocks(sender)):
             return
         getattr(sender, verb)(post)
 
     return react
+
+
+def announce(activity: dict, sender: User) -> None:
+    """A remote user boosts a post: into the timelines of those who follow them here, "boosted
+    by" them, as a local boost does (and our post's count of boosts)."""
+    post = remote_posts.boosted_post(object_id(activity.get("object")), sender)
+    if post is not None and post.hidden == LISTED and not post.author.either_blocks(sender):
+        sender.boost(post)
 
 
 UNDOABLE: dict[str, Callable[[dict, User], None]] = {
@@ -251,9 +214,7 @@ UNDOABLE: dict[str, Callable[[dict, User], None]] = {
 
 def undo(activity: dict, sender: User) -> None:
     """A remote user takes back a Follow, a Like or an Announce of theirs."""
-    inner = own_inner(activity, sender)
-    if object_id(inner.get("actor")) != activity["actor"]:
-        raise Malformed("an Undo may only take back its actor's own activity")
+    inner = own_inner(activity)
     handler = UNDOABLE.get(inner.get("type"))  # type: ignore[arg-type]
     if handler is not None:
         handler(inner, sender)
@@ -269,8 +230,17 @@ HANDLERS: dict[str, Callable[[dict, User], list[Delivery] | None]] = {
     "Update": update,
     "Delete": delete,
     "Like": reaction("like"),
-    "Announce": reaction("boost"),
+    "Announce": announce,
 }
+
+
+def check(activity: dict) -> None:
+    """Malformed if the activity's shape is wrong for its type: checked in the request,
+    before the activity is queued, so that its sender hears of it (400)."""
+    if activity["type"] == "Undo":
+        own_inner(activity)
+    elif activity["type"] in ("Create", "Update"):
+        sender_note(activity)
 
 
 def handle(activity: dict, sender: User) -> list[Delivery]:

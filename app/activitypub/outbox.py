@@ -12,6 +12,7 @@ from app.activitypub import documents, negotiation
 from app.extensions import db
 from app.federation.delivery import deliver
 from app.models import FollowRequest, Post, RemoteActor, User, followers
+from app.models.post_text import PostText
 
 Delivery = tuple[dict, list[str], int]
 
@@ -46,14 +47,33 @@ def follower_inboxes(user: User) -> list[str]:
     return sorted(db.session.scalars(query))
 
 
+def mentioned_inboxes(post: Post) -> list[str]:
+    """The inboxes of the accounts elsewhere that the post mentions (name@host), each
+    server's shared inbox when it has one, each once."""
+    names = [name for name in PostText.parse(post.body).mentions() if "@" in name]
+    if not names:
+        return []
+    address = func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox)
+    query = (
+        select(address)
+        .join(User, User.id == RemoteActor.user_id)
+        .where(User.username.in_(names))
+        .distinct()
+    )
+    return sorted(db.session.scalars(query))
+
+
 def audience(post: Post) -> list[str]:
     """Who is told of a local user's post, and of its edits and its deletion: their
-    followers elsewhere, and the author of the post it answers, if elsewhere."""
-    inboxes = follower_inboxes(post.author)
+    followers elsewhere, those it mentions there and the author of the post it answers,
+    if elsewhere; each inbox once."""
+    inboxes = follower_inboxes(post.author) + mentioned_inboxes(post)
     parent = post.in_reply_to
-    if parent is not None and parent.author.is_remote:
-        inboxes += inbox(parent.author)
-    return inboxes
+    answered = parent.author.remote_actor if parent is not None else None
+    # Their server's shared inbox, if it is sent there already, reaches them too.
+    if answered is not None and answered.shared_inbox not in inboxes:
+        inboxes.append(answered.inbox)
+    return list(dict.fromkeys(inboxes))
 
 
 def follow_activity(follower: User, followed: User, id: str | None = None) -> dict:
@@ -120,7 +140,8 @@ def unfollowing(follower: User, followed: User) -> Delivery | None:
 
 
 def publish_post(post: Post) -> None:
-    """A local user's new post, to their followers elsewhere and the author answered."""
+    """A local user's new post, to their followers elsewhere, those it mentions there and
+    the author answered."""
     if not negotiation.federating() or post.author.is_remote:
         return
     inboxes = audience(post)

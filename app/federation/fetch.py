@@ -10,8 +10,8 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -23,6 +23,8 @@ from requests.adapters import HTTPAdapter
 from app.federation.signatures import sign_request
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+# The images posts may carry (app/media/images.py decodes them).
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 JSON_TYPES = {"application/activity+json", "application/ld+json", "application/json"}
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 3
@@ -52,6 +54,10 @@ class ResponseTooLarge(FetchError):
 
 class NotActivityJSON(FetchError):
     """The answer is not an ActivityPub JSON object (its Content-Type, or its body)."""
+
+
+class NotAnImage(FetchError):
+    """The answer's Content-Type is not one of IMAGE_TYPES."""
 
 
 class RequestFailed(FetchError):
@@ -107,19 +113,41 @@ def fetch_document(
 ) -> Fetched:
     """GET an ActivityPub document, signed with the key when one is given (authorized
     fetch), following at most MAX_REDIRECTS redirects, each checked like the first URL."""
-    policy = policy or Policy.from_app()
+
+    def headers(url: str) -> dict[str, str]:
+        plain = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+        if key_id is None or private_key_pem is None:
+            return plain
+        return sign_request("GET", url, plain, None, key_id, private_key_pem)
+
+    url, response = get(url, headers, policy or Policy.from_app())
+    return Fetched(url, parse_document(url, response))
+
+
+def fetch_image(url: str, max_bytes: int, policy: Policy | None = None) -> bytes:
+    """GET an image of at most `max_bytes`, whose Content-Type is one of IMAGE_TYPES (what
+    it really is, Pillow decides: app/media/images.py), redirects followed as for documents."""
+    policy = replace(policy or Policy.from_app(), max_bytes=max_bytes)
+    accept = {"Accept": ", ".join(sorted(IMAGE_TYPES)), "User-Agent": USER_AGENT}
+    url, response = get(url, lambda url: accept, policy)
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type not in IMAGE_TYPES:
+        raise NotAnImage(f"{url} is {media_type or 'untyped'}, not a JPEG, PNG, WebP or GIF")
+    return response.body
+
+
+def get(url: str, headers: Callable[[str], dict[str, str]], policy: Policy) -> tuple[str, Response]:
+    """GET `url` with headers(url) for each request, following at most MAX_REDIRECTS
+    redirects, each checked like the first URL; the last URL and its answer, a 200."""
     for _ in range(MAX_REDIRECTS + 1):
-        headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
-        if key_id is not None and private_key_pem is not None:
-            headers = sign_request("GET", url, headers, None, key_id, private_key_pem)
-        response = send("GET", url, headers, None, policy)
+        response = send("GET", url, headers(url), None, policy)
         location = response.headers.get("Location")
         if response.status_code in REDIRECTS and location:
             url = urljoin(url, location)
             continue
         if response.status_code != 200:
             raise RequestFailed(f"{url} answered {response.status_code}", response.status_code)
-        return Fetched(url, parse_document(url, response))
+        return url, response
     raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects from {url}")
 
 

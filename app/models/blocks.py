@@ -48,6 +48,8 @@ class BlockMixin:
         id: Mapped[int]
         block_total: Mapped[int]
 
+        def recount_alerts(self) -> None: ...  # AlertsMixin's: alerts from them go too
+
     def _block_row(self, user: "User") -> Block | None:
         return db.session.get(Block, (self.id, user.id))
 
@@ -58,7 +60,7 @@ class BlockMixin:
         if row is None:
             db.session.add(Block(user_id=self.id, target_id=user.id, kind=kind))
             self.block_total = (self.block_total or 0) + 1
-            db.session.flush()  # the next verb's lookup finds it
+            self.recount_alerts()  # flushed: the next verb's lookup finds it
         elif row.kind == kind:
             return False
         else:
@@ -94,7 +96,7 @@ class BlockMixin:
             return False
         db.session.delete(row)
         self.block_total = max((self.block_total or 1) - 1, 0)
-        db.session.flush()
+        self.recount_alerts()
         return True
 
     def unblock(self, user: "User") -> bool:

@@ -112,7 +112,11 @@ def test_every_link_gets_rel_and_nothing_else():
         ("@小红 你好 #学习 #Flask", ["小红"], ["学习", "flask"]),
         ("mail bob@example.com", [], []),
         # Someone on another server, as the reply box fills in their handle: not our bob.
-        ("@bob@remote.example and @bob@127.0.0.1:5000, @alice", ["alice"], []),
+        (
+            "@bob@remote.example and @bob@127.0.0.1:5000, @alice",
+            ["bob@remote.example", "bob@127.0.0.1:5000", "alice"],
+            [],
+        ),
         ("`@alice #code` and\n\n```\n@alice #fenced\n```", [], []),
         ("    @alice #indented", [], []),
         ("https://example.com/page#section and https://x.org/@alice", [], []),
