@@ -97,6 +97,9 @@ class Config:
             "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
         ).split(",")
     ]
+    # A remote actor read longer ago than this many seconds is fetched again, in the
+    # background, when it is next used (app/activitypub/refresh.py).
+    FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)
     # Development only (the app refuses to start with them outside --debug or tests): fetch
     # from and deliver to addresses on this machine or its network, and over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")

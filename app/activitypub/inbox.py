@@ -1,6 +1,7 @@
-"""What other servers POST to our inboxes: checked (size, JSON, HTTP signature, the signer
-is the activity's actor), taken once per activity id, and handled at once (handlers.py),
-in the request; deliveries it causes (an Accept) are queued after the commit."""
+"""What other servers POST to our inboxes: checked (size, JSON, a server not blocked, HTTP
+signature, the signer is the activity's actor), taken once per activity id, and handled at
+once (handlers.py), in the request; deliveries it causes (an Accept) are queued after the
+commit, and the sender's actor fetched again in the background when it is old (refresh.py)."""
 
 import json
 from datetime import UTC, datetime
@@ -8,6 +9,8 @@ from datetime import UTC, datetime
 from flask import abort, current_app, request
 
 from app.activitypub import handlers
+from app.activitypub.domains import refuses
+from app.activitypub.refresh import is_stale, refresh_later
 from app.activitypub.remote_actors import BadActor, fetch_key_owner, same_origin
 from app.extensions import db
 from app.federation.delivery import deliver
@@ -117,6 +120,8 @@ def receive():
     activity_id, actor_uri = object_id(activity.get("id")), object_id(activity.get("actor"))
     if activity_id is None or actor_uri is None or not isinstance(activity.get("type"), str):
         abort(400, description="An activity needs an id, a type and an actor.")
+    if refuses(actor_uri):
+        abort(403, description="This server does not take activities from yours.")
     if is_self_deletion(activity) and RemoteActor.by_uri(actor_uri) is None:
         return accepted()  # an account we never knew is gone: its key is gone with it
     try:
@@ -137,6 +142,7 @@ def receive():
     if not first_time:
         db.session.commit()  # the actor, if they were fetched again
         return accepted()
+    stale = is_stale(sender)
     try:
         deliveries = handlers.handle(activity, sender.user)
     except handlers.Malformed as error:
@@ -145,4 +151,6 @@ def receive():
     db.session.commit()
     for delivery in deliveries:
         deliver(*delivery)
+    if stale:
+        refresh_later(actor_uri)
     return accepted()

@@ -6,9 +6,15 @@ and never in front of anyone else's; a failed delivery is tried again after each
 FEDERATION_RETRY_INTERVALS. Without REDIS_URL (or with Redis down) deliveries run once on a
 small thread pool of this process. The job carries the sender's id, not their key: the key
 is looked up when the request is signed, through the loader registered with set_key_loader.
+Nothing is queued for, or sent to, a host the site refuses (fetch.set_host_policy).
+
+run_later() puts other work that talks to one host (fetching an actor again) on the same
+queues, or the same threads.
 """
 
 import json
+import threading
+import time
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, NamedTuple
@@ -16,7 +22,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app
 
-from app.federation.fetch import AddressNotAllowed, FetchError, URLNotAllowed, send
+from app.federation.fetch import (
+    AddressNotAllowed,
+    FetchError,
+    Policy,
+    URLNotAllowed,
+    host_of,
+    send,
+)
 from app.federation.signatures import sign_request
 from app.jobs import job_app_context
 
@@ -46,9 +59,12 @@ def set_key_loader(app: Flask, loader: Callable[[Any], SigningKey | None]) -> No
 
 
 def deliver(activity: dict[str, Any], inboxes: Iterable[str], sender_id: Hashable) -> list[str]:
-    """Queue `activity` for each inbox, once each (followers share a sharedInbox); the
-    inboxes queued."""
+    """Queue `activity` for each inbox, once each (followers share a sharedInbox), less
+    those of refused hosts; the inboxes queued."""
     targets = unique_inboxes(inboxes)
+    refused_hosts = Policy.from_app().refused_hosts
+    refused = refused_hosts({host_of(inbox) for inbox in targets}) if refused_hosts else set()
+    targets = [inbox for inbox in targets if host_of(inbox) not in refused]
     if targets:
         current_app.extensions["federation_runner"].submit(activity, targets, sender_id)
     return targets
@@ -69,7 +85,21 @@ def unique_inboxes(inboxes: Iterable[str]) -> list[str]:
 
 def queue_name(prefix: str, inbox: str) -> str:
     """The RQ queue of the inbox's host (with its port, if any)."""
-    return prefix + urlsplit(inbox).netloc.rpartition("@")[2].lower()
+    return prefix + host_of(inbox)
+
+
+def run_later(host: str, function: Callable[..., None], *args: Any, claim: str, hold: int) -> bool:
+    """Run function(*args) in the background, as a job on the queue of `host` (the host it
+    talks to), unless a job of the same `claim` was started in the last `hold` seconds;
+    whether it was. A job that fails is not tried again: the next claim after `hold` is."""
+    runner = current_app.extensions["federation_runner"]
+    return runner.run(host.lower(), function, args, claim, hold)
+
+
+def run_job(function: Callable[..., None], *args: Any) -> None:
+    """The RQ job of run_later: `function` in an app context."""
+    with job_app_context():
+        function(*args)
 
 
 def deliver_to_inbox(activity: dict[str, Any], inbox: str, sender_id: Hashable) -> None:
@@ -111,6 +141,8 @@ class ThreadDeliveries:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.executor = ThreadPoolExecutor(4, thread_name_prefix="federation")
+        self.claims: dict[str, float] = {}  # claim: when it may run again (monotonic)
+        self.claims_lock = threading.Lock()
 
     def submit(self, activity: dict[str, Any], inboxes: list[str], sender_id: Hashable) -> None:
         futures = [self.executor.submit(self._run, activity, inbox, sender_id) for inbox in inboxes]
@@ -125,6 +157,26 @@ class ThreadDeliveries:
             except Exception:
                 # Without Redis there is no later try: the failure is logged, not lost silently.
                 self.app.logger.exception("Could not deliver to %s", inbox)
+
+    def run(self, host: str, function: Callable, args: tuple, claim: str, hold: int) -> bool:
+        now = time.monotonic()
+        with self.claims_lock:
+            if self.claims.get(claim, now) > now:
+                return False
+            if len(self.claims) > 10_000:  # forget the claims that ended
+                self.claims = {key: end for key, end in self.claims.items() if end > now}
+            self.claims[claim] = now + hold
+        future = self.executor.submit(self._call, function, args)
+        if self.app.testing:
+            wait([future])
+        return True
+
+    def _call(self, function: Callable, args: tuple) -> None:
+        with self.app.app_context():
+            try:
+                function(*args)
+            except Exception:
+                self.app.logger.exception("A background job failed: %s", function.__name__)
 
 
 class RQDeliveries:
@@ -165,6 +217,28 @@ class RQDeliveries:
         except RedisError:
             self.app.logger.warning("Redis is unreachable: delivering from this process")
             self.fallback.submit(activity, inboxes, sender_id)
+
+    def run(self, host: str, function: Callable, args: tuple, claim: str, hold: int) -> bool:
+        from redis.exceptions import RedisError
+        from rq import Queue
+
+        try:
+            # SET NX: one job per claim and `hold`, whichever process asks.
+            if not self.connection.set(f"{self.prefix}claim:{claim}", 1, nx=True, ex=hold):
+                return False
+            Queue(self.prefix + host, connection=self.connection).enqueue(
+                run_job,
+                function,
+                *args,
+                job_timeout=JOB_TIMEOUT,
+                result_ttl=0,
+                failure_ttl=FAILED_TTL,
+                description=f"{function.__name__} on {host}",
+            )
+        except RedisError:
+            self.app.logger.warning("Redis is unreachable: running %s here", function.__name__)
+            return self.fallback.run(host, function, args, claim, hold)
+        return True
 
 
 def init_app(app: Flask) -> None:

@@ -10,14 +10,14 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from requests.adapters import HTTPAdapter
 
 from app.federation.signatures import sign_request
@@ -36,6 +36,10 @@ class FetchError(Exception):
 
 class URLNotAllowed(FetchError):
     """Not an http(s) URL, http:// without FEDERATION_ALLOW_HTTP, or no host."""
+
+
+class HostRefused(URLNotAllowed):
+    """The site refuses to talk to this host (an admin blocked its domain)."""
 
 
 class AddressNotAllowed(FetchError):
@@ -72,6 +76,8 @@ class Policy:
     max_bytes: int = 1024 * 1024
     # True (the system's CAs, through certifi), or a CA bundle's path: tests use their own.
     verify: bool | str = True
+    # Given hosts (host[:port], lower case), those no request may go to: set_host_policy's.
+    refused_hosts: Callable[[Iterable[str]], set[str]] | None = None
 
     @classmethod
     def from_app(cls) -> "Policy":
@@ -83,7 +89,19 @@ class Policy:
             allow_private=config["FEDERATION_ALLOW_PRIVATE_ADDRESSES"],
             timeout=config["FEDERATION_TIMEOUT"],
             max_bytes=config["FEDERATION_MAX_DOCUMENT_BYTES"],
+            refused_hosts=current_app.extensions.get("federation_refused_hosts"),
         )
+
+
+def set_host_policy(app: Flask, refused_hosts: Callable[[Iterable[str]], set[str]]) -> None:
+    """Register how the site says which hosts it refuses (its domain blocks): no document
+    is fetched from them and nothing is delivered to them."""
+    app.extensions["federation_refused_hosts"] = refused_hosts
+
+
+def host_of(url: str) -> str:
+    """The host[:port] of a URL as a domain block names it: lower case, without user info."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
 class Response(NamedTuple):
@@ -149,6 +167,9 @@ def send(
     twice policy.timeout."""
     policy = policy or Policy.from_app()
     parts = check_url(url, policy)
+    netloc = host_of(url)
+    if policy.refused_hosts is not None and policy.refused_hosts([netloc]):
+        raise HostRefused(f"{netloc} is blocked here")
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = public_address(host, port, policy)

@@ -52,6 +52,10 @@ USERS = table("user", column("id", Integer), column("username", String))
 # Who blocks or mutes whom (app/models/blocks.py, which builds on this module through
 # followers): a mention does not alert those who turned its author away.
 BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
+# Who blocks which server, and the servers of remote accounts (app/models/blocks.py and
+# remote_actor.py): nor does it alert those who block its author's server.
+DOMAIN_BLOCKS = table("user_domain_block", column("user_id", Integer), column("domain", String))
+ACTORS = table("remote_actor", column("user_id", Integer), column("domain", String))
 
 
 def detect_language(text: str) -> str | None:
@@ -234,10 +238,18 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
 
 def mentioned_ids(names: list[str], author_id: int) -> list[int]:
     """The ids of the users called `names` (normalised usernames) that exist, less those who
-    block or mute `author_id`."""
+    block or mute `author_id`, or block their server."""
     if not names:
         return []
-    turned_away = select(BLOCKS.c.user_id).where(BLOCKS.c.target_id == author_id)
+    turned_away = (
+        select(BLOCKS.c.user_id)
+        .where(BLOCKS.c.target_id == author_id)
+        .union_all(
+            select(DOMAIN_BLOCKS.c.user_id)
+            .join(ACTORS, ACTORS.c.domain == DOMAIN_BLOCKS.c.domain)
+            .where(ACTORS.c.user_id == author_id)
+        )
+    )
     query = select(USERS.c.id).where(USERS.c.username.in_(names), USERS.c.id.not_in(turned_away))
     return list(db.session.scalars(query))
 
