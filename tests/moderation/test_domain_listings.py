@@ -33,7 +33,7 @@ def federate() -> None:
         host: [remote(name, host) for name in ("ann", "bob")] for host in (LOUD, QUIET, RUDE)
     }
     db.session.flush()
-    for host, people in accounts.items():
+    for people in accounts.values():
         for person in people:
             for n in range(3):
                 Post.write(person, f"{person.username}'s #fruit apple {n}")
