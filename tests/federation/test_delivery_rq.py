@@ -16,7 +16,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
-from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, set_key_loader
+from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, run_later, set_key_loader
 from app.federation.worker import FederationWorker
 from tests.conftest import forget_queue
 from tests.federation.inbox import SignedInbox
@@ -218,6 +218,28 @@ def test_redis_down_delivers_from_this_process(make_app, alice_key, inbox, caplo
         deliver(ACTIVITY, [f"{server.url}/inbox"], sender_id=1)
     assert [path for path, _, _ in inbox.delivered] == ["/inbox"]
     assert "Redis is unreachable" in caplog.text
+
+
+RAN: list[str] = []
+
+
+def remember(value: str) -> None:
+    RAN.append(value)
+
+
+def test_run_later_queues_one_job_per_claim_on_the_hosts_queue(app, prefix):
+    RAN.clear()
+    claim = f"{prefix}refresh"
+    with app.app_context():
+        assert run_later("Remote.example", remember, "first", claim=claim, hold=60)
+        assert not run_later("remote.example", remember, "again", claim=claim, hold=60)
+    connection = app.extensions["federation_runner"].connection
+    queue = Queue(prefix + "remote.example", connection=connection)
+    assert queue.count == 1
+    assert RAN == []  # nothing runs before a worker does
+    work(app, prefix)
+    assert RAN == ["first"] and queue.count == 0
+    connection.delete(f"{prefix}claim:{claim}")
 
 
 def test_the_worker_command(app, prefix, inbox):
