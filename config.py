@@ -100,6 +100,13 @@ class Config:
     # A remote actor read longer ago than this many seconds is fetched again, in the
     # background, when it is next used (app/activitypub/refresh.py).
     FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)
+    # Activities other servers send us are handled by a job on this RQ queue (with REDIS_URL),
+    # tried again after each of these many seconds when it fails for a reason that may pass.
+    FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE", "federation-inbox")
+    FEDERATION_INBOX_RETRY_INTERVALS = [
+        int(seconds)
+        for seconds in os.environ.get("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600").split(",")
+    ]
     # Development only (the app refuses to start with them outside --debug or tests): fetch
     # from and deliver to addresses on this machine or its network, and over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")
@@ -119,8 +126,10 @@ class Config:
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "30 per minute")
     # Reports of posts and users (site and API), per client address and per account.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per hour")
-    # Deliveries to the inboxes from one address (a server of the fediverse).
+    # Deliveries to the inboxes from one address, counted before their signatures are checked...
     INBOX_RATE_LIMIT = os.environ.get("INBOX_RATE_LIMIT", "300 per minute")
+    # ...and from one server (the host of the actor whose signature verified), from any address.
+    INBOX_HOST_RATE_LIMIT = os.environ.get("INBOX_HOST_RATE_LIMIT", "300 per minute")
 
     # Argon2id at OWASP's recommended floor or above (m=19 MiB, t=2, p=1 is the minimum).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST") or 3)
@@ -134,6 +143,9 @@ class Config:
     # ActivityPub ids are these URLs and other servers keep them for good: served only when
     # they are https, unless this is on (development, on a site without HTTPS).
     ACTIVITYPUB_ALLOW_HTTP = env_bool("ACTIVITYPUB_ALLOW_HTTP")
+    # Serve the ActivityPub collections and Notes only to requests signed by another server's
+    # actor (Mastodon's "authorized fetch"): unsigned ones get a 401.
+    ACTIVITYPUB_AUTHORIZED_FETCH = env_bool("ACTIVITYPUB_AUTHORIZED_FETCH")
     # Posts, followers or following on each page of an ActivityPub collection.
     ACTIVITYPUB_PAGE_SIZE = int(os.environ.get("ACTIVITYPUB_PAGE_SIZE") or 20)
     # Hosts answered besides SERVER_NAME's; any other Host header gets a 400.

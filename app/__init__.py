@@ -99,7 +99,7 @@ def create_app(config_class: type[Config] | Mapping[str, Any] = Config) -> Flask
     app.register_blueprint(moderation_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(activitypub_bp)
-    init_activitypub(app)  # deliveries signed with each local user's key
+    init_activitypub(app)  # deliveries signed with users' keys; queued activities handled
     app.register_blueprint(follow_requests_bp)
     speedups.init_app(app)  # last: it replaces plain pieces the rest set up
     errors.init_app(app)

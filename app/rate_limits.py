@@ -162,5 +162,26 @@ confirm_limits = rate_limits("confirm", "RESET_RATE_LIMIT", "RESET_RATE_LIMIT", 
 report_limits = rate_limits(
     "report", "REPORT_RATE_LIMIT", "REPORT_RATE_LIMIT", current_account, api_account
 )
-# Deliveries from other servers, per sending address: one server's flood waits alone.
+# Deliveries from other servers, per sending address: one server's flood waits alone. Counted
+# before the signature is checked, so that unsigned floods are cut short too.
 inbox_limits = rate_limits("inbox", "INBOX_RATE_LIMIT", "INBOX_RATE_LIMIT")
+
+
+def sending_host() -> str:
+    return f"host:{g.get('inbox_sending_host', '')}"
+
+
+# One limit object for every request: the host is read from g, never built into the limit,
+# which Flask-Limiter keeps between requests and threads.
+_inbox_host_limit = limiter.shared_limit(
+    setting("INBOX_HOST_RATE_LIMIT"), "inbox-host", key_func=sending_host
+)
+
+
+def count_inbox_host(host: str) -> None:
+    """Count a delivery whose signature verified against the server `host` it came from,
+    whatever its address: RateLimitExceeded (429) past INBOX_HOST_RATE_LIMIT. Keyed by the
+    verified signer, a stranger cannot spend another server's allowance."""
+    g.inbox_sending_host = host
+    with _inbox_host_limit:  # counted, and refused past the limit, on entering
+        pass

@@ -60,13 +60,14 @@ def _quote(engine: sa.Engine, name: str) -> str:
 
 
 @contextmanager
-def migrated_app(url: str) -> Iterator[Flask]:
-    """The app on the database at `url`, brought to the head revision by the migrations.
+def migrated_app(url: str, **settings) -> Iterator[Flask]:
+    """The app (with `settings` over the test config) on the database at `url`, brought to
+    the head revision by the migrations.
 
     Run from the project folder (Flask-Migrate finds migrations/ from there). Its pool is
     closed afterwards: pooled connections would hold a server database open past its DROP.
     """
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({**TEST_CONFIG, **settings, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         flask_migrate.upgrade()
     yield app

@@ -1,6 +1,7 @@
 """The book's deployment files agree with each other and with the app: docker-compose.yml
-parses and wires web, worker, PostgreSQL and Redis together, the worker listens on the app's
-queue wherever it is started, and the image starts boot.sh on the port gunicorn binds.
+parses and wires web, the workers, PostgreSQL and Redis together, the worker listens on the
+app's queue and the federation worker runs the app's command wherever they are started, and
+the image starts boot.sh on the port gunicorn binds.
 (The image itself is built by hand, not here: building downloads.)"""
 
 import re
@@ -33,15 +34,22 @@ def worker_args(command: list[str]) -> tuple[str, str, str]:
     return options["--worker-class"], options["--url"], command[-1]
 
 
-def test_compose_runs_web_worker_postgresql_and_redis():
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line)
+
+
+def test_compose_runs_web_workers_postgresql_and_redis():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "db", "redis"}
-    web, worker, db = services["web"], services["worker"], services["db"]
-    assert web["build"] == worker["build"] == "."
-    assert web["image"] == worker["image"]
+    assert set(services) == {"web", "worker", "federation", "db", "redis"}
+    web, db = services["web"], services["db"]
+    for worker in (services["worker"], services["federation"]):
+        assert web["build"] == worker["build"] == "."
+        assert web["image"] == worker["image"]
+        assert web["env_file"] == worker["env_file"] == ".env"
+        assert web["environment"] == worker["environment"]
+        assert set(worker["depends_on"]) == {"web", "redis"}
     assert web["command"] == ["./boot.sh"]
-    assert web["env_file"] == worker["env_file"] == ".env"
-    assert web["environment"] == worker["environment"]
     database = make_url(web["environment"]["DATABASE_URL"])
     assert (database.host, database.username, database.password, database.database) == (
         "db",
@@ -56,20 +64,37 @@ def test_compose_runs_web_worker_postgresql_and_redis():
 
 def test_every_worker_listens_on_the_apps_queue():
     services = compose()["services"]
-    procfile = dict(
-        line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
-    )
+    processes = procfile()
     unit = (ROOT / "deployment" / "microblog-worker.service").read_text()
     [unit_command] = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
     compose_worker = worker_args(services["worker"]["command"])
-    heroku_worker = worker_args(shlex.split(procfile["worker"]))
+    heroku_worker = worker_args(shlex.split(processes["worker"]))
     systemd_worker = worker_args(shlex.split(unit_command.removeprefix("ExecStart=")))
     assert compose_worker[1] == services["web"]["environment"]["REDIS_URL"]
     assert heroku_worker[1] == "$REDIS_URL"
     assert systemd_worker[1] == "${REDIS_URL}"
     for worker_class, _, queue in (compose_worker, heroku_worker, systemd_worker):
         assert (worker_class, queue) == ("app.worker.AppWorker", Config.TASKS_QUEUE)
-    assert procfile["web"] == "./boot.sh"
+    assert processes["web"] == "./boot.sh"
+
+
+def test_the_federation_worker_runs_the_apps_command_everywhere(make_app):
+    """Compose, the Procfile and systemd start `flask federation worker`, the command that works
+    the deliveries' and the inbox's queues (tests/federation/test_inbox_rq.py runs it)."""
+    unit = (ROOT / "deployment" / "microblog-federation.service").read_text()
+    [unit_command] = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    commands = [
+        compose()["services"]["federation"]["command"],
+        shlex.split(procfile()["federation"]),
+        shlex.split(unit_command.removeprefix("ExecStart=")),
+    ]
+    assert commands[2][0] == "/srv/microblog/.venv/bin/flask"
+    for command in commands:
+        assert command[0].rpartition("/")[2] == "flask"
+        assert command[1:] == ["federation", "worker"]
+    assert "EnvironmentFile=/srv/microblog/.env" in unit  # REDIS_URL, DATABASE_URL...
+    result = make_app().test_cli_runner().invoke(args=[*commands[0][1:], "--help"])
+    assert result.exit_code == 0 and "handle those they sent" in result.output
 
 
 def test_image_starts_boot_sh_on_the_port_it_exposes():

@@ -1,13 +1,12 @@
 from flask import Flask
 
-from app.activitypub import domains, keys
+from app.activitypub import domains, inbox, keys
 from app.activitypub.routes import bp
+
+__all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """What app/federation asks of the site: each sender's key, and the hosts it refuses."""
-    keys.init_app(app)
-    domains.init_app(app)
-
-
-__all__ = ["bp", "init_app"]
+    keys.init_app(app)  # deliveries signed with each local user's key
+    inbox.init_app(app)  # queued activities handled by handle_queued
+    domains.init_app(app)  # no request to a host the admins block

@@ -97,11 +97,29 @@ def follow_page(user: User, collection: str, page: int, size: int) -> tuple[list
     return ids, len(rows) > size
 
 
-def mentioned_users(posts: Iterable[Post]) -> set[str]:
-    """The names of the existing local users these posts mention, in one query (none
-    without mentions)."""
+class Mentioned(NamedTuple):
+    """A user a post mentions: their actor id, and for an account elsewhere the page their
+    mention links to in the Note's content (their profile there, else their actor)."""
+
+    actor: str
+    url: str | None = None
+
+
+def mentioned_users(posts: Iterable[Post]) -> dict[str, Mentioned]:
+    """The existing users these posts mention, ours and those of other servers we know, by
+    name, in one query (none without mentions)."""
     names = {name for post in posts for name in PostText.parse(post.body).mentions()}
     if not names:
-        return set()
-    query = select(User.username).where(User.username.in_(sorted(names)))
-    return set(db.session.scalars(query, execution_options=READS_ONLY))
+        return {}
+    query = (
+        select(User.username, RemoteActor.uri, RemoteActor.profile_url)
+        .outerjoin(RemoteActor, RemoteActor.user_id == User.id)
+        .where(User.username.in_(sorted(names)))
+    )
+    rows = db.session.execute(query, execution_options=READS_ONLY).all()
+    return {
+        name: Mentioned(uri, profile_url or uri)
+        if uri
+        else Mentioned(canonical_url_for("activitypub.actor", username=name))
+        for name, uri, profile_url in rows
+    }

@@ -8,13 +8,15 @@ read what they are given, except the user's key (made on first use by person()) 
 given, the users a post mentions; the queries that feed them are in collections.py.
 """
 
-from collections.abc import Collection
+from collections.abc import Mapping
+from html import escape
 from urllib.parse import urlsplit
 
-from app.activitypub.collections import mentioned_users
+from app.activitypub.collections import Mentioned, mentioned_users
 from app.feeds.documents import absolute_links
 from app.main.text import linkify
 from app.models import Post, User
+from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.types import iso
 from app.security import canonical_url_for
@@ -120,28 +122,42 @@ def person(user: User, public_key_pem: str | None = None) -> dict:
     return document
 
 
-def content_html(post: Post) -> str:
-    """The post's HTML as its page shows it (sanitised when written), links made absolute;
-    a post from before Markdown as one paragraph of escaped text with its links."""
+def content_html(post: Post, links: Mapping[str, str] | None = None) -> str:
+    """The post's HTML as its page shows it (sanitised when written), links made absolute,
+    those of `links` (a page here: the address it becomes) replaced; a post from before
+    Markdown as one paragraph of escaped text with its links."""
     if post.body_html is None:
         return f"<p>{linkify(post.body)}</p>"
-    return absolute_links(post.body_html, site_url())
+    html = post.body_html
+    for page, address in (links or {}).items():
+        html = html.replace(f'href="{page}"', f'href="{escape(address)}"')
+    return absolute_links(html, site_url())
 
 
-def mentions(post: Post, known: Collection[str]) -> list[str]:
-    """The names the post mentions that are among `known` (those of users that exist)."""
-    return [name for name in PostText.parse(post.body).mentions() if name in known]
+def mentions(post: Post, known: Mapping[str, Mentioned]) -> list[tuple[str, Mentioned]]:
+    """The users the post mentions that are among `known` (those that exist), by name."""
+    return [(name, known[name]) for name in PostText.parse(post.body).mentions() if name in known]
 
 
-def note(post: Post, known_users: Collection[str] | None = None) -> dict:
-    """The post as a Note. `known_users`: names of existing users among those it mentions
-    (looked up when not given); only they become Mentions, as only they are links."""
+def mention_name(name: str) -> str:
+    """@name@host, as the fediverse writes a mention: ours with the site's domain."""
+    return f"@{name}" if "@" in name else f"@{name}@{domain()}"
+
+
+def note(post: Post, known_users: Mapping[str, Mentioned] | None = None) -> dict:
+    """The post as a Note. `known_users`: the existing users among those it mentions, by
+    name (looked up when not given); only they become Mentions, as only they are links.
+    A mention of someone elsewhere links to their profile there, as their server expects."""
     author = post.author
     if known_users is None:
         known_users = mentioned_users([post])
     mentioned = mentions(post, known_users)
-    mention_ids = [canonical_url_for("activitypub.actor", username=name) for name in mentioned]
-    content = content_html(post)
+    remote_pages = {
+        site_path("main.user", username=name): user.url
+        for name, user in mentioned
+        if user.url is not None
+    }
+    content = content_html(post, remote_pages)
     document: dict = {
         "@context": NOTE_CONTEXT,
         "id": note_id(post),
@@ -154,13 +170,13 @@ def note(post: Post, known_users: Collection[str] | None = None) -> dict:
         "url": note_id(post),
         "attributedTo": actor_id(author),
         "to": [PUBLIC],
-        "cc": [collection_id(author, "followers"), *mention_ids],
+        "cc": [collection_id(author, "followers"), *(user.actor for _, user in mentioned)],
         "sensitive": False,
         "content": content,
         "tag": [
             *(
-                {"type": "Mention", "href": href, "name": f"@{name}@{domain()}"}
-                for name, href in zip(mentioned, mention_ids, strict=True)
+                {"type": "Mention", "href": user.actor, "name": mention_name(name)}
+                for name, user in mentioned
             ),
             *(
                 {
@@ -190,7 +206,7 @@ def note(post: Post, known_users: Collection[str] | None = None) -> dict:
     return document
 
 
-def create(post: Post, known_users: Collection[str] | None = None) -> dict:
+def create(post: Post, known_users: Mapping[str, Mentioned] | None = None) -> dict:
     """The activity that published the post, with the Note inside."""
     document = note(post, known_users)
     return {

@@ -1,7 +1,7 @@
 """What each kind of activity from another server does here: one small function a type,
-called by the inbox (inbox.py) once the activity's signature and actor are checked. Each
-returns the deliveries it causes (an Accept), for after the commit; the types not here
-are taken and ignored."""
+called in the background (inbox.py) once the activity's signature and actor are checked, and
+its shape by check() in the request. Each returns the deliveries it causes (an Accept), for
+after the commit; the types not here are taken and ignored."""
 
 import re
 from collections.abc import Callable
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
-from app.activitypub import notes, outbox
+from app.activitypub import direct, notes, outbox
 from app.activitypub.documents import site_url
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
@@ -65,12 +65,13 @@ def remote_post(uri: str | None) -> Post | None:
     return db.session.scalar(select(Post).where(Post.uri == uri)) if uri else None
 
 
-def own_inner(activity: dict, sender: User) -> dict:
-    """The activity inside an Undo, Accept or Reject, which must be given whole, and for an
-    Undo must be the sender's own."""
+def own_inner(activity: dict) -> dict:
+    """The activity inside an Undo, which must be given whole, and be the sender's own."""
     inner = activity.get("object")
     if not isinstance(inner, dict):
         raise Malformed(f"an {activity['type']} must give the activity it answers")
+    if object_id(inner.get("actor")) != activity["actor"]:
+        raise Malformed("an Undo may only take back its actor's own activity")
     return inner
 
 
@@ -143,7 +144,7 @@ def mentioned_locals(note: dict) -> list[User]:
     return [user for user in users if user is not None]
 
 
-def sender_note(activity: dict, sender: User) -> dict | None:
+def sender_note(activity: dict) -> dict | None:
     """The sender's own Note a Create or Update carries, if it carries one."""
     note = activity.get("object")
     if not isinstance(note, dict) or note.get("type") != "Note":
@@ -158,9 +159,14 @@ def sender_note(activity: dict, sender: User) -> dict | None:
 
 def create(activity: dict, sender: User) -> None:
     """A remote user's public post, kept when someone here can see why: a local user follows
-    them, or it answers or mentions one (who is then told)."""
-    note = sender_note(activity, sender)
-    if note is None or not notes.is_public(note) or remote_post(note["id"]) is not None:
+    them, or it answers or mentions one (who is then told). One addressed only to people
+    here is a private message (direct.py); a followers-only one is not kept."""
+    note = sender_note(activity)
+    if note is None or remote_post(note["id"]) is not None:
+        return
+    if not notes.is_public(note):
+        local = (local_user(name) for name in notes.addressees(note))
+        direct.receive(note, sender, [user for user in local if user is not None])
         return
     in_reply_to = object_id(note.get("inReplyTo"))
     parent = local_post(in_reply_to) or remote_post(in_reply_to)
@@ -199,7 +205,7 @@ def update(activity: dict, sender: User) -> None:
         except BadActor as error:
             raise Malformed(str(error)) from error
         return
-    note = sender_note(activity, sender)
+    note = sender_note(activity)
     post = remote_post(note["id"]) if note is not None else None
     if note is None or post is None or post.user_id != sender.id:
         return
@@ -211,8 +217,8 @@ def update(activity: dict, sender: User) -> None:
 
 
 def delete(activity: dict, sender: User) -> None:
-    """A remote user deleted a post of theirs, or their account (then they go, with all
-    they did here)."""
+    """A remote user deleted a post or a direct message of theirs, or their account (then
+    they go, with all they did here)."""
     target = object_id(activity.get("object"))
     if target == activity["actor"]:
         forget_reactions_of(sender.id)
@@ -225,6 +231,8 @@ def delete(activity: dict, sender: User) -> None:
     post = remote_post(target)
     if post is not None and post.user_id == sender.id:
         post.delete()
+    elif post is None and target is not None:
+        direct.forget(target, sender)
 
 
 # Likes and boosts of our posts
@@ -251,9 +259,7 @@ UNDOABLE: dict[str, Callable[[dict, User], None]] = {
 
 def undo(activity: dict, sender: User) -> None:
     """A remote user takes back a Follow, a Like or an Announce of theirs."""
-    inner = own_inner(activity, sender)
-    if object_id(inner.get("actor")) != activity["actor"]:
-        raise Malformed("an Undo may only take back its actor's own activity")
+    inner = own_inner(activity)
     handler = UNDOABLE.get(inner.get("type"))  # type: ignore[arg-type]
     if handler is not None:
         handler(inner, sender)
@@ -271,6 +277,15 @@ HANDLERS: dict[str, Callable[[dict, User], list[Delivery] | None]] = {
     "Like": reaction("like"),
     "Announce": reaction("boost"),
 }
+
+
+def check(activity: dict) -> None:
+    """Malformed if the activity's shape is wrong for its type: checked in the request,
+    before the activity is queued, so that its sender hears of it (400)."""
+    if activity["type"] == "Undo":
+        own_inner(activity)
+    elif activity["type"] in ("Create", "Update"):
+        sender_note(activity)
 
 
 def handle(activity: dict, sender: User) -> list[Delivery]:

@@ -1,20 +1,23 @@
-"""What other servers POST to our inboxes: checked (size, JSON, a server not blocked, HTTP
-signature, the signer is the activity's actor), taken once per activity id, and handled at
-once (handlers.py), in the request; deliveries it causes (an Accept) are queued after the
-commit, and the sender's actor fetched again in the background when it is old (refresh.py)."""
+"""What other servers POST to our inboxes: checked in the request (size, JSON, a server not
+blocked, HTTP signature, the signer is the activity's actor, its server's rate limit, its
+shape), answered 202, and handled in the background (app/federation/inbox_queue.py runs
+handle_queued, which calls handlers.py) once per activity id; deliveries it causes (an
+Accept) are queued after the commit. A sender whose actor is old is fetched again, in the
+background too (refresh.py)."""
 
 import json
 from datetime import UTC, datetime
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 
 from app.activitypub import handlers
 from app.activitypub.domains import refuses
 from app.activitypub.refresh import is_stale, refresh_later
-from app.activitypub.remote_actors import BadActor, fetch_key_owner, same_origin
+from app.activitypub.remote_actors import BadActor, fetch_key_owner, origin, same_origin
 from app.extensions import db
 from app.federation.delivery import deliver
 from app.federation.fetch import FetchError
+from app.federation.inbox_queue import queue_activity, set_activity_handler
 from app.federation.signatures import (
     BadSignature,
     SignatureError,
@@ -23,6 +26,7 @@ from app.federation.signatures import (
     verify_request,
 )
 from app.models import InboxActivity, RemoteActor
+from app.rate_limits import count_inbox_host
 
 # Mastodon's own cap on an inbox's body.
 MAX_BODY = 1024 * 1024
@@ -89,20 +93,22 @@ class Keys:
 
 
 def signer() -> RemoteActor:
-    """The remote actor whose key signed this request, fetched if unknown, and fetched again
+    """The remote actor whose key signed this request (a POST to an inbox, or a GET of a
+    document when the site requires signed ones), fetched if unknown, and fetched again
     if the signature fails with the key we had (they may have a new one); Refused(401) for
     a request unsigned or badly signed."""
-    body = request.get_data(cache=True)
+    method = request.method
+    body = request.get_data(cache=True) if method == "POST" else None
     path, headers = request_target(request.environ), dict(request.headers)
     keys = Keys()
     try:
         try:
-            verify_request("POST", path, headers, body, keys, datetime.now(UTC))
+            verify_request(method, path, headers, body, keys, datetime.now(UTC))
         except BadSignature:
             if keys.fetched:
                 raise
             keys = Keys(refetch=True)
-            verify_request("POST", path, headers, body, keys, datetime.now(UTC))
+            verify_request(method, path, headers, body, keys, datetime.now(UTC))
     except SignatureError as error:
         raise Refused(401, str(error)) from error
     assert keys.actor is not None
@@ -114,8 +120,8 @@ def accepted():
 
 
 def receive():
-    """Take in the request's activity, for the shared inbox or a user's: 202 once it is
-    handled, or was before; 4xx when it is refused, having changed nothing."""
+    """Take in the request's activity, for the shared inbox or a user's: 202 once it is queued
+    to be handled, or was handled before; 4xx when it is refused, having changed nothing."""
     activity = read_activity()
     activity_id, actor_uri = object_id(activity.get("id")), object_id(activity.get("actor"))
     if activity_id is None or actor_uri is None or not isinstance(activity.get("type"), str):
@@ -132,25 +138,51 @@ def receive():
         db.session.rollback()
         current_app.logger.info("Inbox refused %s: %s", activity_id, error)
         abort(error.status, description=str(error))
+    count_inbox_host(origin(actor_uri)[1])
     activity["actor"] = actor_uri  # the handlers read an id, however it was given
     if not same_origin(activity_id, actor_uri):
         abort(400, description="The activity's id is not on its actor's server.")
     try:
-        first_time = InboxActivity.first_time(activity_id)
-    except ValueError as error:
+        InboxActivity.check_id(activity_id)
+        handlers.check(activity)
+    except ValueError as error:  # handlers.Malformed too
         abort(400, description=str(error))
-    if not first_time:
-        db.session.commit()  # the actor, if they were fetched again
-        return accepted()
+    seen = InboxActivity.seen(activity_id)
     stale = is_stale(sender)
-    try:
-        deliveries = handlers.handle(activity, sender.user)
-    except handlers.Malformed as error:
-        db.session.rollback()
-        abort(400, description=str(error))
-    db.session.commit()
-    for delivery in deliveries:
-        deliver(*delivery)
+    db.session.commit()  # the actor, if they were fetched (again)
+    if not seen:
+        queue_activity(activity)
     if stale:
         refresh_later(actor_uri)
     return accepted()
+
+
+def handle_queued(activity: dict) -> bool:
+    """Do what a queued activity says, once however often it is queued: True if done now.
+    Its id is recorded in the transaction that does it, so a job tried again after a
+    failure does it, and one tried again after a success (or a copy) does not."""
+    sender = RemoteActor.by_uri(activity["actor"])
+    if sender is None:
+        # Deleted since, by a Delete of their account queued before this.
+        current_app.logger.info("Not handling %s: its actor is gone", activity["id"])
+        return False
+    if not InboxActivity.first_time(activity["id"]):
+        db.session.rollback()
+        return False
+    try:
+        deliveries = handlers.handle(activity, sender.user)
+    except handlers.Malformed as error:
+        # Found wrong only now (a profile that cannot be used): dropped, once, and said so.
+        db.session.rollback()
+        current_app.logger.warning("Dropped %s: %s", activity["id"], error)
+        InboxActivity.first_time(activity["id"])
+        db.session.commit()
+        return False
+    db.session.commit()
+    for delivery in deliveries:
+        deliver(*delivery)
+    return True
+
+
+def init_app(app: Flask) -> None:
+    set_activity_handler(app, handle_queued)

@@ -15,12 +15,18 @@ PUBLIC_NAMES = {PUBLIC, "as:Public", "Public"}
 HTML_MAX = 16_000
 
 
-def is_public(note: dict) -> bool:
+def addressees(note: dict) -> list[str]:
+    """Whom the Note is addressed to (its `to` and `cc`), each once, as ids."""
     addressed: list[object] = []
     for field in ("to", "cc"):
         value = note.get(field)
         addressed += value if isinstance(value, list) else [value]
-    return any(name in PUBLIC_NAMES for name in addressed if isinstance(name, str))
+    ids = (name.get("id") if isinstance(name, dict) else name for name in addressed)
+    return list(dict.fromkeys(name for name in ids if isinstance(name, str) and name))
+
+
+def is_public(note: dict) -> bool:
+    return any(name in PUBLIC_NAMES for name in addressees(note))
 
 
 def note_text(note: dict) -> tuple[str, str]:

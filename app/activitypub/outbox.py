@@ -16,6 +16,7 @@ from app.extensions import db
 from app.federation.delivery import deliver
 from app.models import ActorKey, FollowRequest, Post, RemoteActor, RetiredKey, User, followers
 from app.models.followers import end_follows_with
+from app.models.post_text import PostText
 
 # The activity, the inboxes, the sender: a user's id, or keys.retired_sender's.
 Delivery = tuple[dict, list[str], Hashable]
@@ -49,6 +50,27 @@ def follower_inboxes(user: User) -> list[str]:
         .distinct()
     )
     return sorted(db.session.scalars(query))
+
+
+def mentioned_inboxes(post: Post) -> list[str]:
+    """The inboxes of the accounts elsewhere that the post mentions (name@host), each
+    server's shared inbox when it has one, each once."""
+    names = [name for name in PostText.parse(post.body).mentions() if "@" in name]
+    if not names:
+        return []
+    address = func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox)
+    query = (
+        select(address)
+        .join(User, User.id == RemoteActor.user_id)
+        .where(User.username.in_(names))
+        .distinct()
+    )
+    return sorted(db.session.scalars(query))
+
+
+def audience(post: Post) -> list[str]:
+    """Where a post of ours goes: its author's followers elsewhere and those it mentions."""
+    return follower_inboxes(post.author) + mentioned_inboxes(post)
 
 
 def follow_activity(follower: User, followed: User, id: str | None = None) -> dict:
@@ -115,13 +137,16 @@ def unfollowing(follower: User, followed: User) -> Delivery | None:
 
 
 def publish_post(post: Post) -> None:
-    """A local user's new post, to their followers elsewhere and the author answered."""
+    """A local user's new post, to their followers elsewhere, those it mentions there and
+    the author answered."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     parent = post.in_reply_to
-    if parent is not None and parent.author.is_remote:
-        inboxes += inbox(parent.author)
+    answered = parent.author.remote_actor if parent is not None else None
+    # Their server's shared inbox, if it is sent there already, reaches them too.
+    if answered is not None and answered.shared_inbox not in inboxes:
+        inboxes.append(answered.inbox)
     if not inboxes:
         return
     document = documents.create(post)
@@ -134,7 +159,7 @@ def deletion(post: Post) -> Delivery | None:
     """The Delete of a local user's post, built before the post goes."""
     if not negotiation.federating() or post.author.is_remote:
         return None
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if not inboxes:
         return None
     tombstone = {"id": documents.note_id(post), "type": "Tombstone"}
@@ -145,7 +170,7 @@ def publish_update(post: Post) -> None:
     """A local user's edited post, to their followers elsewhere."""
     if not negotiation.federating() or post.author.is_remote:
         return
-    inboxes = follower_inboxes(post.author)
+    inboxes = audience(post)
     if inboxes:
         note = documents.note(post)
         context = note.pop("@context")

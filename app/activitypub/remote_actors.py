@@ -1,5 +1,6 @@
-"""Actors of other servers: their documents fetched and remembered as remote users
-(User.remember_remote), for the signatures of what they send and the inboxes we send to."""
+"""Actors of other servers: their documents fetched (signed by the site's actor, for servers
+that answer only signed requests) and remembered as remote users (User.remember_remote),
+for the signatures of what they send and the inboxes we send to."""
 
 import html
 import json
@@ -8,12 +9,12 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 
+from app.activitypub.instance_actor import signed_fetch
 from app.extensions import db
 from app.federation.fetch import (
     USER_AGENT,
     NotActivityJSON,
     RequestFailed,
-    fetch_document,
     send,
 )
 from app.models import RemoteActor, User
@@ -107,7 +108,7 @@ def remember_actor(document: dict, fetched_from: str) -> User:
 def fetch_actor(uri: str) -> User:
     """The actor at `uri`, fetched and remembered (the caller commits); FetchError or
     BadActor when it cannot be."""
-    fetched = fetch_document(uri)
+    fetched = signed_fetch(uri)
     return remember_actor(fetched.document, fetched.url)
 
 
@@ -115,11 +116,11 @@ def fetch_key_owner(key_id: str) -> RemoteActor:
     """The actor owning the key `key_id`, fetched (again) and remembered (the caller
     commits): the key's URL without its fragment is the actor's, or a key document naming
     its owner. FetchError or BadActor when it cannot be, or the actor has another key now."""
-    fetched = fetch_document(key_id.partition("#")[0])
+    fetched = signed_fetch(key_id.partition("#")[0])
     document = fetched.document
     owner = text(document.get("owner"))
     if "publicKey" not in document and owner is not None:
-        fetched = fetch_document(owner)
+        fetched = signed_fetch(owner)
         document = fetched.document
     user = remember_actor(document, fetched.url)
     actor = user.remote_actor

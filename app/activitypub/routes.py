@@ -17,7 +17,13 @@ from flask import (
 )
 from sqlalchemy import select
 
-from app.activitypub import collections, documents
+from app.activitypub import collections, documents, instance_actor
+from app.activitypub.authorized_fetch import (
+    allowed,
+    open_actor,
+    require_signature,
+    signature_required,
+)
 from app.activitypub.discovery import (
     JRD_TYPE,
     NODEINFO_TYPE,
@@ -142,10 +148,21 @@ def actor(username: str):
         return response
     document = documents.person(user)
     db.session.commit()  # the user's key, if it was made just now
-    return activity_response(document)
+    return activity_response(document if allowed() else open_actor(document))
+
+
+@bp.route("/actor", endpoint="instance_actor")
+def instance_actor_document():
+    """The site's own actor, whose key signs what the site fetches; people see the front page."""
+    if not wants_activity_json():
+        response = redirect(url_for("main.front"))
+        response.vary.add("Accept")
+        return response
+    return activity_response(instance_actor.document())
 
 
 @bp.route("/users/<username>/outbox")
+@signature_required
 def outbox(username: str):
     """A user's posts as Create activities: the collection, or a page of it (?page=true,
     then max_id for older posts or min_id for newer ones)."""
@@ -211,18 +228,21 @@ def follow_collection(username: str, collection: str):
 
 
 @bp.route("/users/<username>/followers")
+@signature_required
 def followers(username: str):
     """Who follows a user."""
     return follow_collection(username, "followers")
 
 
 @bp.route("/users/<username>/following")
+@signature_required
 def following(username: str):
     """Whom a user follows."""
     return follow_collection(username, "following")
 
 
 @bp.route("/users/<username>/featured")
+@signature_required
 def featured(username: str):
     """A user's pinned posts: none, as the site has no pins."""
     user = local_user_or_abort(username)
@@ -231,6 +251,7 @@ def featured(username: str):
 
 
 @bp.route("/post/<int:id>/activity")
+@signature_required
 def post_activity(id: int):
     """The Create activity that published a post."""
     return activity_response(documents.create(listed_post_or_abort(id)))
@@ -260,6 +281,7 @@ def post_as_note():
         return None
     if not wants_activity_json() or not federating():
         return None
+    require_signature()
     id = (request.view_args or {}).get("id", 0)
     return activity_response(documents.note(listed_post_or_abort(id)))
 

@@ -6,6 +6,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.activitypub import outbox
+from app.activitypub.mentions import resolve_mentions
 from app.api.auth import token_required, token_user
 from app.api.blueprint import bp
 from app.api.errors import fail
@@ -198,6 +199,7 @@ def create_post():
     else:
         data = json_object()
         body, uploads, parent = post_body(data), [], answered_post(data, author)
+    resolve_mentions(body)
     images, written = stored_images(uploads)
     post = Post.write(author, body, images=images, in_reply_to=parent)
     commit_or_remove(written)
@@ -210,7 +212,9 @@ def create_post():
 def edit_post(id: int):
     """Change the text of your post (its earlier text is kept)."""
     post = own_post_or_fail(id)
-    if post.edit(post_body(json_object())):
+    body = post_body(json_object())
+    resolve_mentions(body)
+    if post.edit(body):
         db.session.commit()
         outbox.publish_update(post)
     return post_to_dict(post)

@@ -1,8 +1,9 @@
-"""The fediverse's wire: HTTP signatures, safe fetching, and queued deliveries."""
+"""The fediverse's wire: HTTP signatures, safe fetching, queued deliveries, and the queue of
+incoming activities."""
 
 from flask import Flask
 
-from app.federation import delivery
+from app.federation import delivery, inbox_queue
 from app.federation.worker import federation
 
 
@@ -24,4 +25,5 @@ def check_development_settings(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     check_development_settings(app)
     delivery.init_app(app)
+    inbox_queue.init_app(app)
     app.cli.add_command(federation)

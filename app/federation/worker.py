@@ -1,4 +1,5 @@
-"""`flask federation worker`: one RQ worker for every host's delivery queue, old and new."""
+"""`flask federation worker`: one RQ worker for every host's delivery queue, old and new, and
+for the inbox's queue (the activities other servers sent us, inbox_queue.py)."""
 
 import time
 
@@ -18,15 +19,24 @@ RESCAN_SECONDS = 5
 
 class FederationWorker(SimpleWorker):
     """Works round robin through every queue named FEDERATION_QUEUE_PREFIX + host, picking up
-    new hosts' queues as they appear, and puts their due retries back in line.
+    new hosts' queues as they appear, and through `inbox_queue` if given; puts their due
+    retries back in line.
 
     It runs jobs in its own process rather than forking one per job: a delivery is a single
     HTTP request under a timeout, and a fork would cost more than the request itself.
     """
 
-    def __init__(self, app: Flask, connection, prefix: str, rescan: float = RESCAN_SECONDS):
+    def __init__(
+        self,
+        app: Flask,
+        connection,
+        prefix: str,
+        rescan: float = RESCAN_SECONDS,
+        inbox_queue: str | None = None,
+    ):
         self.app = app
         self.prefix = prefix
+        self.inbox_queue = inbox_queue
         self.rescan = rescan
         self.last_scan = float("-inf")
         super().__init__([], connection=connection)
@@ -58,6 +68,9 @@ class FederationWorker(SimpleWorker):
             return
         self.last_scan = time.monotonic()
         names = self.queue_names_in_redis()
+        if self.inbox_queue is not None and self.inbox_queue not in names:
+            # Listened to from the start: it exists in Redis only once an activity came.
+            names = [self.inbox_queue, *names]
         if names != self.queue_names():
             self.queues = [Queue(name, connection=self.connection) for name in names]
             self._ordered_queues = self.queues[:]
@@ -95,17 +108,22 @@ def enqueue_due_retries(connection, names: list[str]) -> None:
 
 
 @federation.command("worker")
-@click.option("--burst", is_flag=True, help="Deliver what is queued, then stop.")
+@click.option("--burst", is_flag=True, help="Work through what is queued, then stop.")
 def worker(burst: bool) -> None:
-    """Deliver queued activities to other servers (needs REDIS_URL)."""
+    """Deliver queued activities to other servers, and handle those they sent (needs
+    REDIS_URL)."""
     from redis import Redis
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config["REDIS_URL"]:
         raise click.ClickException(
-            "REDIS_URL is not set: deliveries run in the web app's own threads, no worker needed."
+            "REDIS_URL is not set: deliveries and incoming activities run in the web app's "
+            "own threads, no worker needed."
         )
     connection = Redis.from_url(app.config["REDIS_URL"])
-    FederationWorker(app, connection, app.config["FEDERATION_QUEUE_PREFIX"]).work(
-        burst=burst, dequeue_strategy=DequeueStrategy.ROUND_ROBIN
-    )
+    FederationWorker(
+        app,
+        connection,
+        app.config["FEDERATION_QUEUE_PREFIX"],
+        inbox_queue=app.config["FEDERATION_INBOX_QUEUE"],
+    ).work(burst=burst, dequeue_strategy=DequeueStrategy.ROUND_ROBIN)

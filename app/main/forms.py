@@ -83,6 +83,15 @@ class EditProfileForm(FlaskForm):
         _l("Approve followers"),
         description=_l("People ask to follow you, and follow you once you accept."),
     )
+    # user.fediverse_messages: off until the user reads this and turns it on.
+    fediverse_messages = BooleanField(
+        _l("Send private messages to other servers"),
+        description=_l(
+            "Your private messages to people on other servers of the fediverse (Mastodon and "
+            "others) go there as direct posts. They are not end-to-end encrypted: the admins "
+            "of this site and of their server can read them. Off: such messages are not sent."
+        ),
+    )
     submit = SubmitField(_l("Submit"))
 
     def __init__(self, user, *args, **kwargs):

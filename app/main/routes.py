@@ -14,6 +14,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.activitypub import outbox
+from app.activitypub.mentions import resolve_mentions
 from app.activitypub.refresh import refresh_if_stale
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
@@ -74,6 +75,7 @@ def front():
 
 
 def publish(body: str, uploads: list):
+    resolve_mentions(body)
     images, written = stored_images(uploads)
     post = Post.write(current_user, body, images=images)
     commit_or_remove(written)
@@ -154,6 +156,7 @@ def edit_profile():
     if form.validate_on_submit():
         current_user.update_profile(username=form.username.data, about_me=form.about_me.data)
         current_user.approve_followers = form.approve_followers.data
+        current_user.fediverse_messages = form.fediverse_messages.data
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for(".user", username=current_user.username))
@@ -161,6 +164,7 @@ def edit_profile():
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
         form.approve_followers.data = current_user.approve_followers
+        form.fediverse_messages.data = current_user.fediverse_messages
     return render_template("form_page.html", title=_("Edit profile"), form=form)
 
 

@@ -17,6 +17,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from app.activitypub import direct
 from app.auth.confirmation import confirmed_required
 from app.database import READS_ONLY
 from app.extensions import db
@@ -41,16 +42,21 @@ def send_message(recipient: str):
         flash(_("You cannot send messages to %(username)s.", username=user.username), "warning")
         return redirect(url_for("main.user", username=user.username))
     form = MessageForm()
-    if form.validate_on_submit():
-        body = form.message.data.strip()
-        db.session.add(Message(sender_id=current_user.id, recipient_id=user.id, body=body))
+    refused = direct.refusal(current_user, user) if user.is_remote else None
+    if refused is None and form.validate_on_submit():
+        message = Message(
+            sender_id=current_user.id, recipient_id=user.id, body=form.message.data.strip()
+        )
+        db.session.add(message)
         Notification.replace(user, "unread_message_count", user.count_unread_messages())
         db.session.commit()
+        direct.publish_message(message)
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.user", username=user.username))
     return render_template(
-        "messages/send_message.html", title=_("Send message"), form=form, recipient=user
-    )
+        "messages/send_message.html", title=_("Send message"), form=form, recipient=user,
+        refused=refused,
+    )  # fmt: skip
 
 
 @bp.route("/messages")

@@ -9,6 +9,7 @@ from app.models.email_change import EmailChange
 from app.models.follow_request import FollowRequest
 from app.models.followers import followers
 from app.models.inbox_activity import InboxActivity
+from app.models.instance_key import InstanceKey
 from app.models.login_session import LoginSession
 from app.models.lookups import load_user, profile_by_username, user_by_username
 from app.models.message import Message
@@ -35,6 +36,7 @@ __all__ = [
     "ActorKey",
     "FollowRequest",
     "InboxActivity",
+    "InstanceKey",
     "RemoteActor",
     "Alert",
     "ApiToken",

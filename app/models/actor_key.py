@@ -19,6 +19,18 @@ from app.models.types import UTCDateTime, utcnow
 KEY_SIZE = 2048
 
 
+def new_key_pair() -> tuple[str, str]:
+    """A new RSA key pair: the private key's PEM (PKCS#8) and the public key's."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+    private_key_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_key_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_key_pem, public_key_pem.decode()
+
+
 class ActorKey(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -29,18 +41,9 @@ class ActorKey(db.Model):
     @staticmethod
     def generate(user_id: int) -> "ActorKey":
         """A new key pair for the user, added to the session (the caller commits)."""
-        private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
-        public = private.public_key()
+        private_key_pem, public_key_pem = new_key_pair()
         key = ActorKey(
-            user_id=user_id,
-            private_key_pem=private.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ).decode(),
-            public_key_pem=public.public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            ).decode(),
+            user_id=user_id, private_key_pem=private_key_pem, public_key_pem=public_key_pem
         )
         db.session.add(key)
         return key

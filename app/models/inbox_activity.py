@@ -1,10 +1,10 @@
-"""The ids of the activities our inboxes have taken in: servers deliver again when unsure
-that a delivery arrived, and an activity must act once."""
+"""The ids of the activities our inboxes have handled: servers deliver again when unsure that
+a delivery arrived, a job may be tried again, and an activity must act once."""
 
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, String
+from sqlalchemy import CursorResult, String, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,12 +23,24 @@ class InboxActivity(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     @staticmethod
-    def first_time(activity_id: str) -> bool:
-        """Record `activity_id` as received; False if it was already (the caller commits).
-        One statement that skips a duplicate, so two deliveries at once cannot both pass.
-        ValueError for an id longer than URI_MAX: the inbox refuses that activity (400)."""
+    def check_id(activity_id: str) -> None:
+        """ValueError for an id longer than URI_MAX: the inbox refuses that activity (400)."""
         if not activity_id or len(activity_id) > URI_MAX:
             raise ValueError(f"an activity id must be 1 to {URI_MAX} characters long")
+
+    @staticmethod
+    def seen(activity_id: str) -> bool:
+        """Whether `activity_id` was handled already: the inbox's cheap look before queueing
+        it again (first_time, when it is handled, decides)."""
+        query = select(InboxActivity.id).where(InboxActivity.activity_id == activity_id)
+        return db.session.scalar(query) is not None
+
+    @staticmethod
+    def first_time(activity_id: str) -> bool:
+        """Record `activity_id` as handled; False if it was already (the caller commits, with
+        what handling it did). One statement that skips a duplicate, so two jobs at once
+        cannot both pass: the second waits for the first's transaction to end."""
+        InboxActivity.check_id(activity_id)
         values = {"activity_id": activity_id, "received_at": utcnow()}
         dialect = db.session.get_bind().dialect.name
         if dialect in {"mysql", "mariadb"}:

@@ -10,12 +10,14 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    false,
     or_,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.inbox_activity import URI_MAX
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ class Message(db.Model):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(String(280))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A message from another server: its Note's id, which a Delete names (NULL for ours).
+    uri: Mapped[str | None] = mapped_column(String(URI_MAX), index=True)
 
     author: Mapped["User"] = relationship(foreign_keys=[sender_id], back_populates="messages_sent")
     recipient: Mapped["User"] = relationship(
@@ -95,11 +99,16 @@ class Message(db.Model):
 
 
 class MessagesMixin:
-    """User's unread count under the tutorial's name (unread_message_count)."""
+    """User's unread count under the tutorial's name (unread_message_count), and whether
+    their messages to people of other servers may leave the site."""
 
     if TYPE_CHECKING:  # what the mixin uses of User
         id: Mapped[int]
         unread_messages: Mapped[int]
+
+    # Opted in on the edit-profile page: such messages go out as direct Notes, which the
+    # servers on the way can read (app/activitypub/direct.py).
+    fediverse_messages: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def unread_message_count(self) -> int:
         """Messages received since the user last read them (loaded with the signed-in user)."""

@@ -208,7 +208,12 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         its author, nor (after an edit) those its text `before` already mentioned (the
         caller commits)."""
         known = set(PostText.parse(before).mentions()) if before else set()
-        names = [name for name in PostText.parse(self.body).mentions() if name not in known]
+        # Accounts elsewhere (name@host) read no alerts here: the post is delivered to them.
+        names = [
+            name
+            for name in PostText.parse(self.body).mentions()
+            if name not in known and "@" not in name
+        ]
         mentioned = mentioned_ids(names, self.user_id)
         Alert.mentions(self, (id for id in mentioned if id != self.user_id))
 

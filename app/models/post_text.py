@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import nh3
+from flask import current_app, has_app_context
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -27,8 +28,12 @@ URL_PATTERN = re.compile(
 )
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"，。！？）"
 # @name as usernames are written (app/auth/forms.py), ending on a word character so that
-# "@alice." ends a sentence; not inside an address (bob@example.com) or a path.
-MENTION = r"(?<![\w@/.-])@(?P<mention>[\w.-]*\w)"
+# "@alice." ends a sentence; not inside an address (bob@example.com) or a path. @name@host is
+# someone of another server: a host of dotted labels or with a port (a bare "@a@b" is not).
+MENTION = (
+    r"(?<![\w@/.-])@(?P<mention>[\w.-]*\w)"
+    r"(?:@(?P<host>[a-z0-9-]+(?:(?:\.[a-z0-9-]+)+(?::\d{1,5})?|:\d{1,5})))?"
+)
 # #tag of Unicode word characters with at least one letter (#学习, not #1), not in "C#" or "&#39;".
 TAG = r"(?<![\w&#/])#(?P<tag>\w*[^\W\d_]\w*)"
 SCANNED = re.compile(f"(?P<url>{URL_PATTERN.pattern})|{MENTION}|{TAG}", re.IGNORECASE)
@@ -70,7 +75,7 @@ def scan_text(children: list[Token]) -> list[Token]:
                 found = [Token("link_open", "a", 1), plain(url), Token("link_close", "a", -1)]
                 found[0].attrs["href"] = url if "://" in url else f"https://{url}"
             elif match.group("mention"):
-                found = [special("mention", match.group(0), normalize_username(match["mention"]))]
+                found = [special("mention", match.group(0), mention_name(match))]
             elif len(match.group("tag")) <= TAG_MAX:
                 found = [special("hashtag", match.group(0), tag_name(match.group("tag")))]
             else:
@@ -80,6 +85,21 @@ def scan_text(children: list[Token]) -> list[Token]:
             position = end
         result.append(plain(text[position:]))
     return result
+
+
+def mention_name(match: re.Match) -> str:
+    """The username a mention names: `name`, or `name@host` (lower case) for an account of
+    another server; this site's own host names its local user."""
+    name, host = normalize_username(match["mention"]), (match["host"] or "").lower()
+    if not host or host == own_host():
+        return name
+    return f"{name}@{host}"
+
+
+def own_host() -> str | None:
+    """The site's host[:port] (SERVER_NAME), which handles of its own users end with."""
+    server_name = current_app.config.get("SERVER_NAME") if has_app_context() else None
+    return server_name.lower() if server_name else None
 
 
 def plain(text: str) -> Token:

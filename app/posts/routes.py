@@ -6,6 +6,7 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.activitypub import outbox
+from app.activitypub.mentions import resolve_mentions
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.forms import EmptyForm
@@ -38,6 +39,7 @@ def post(id: int):
         if current_user.either_blocks(post.author):
             flash(_("You cannot reply to this post."), "danger")
             return redirect(url_for(".post", id=post.id))
+        resolve_mentions(form.post.data)
         reply = Post.write(current_user, form.post.data, in_reply_to=post)
         db.session.commit()
         outbox.publish_post(reply)
@@ -63,6 +65,7 @@ def edit(id: int):
     post = get_own_post_or_403(id)
     form = EditPostForm()
     if form.validate_on_submit():
+        resolve_mentions(form.post.data)
         if post.edit(form.post.data):
             db.session.commit()
             outbox.publish_update(post)

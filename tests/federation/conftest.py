@@ -1,6 +1,12 @@
+import uuid
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from redis import Redis
+from rq import Queue
+
+from tests.conftest import forget_queue
 
 
 class KeyPair:
@@ -28,3 +34,21 @@ def alice_key():
 @pytest.fixture(scope="session")
 def mallory_key():
     return KeyPair()
+
+
+@pytest.fixture
+def prefix(redis_url):
+    """Queues of this test's own (every name starts with it), so parallel runs never take
+    each other's jobs; removed with their jobs afterwards."""
+    prefix = f"test-federation-{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    connection = Redis.from_url(redis_url)
+    for key in connection.smembers(Queue.redis_queues_keys):
+        name = key.decode().removeprefix(Queue.redis_queue_namespace_prefix)
+        if name.startswith(prefix):
+            queue = Queue(name, connection=connection)
+            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
+                for job_id in registry.get_job_ids():
+                    registry.remove(job_id, delete_job=True)
+            forget_queue(queue)
+    connection.close()

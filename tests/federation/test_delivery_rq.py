@@ -7,18 +7,15 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from rq import Queue
 from rq.job import Job
 
 from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, run_later, set_key_loader
 from app.federation.worker import FederationWorker
-from tests.conftest import forget_queue
 from tests.federation.inbox import SignedInbox
 from tests.federation.servers import http_server
 from tests.settings import TEST_CONFIG
@@ -29,23 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY_ID = "https://blog.example/users/alice#main-key"
 ACTIVITY = {"type": "Create", "actor": "https://blog.example/users/alice", "object": "hi"}
 INTERVALS = [60, 180, 540]
-
-
-@pytest.fixture
-def prefix(redis_url):
-    """Queues of this test's own, so parallel runs never take each other's jobs."""
-    prefix = f"test-federation-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    connection = Redis.from_url(redis_url)
-    for key in connection.smembers(Queue.redis_queues_keys):
-        name = key.decode().removeprefix(Queue.redis_queue_namespace_prefix)
-        if name.startswith(prefix):
-            queue = Queue(name, connection=connection)
-            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
-            forget_queue(queue)
-    connection.close()
 
 
 @pytest.fixture

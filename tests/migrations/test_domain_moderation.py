@@ -1,4 +1,4 @@
-"""Migration 0024: remote_actor.domain filled in from each account's handle, one rule per
+"""Migration 0025: remote_actor.domain filled in from each account's handle, one rule per
 server, a user's blocked servers counted in block_total and taken out of it on the way
 down, which drops the new tables and columns."""
 
@@ -34,7 +34,7 @@ def add_remote(connection, users: sa.Table, actors: sa.Table, name: str, host: s
 
 
 def test_up_and_down(app, scripts):
-    before = scripts.get_revision("0024").down_revision
+    before = scripts.get_revision("0025").down_revision
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
@@ -43,7 +43,7 @@ def test_up_and_down(app, scripts):
             users, actors = old["user"], old["remote_actor"]
             add_remote(connection, users, actors, "bob", "remote.example")
             add_remote(connection, users, actors, "ann", "other.example:8443")
-        flask_migrate.upgrade(revision="0024")
+        flask_migrate.upgrade(revision="0025")
         assert set(sa.inspect(db.engine).get_table_names()) >= NEW_TABLES
         new = tables("user", "remote_actor", "domain_block", "user_domain_block", "moderation_log")
         actors, users = new["remote_actor"], new["user"]

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.federation.signatures import sign_request
 from app.models import InboxActivity, RemoteActor, User
-from tests.activitypub.federated.remote import ACTIVITY_JSON, SETTINGS, SITE
+from tests.activitypub.federated.remote import (
+    ACTIVITY_JSON,
+    SETTINGS,
+    SITE,
+    Remote,
+    remote_server,
+)
 from tests.federation.servers import Reply
 
 
@@ -143,6 +149,31 @@ def test_the_inbox_is_rate_limited_per_address(make_app, bob):
     client = app.test_client()
     statuses = [bob.post(client, bob.activity("Flag", "x")).status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
+
+
+def test_the_inbox_is_rate_limited_per_sending_server(make_app, bob, bob_key, mallory_key):
+    app = make_app(**SETTINGS, RATELIMIT_ENABLED=True, INBOX_HOST_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    carol = Remote(bob.server, bob_key, bob.inbox, name="carol")  # on bob's server
+    carol.serve_actor()
+    statuses = []
+    for n, sender in enumerate((bob, carol, bob, carol)):
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n}"  # a server sends from many addresses
+        statuses.append(sender.post(client, sender.activity("Flag", "x")).status_code)
+    assert statuses == [202, 202, 202, 429]
+    with remote_server(mallory_key, {}) as other:  # another server has its own count
+        assert other.post(client, other.activity("Flag", "x")).status_code == 202
+
+
+def test_unverified_deliveries_spend_no_servers_allowance(make_app, bob, mallory_key):
+    app = make_app(**SETTINGS, RATELIMIT_ENABLED=True, INBOX_HOST_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    for _ in range(3):  # claiming to be bob, without his key
+        assert bob.post(client, bob.activity("Flag", "x"), key=mallory_key).status_code == 401
+        unsigned = json.dumps(bob.activity("Flag", "x"))
+        assert client.post("/inbox", data=unsigned, headers=ACTIVITY_JSON).status_code == 401
+    assert bob.post(client, bob.activity("Flag", "x")).status_code == 202
+    assert bob.post(client, bob.activity("Flag", "x")).status_code == 429
 
 
 def test_an_actor_given_as_an_object_is_read_by_its_id(app, client, make_user, bob):

@@ -3,8 +3,8 @@ user_domain_block, remote_actor.domain (filled in from the accounts' handles), t
 name and icon_url, moderation_log.target_domain; retired_key, the keys kept to sign the Delete
 of an account deleted or suspended
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
