@@ -75,7 +75,9 @@ class PostPages:
         ancestors = self.ancestor_ids(post)
         shown = ancestors[-per_page:]
         start = (number - 1) * per_page
-        tree = page_of_rows(self.reply_tree(post)[start : start + per_page + 1], number, per_page)
+        # Paged after the hidden replies go: a page is never all hidden, nor one left short.
+        keys = self.reply_tree(post, reader)
+        tree = page_of_rows(keys[start : start + per_page + 1], number, per_page)
         found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)])
         if post.id not in found:
             return None
@@ -94,8 +96,8 @@ class PostPages:
     def ancestor_ids(self, post: Post) -> list[int]:
         return post.ancestor_ids()
 
-    def reply_tree(self, post: Post) -> list[tuple[int, int]]:
-        return post.reply_tree()
+    def reply_tree(self, post: Post, reader: Any = None) -> list[tuple[int, int]]:
+        return post.reply_tree(reader)
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         """The posts `ids` (those that exist), by id."""

@@ -3,6 +3,7 @@
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import count
 
 import click
 from flask.cli import with_appcontext
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.models import (
     Block,
     Post,
+    RemoteActor,
     Tag,
     User,
     followers,
@@ -27,6 +29,7 @@ from app.seed_rows import (
     progress,
     seed_moderation,
     seed_reactions,
+    seed_remote_accounts,
     seed_replies,
     seed_tags_and_mentions,
     tagged_body,
@@ -100,6 +103,13 @@ def analyze() -> None:
     type=click.IntRange(min=0),
     help="How many random others each user mutes.",
 )
+@click.option(
+    "--remote",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Accounts of other servers (on made-up hosts), among the authors, followed and boosters.",
+)
 @click.option("--seed", "seed_value", type=int, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Delete every existing user, post and follow first.")
 @with_appcontext
@@ -116,6 +126,7 @@ def seed(
     force: bool,
     hidden: int = 0,
     mutes: int = 0,
+    remote: int = 0,
 ) -> None:
     """Fill the database with users user00001…, random posts and random follows."""
     require_current_schema()
@@ -124,8 +135,10 @@ def seed(
         raise click.ClickException(
             f"The database already has {existing} users: pass --force to delete them first."
         )
-    if follows >= users:
-        raise click.ClickException(f"--follows must be less than --users ({users}).")
+    if follows >= users + remote:
+        raise click.ClickException(
+            f"--follows must be less than --users and --remote together ({users + remote})."
+        )
 
     started = time.perf_counter()
     rng = random.Random(seed_value)
@@ -139,6 +152,7 @@ def seed(
         db.session.execute(delete(Boost))
         db.session.execute(delete(Post))
         db.session.execute(delete(Tag))
+        db.session.execute(delete(RemoteActor))
         db.session.execute(delete(User))
 
     # One hash for everybody: Argon2 is slow by design, and 10,000 hashes would take minutes.
@@ -164,6 +178,15 @@ def seed(
     by_name = dict(db.session.execute(select(User.username, User.id)).all())
     user_ids = [by_name[name] for name in names]
 
+    # Accounts elsewhere write posts (with their Note's id), are followed and boost as ours do.
+    actors = seed_remote_accounts(remote, now - SPREAD) if remote else {}
+    authors = user_ids + list(actors)
+    statuses = count(1)
+
+    def author_fields(author: int) -> dict:
+        uri = f"{actors[author]}/statuses/{next(statuses)}" if author in actors else None
+        return {"user_id": author, "uri": uri}
+
     seconds = SPREAD.total_seconds()
     insert_rows(
         Post,
@@ -176,7 +199,7 @@ def seed(
                     else {"body": post_body(rng), "body_html": None}
                 ),
                 "timestamp": now - timedelta(seconds=rng.random() * seconds),
-                "user_id": rng.choice(user_ids),
+                **author_fields(rng.choice(authors)),
                 "language": "en",
             }
             for _ in range(posts)
@@ -192,13 +215,13 @@ def seed(
         (
             {"follower_id": follower, "followed_id": followed}
             for index, follower in enumerate(user_ids)
-            for followed in followed_ids(rng, user_ids, index, follows)
+            for followed in followed_ids(rng, authors, index, follows)
         ),
         users * follows,
         "follows",
     )
     if likes or boosts:
-        seed_reactions(rng, user_ids, likes, boosts, now)
+        seed_reactions(rng, authors, likes, boosts, now)
     seed_moderation(rng, user_ids, hidden, mutes)
     # Bulk inserts skip the ORM's bookkeeping of each author's newest post.
     refresh_newest_posts(db.session.connection())

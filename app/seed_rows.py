@@ -10,13 +10,16 @@ import click
 from sqlalchemy import bindparam, insert, select, update
 
 from app.extensions import db
-from app.models import Alert, Block, Post, Tag, User, post_tag, utcnow
+from app.models import Alert, Block, Post, RemoteActor, Tag, User, post_tag, utcnow
 from app.models.moderation import HIDDEN
 from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
 
 CHUNK = 10_000
+# `flask seed --remote`'s accounts live on this many made-up hosts (.example: never real).
+REMOTE_HOSTS = 10
+REMOTE_KEY = "-----BEGIN PUBLIC KEY-----\nseeded, never used\n-----END PUBLIC KEY-----\n"
 
 VOCABULARY = (
     "the a my our this that every some flask python database query index page post "
@@ -181,3 +184,40 @@ def seed_moderation(rng: random.Random, user_ids: list[int], hidden: int, mutes:
             "mutes",
         )
         db.session.execute(update(User).values(block_total=mutes))
+
+
+def remote_host(number: int) -> str:
+    return f"social{number % REMOTE_HOSTS}.example"
+
+
+def seed_remote_accounts(count: int, now: datetime) -> dict[int, str]:
+    """`count` accounts of other servers, remote00001@social1.example…, each with its
+    remote_actor row, as the inbox remembers them; by id, each one's actor URI."""
+    width = max(5, len(str(count)))
+    accounts = [(f"remote{n:0{width}d}", remote_host(n)) for n in range(1, count + 1)]
+    insert_rows(
+        User,
+        (
+            {"username": f"{name}@{host}", "created_at": now, "last_seen": now,
+             "approve_followers": True}
+            for name, host in accounts
+        ),
+        count,
+        "remote accounts",
+    )  # fmt: skip
+    # Local names hold no '@' (app/auth/forms.py): these are the accounts just written.
+    remote = select(User.username, User.id).where(User.username.contains("@"))
+    ids = dict(db.session.execute(remote).all())
+    actors = {ids[f"{name}@{host}"]: f"https://{host}/users/{name}" for name, host in accounts}
+    insert_rows(
+        RemoteActor,
+        (
+            {"user_id": user_id, "uri": uri, "inbox": f"{uri}/inbox",
+             "shared_inbox": f"{uri.split('/users/')[0]}/inbox", "public_key_pem": REMOTE_KEY,
+             "key_id": f"{uri}#main-key", "fetched_at": now, "profile_url": uri}
+            for user_id, uri in actors.items()
+        ),
+        count,
+        "remote actors",
+    )  # fmt: skip
+    return actors

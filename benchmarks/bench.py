@@ -298,6 +298,9 @@ def main() -> None:
     )
     parser.add_argument("--hidden", type=int, default=0, help="flask seed --hidden")
     parser.add_argument("--mutes", type=int, default=0, help="flask seed --mutes (user00001 too)")
+    parser.add_argument(
+        "--remote", type=int, default=0, help="flask seed --remote: accounts of other servers"
+    )
     args = parser.parse_args()
     wrk = require_wrk()
 
@@ -312,7 +315,7 @@ def main() -> None:
             sizes = [f"--users={args.users}", f"--posts={args.posts}", f"--follows={args.follows}"]
             sizes.append(f"--replies={args.replies}")
             sizes += [f"--likes={args.likes}", f"--boosts={args.boosts}"]
-            sizes += [f"--hidden={args.hidden}", f"--mutes={args.mutes}"]
+            sizes += [f"--hidden={args.hidden}", f"--mutes={args.mutes}", f"--remote={args.remote}"]
             run([flask, "seed", *sizes, f"--password={PASSWORD}", f"--seed={args.seed}"], env)
             run([flask, "media", "seed", f"--percent={args.images}", f"--seed={args.seed}"], env)
 

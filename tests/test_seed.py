@@ -8,7 +8,16 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.models import Alert, Post, Tag, User, followers, post_tag, profile_by_username
+from app.models import (
+    Alert,
+    Post,
+    RemoteActor,
+    Tag,
+    User,
+    followers,
+    post_tag,
+    profile_by_username,
+)
 from app.models.reactions import Boost, Like
 from app.post_pages import PLAIN
 from app.speedups import timeline as merged
@@ -257,3 +266,54 @@ def test_seed_writes_markdown_posts_with_tags_and_mentions(app, runner):
             plain = every_row(lambda n, tag=tag: PLAIN.tag_page(tag, n, 7))
             fast = every_row(lambda n, tag=tag: FastPostPages().tag_page(tag, n, 7))
             assert [p.id for p in plain] == [row.id for row in fast]
+
+
+def test_seed_remote_accounts_write_are_followed_and_boost(app, runner):
+    result = seed(runner, "--remote=6", "--boosts=120", users=10, posts=300, follows=5)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        actors = db.session.scalars(select(RemoteActor)).all()
+        assert len(actors) == 6 and count(User) == 16
+        remote_ids = {actor.user_id for actor in actors}
+        for actor in actors:
+            user = actor.user
+            assert user.is_remote and user.email is None and user.password_hash is None
+            name, host = user.username.split("@")
+            assert actor.uri == f"https://{host}/users/{name}" and host.endswith(".example")
+            assert actor.key_id == f"{actor.uri}#main-key"
+        # Their posts carry their Note's id, under their actor; ours carry none.
+        by_remote = db.session.execute(
+            select(Post.uri, RemoteActor.uri).join(RemoteActor, RemoteActor.user_id == Post.user_id)
+        ).all()
+        assert len(by_remote) > 50 and all(
+            post.startswith(f"{a}/statuses/") for post, a in by_remote
+        )
+        assert count(select(Post).where(Post.uri.is_not(None)).subquery()) == len(by_remote)
+        # Only local users follow; remote accounts are among those followed and the boosters.
+        follows = db.session.execute(select(followers)).all()
+        assert not {row.follower_id for row in follows} & remote_ids
+        assert {row.followed_id for row in follows} & remote_ids
+        assert set(db.session.scalars(select(Boost.user_id))) & remote_ids
+        # Timelines with remote authors and boosters: every page the plain one's.
+        seen_remote = False
+        for name in ("user00001", "user00002", "user00003"):
+            user = db.session.scalar(User.by_username(name))
+            plain = [(post.id, by) for post, by in db.session.execute(user.following_posts())]
+            listed = every_row(lambda number, user=user: timeline_page(user, number, 9))
+            assert [(row.id, row.boosted_by) for row in listed] == plain
+            authors = {db.session.get(Post, id).user_id for id, _ in plain}
+            seen_remote |= bool(authors & remote_ids)
+        assert seen_remote
+
+
+def test_seed_with_remote_accounts_is_replaced_by_force(app, runner):
+    assert seed(runner, "--remote=3").exit_code == 0
+    assert seed(runner, "--force", users=5, posts=20, follows=2).exit_code == 0
+    with app.app_context():
+        assert count(RemoteActor) == 0 and count(User) == 5
+
+
+def test_follows_may_reach_remote_accounts(runner):
+    assert seed(runner, "--remote=2", users=3, follows=4).exit_code == 0
+    result = seed(runner, "--remote=2", "--force", users=3, follows=5)
+    assert result.exit_code != 0 and "--follows" in result.output

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Message, Post, PostImage, Tag, User
+from app.models.moderation import HIDDEN
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
@@ -58,7 +59,33 @@ def seed_site() -> None:
     # Markdown posts (rendered when written) with a tag, and mentions of u0.
     for n in range(6):
         Post.write(users[n % 5], f"**{WORDS[n % 4]}** #Tag @u0 {n}\n\n- item")
+    seed_remote(users)
     db.session.commit()
+
+
+def seed_remote(users: list[User]) -> None:
+    """Posts 53-58 by accounts of other servers: r0@a.example, whom u0 follows, and
+    r1@b.example, whom nobody does; r0 boosts one of r1's posts and one of u4's, u1 one of
+    r1's, r1 one of r0's (which u0 sees at its own time)."""
+    remote = [
+        User.remember_remote(f"https://{host}/users/{name}", name, host, f"https://{host}/inbox",
+                             None, "-----BEGIN PUBLIC KEY-----", f"https://{host}/users/{name}#k")
+        for name, host in (("r0", "a.example"), ("r1", "b.example"))
+    ]  # fmt: skip
+    users[0].follow(remote[0])
+    posts = []
+    for n in range(6):
+        author = remote[n % 2]
+        uri = f"{author.remote_actor.uri}/statuses/{n}"
+        when = T0 + timedelta(minutes=30 + n)
+        posts.append(Post(body=f"plum from afar {n}", author=author, uri=uri, timestamp=when))
+    db.session.add_all(posts)
+    db.session.flush()
+    strangers = db.session.scalar(users[4].posts.select().order_by(Post.id).limit(1))
+    boosts = [(remote[0], posts[1]), (remote[0], strangers), (users[1], posts[3]),
+              (remote[1], posts[0])]  # fmt: skip
+    for booster, post in boosts:
+        booster.boost(post)
 
 
 def seed_replies(users: list[User]) -> None:
@@ -145,6 +172,11 @@ def test_every_page_of_every_list_is_the_plain_one(site, monkeypatch, per_page, 
         assert [p.id for p in fast.items] == [p.id for p in plain.items]
         assert len(plain.items) == per_page and fast.has_next == plain.has_next
         assert len(pages_of(lambda n: PostPages().timeline_page(reader, n, 100))[0]) > 10
+        # Remote authors and boosters were among them (seed_remote).
+        entries = {(p.body, p.boosted_by) for p in PostPages().timeline_page(reader, 1, 100).items}
+        assert {("plum from afar 0", None), ("plum from afar 1", "r0@a.example")} <= entries
+        assert ("plum from afar 3", "u1") in entries and ("plum from afar 5", None) not in entries
+        assert sum(by == "r0@a.example" for _, by in entries) == 2
         # The API's timeline: the same Post objects in the same order.
         everything = db.session.scalars(PostPages().timeline(reader)).all()
         assert db.session.scalars(FastPostPages().timeline(reader)).all() == everything
@@ -192,6 +224,8 @@ READER_PAGES = [
     "/tag/tag",
     "/tag/tag?page=2",
     "/alerts",
+    "/user/r0@a.example",
+    "/post/53",
 ]
 
 
@@ -239,3 +273,25 @@ def test_threads_are_the_plain_ones(site):
         assert [r.id for r in fast.replies.items] == [r.id for r in plain.replies.items] == [44]
         assert fast.depths == plain.depths == [1]
         assert fast.post.in_reply_to_username == plain.post.in_reply_to_username
+
+
+def test_threads_leave_out_the_same_hidden_replies(site):
+    """A moderator hides reply 42 (u1's): its reply 44 stays, for every reader, both ways."""
+    fast_app, _ = site
+    with fast_app.app_context():
+        db.session.get(Post, 42).hidden = HIDDEN
+        admin = db.session.scalar(User.by_username("u4"))
+        admin.is_admin = True
+        db.session.commit()
+        root = db.session.get(Post, 1)
+        readers = [db.session.scalar(User.by_username(name)) for name in ("u0", "u1", "u4")]
+        for reader in (None, *readers):
+            for pages in (PostPages(), FastPostPages()):
+                assert pages.reply_tree(root, reader) == root.reply_tree(reader)
+        seen = {name: [id_ for id_, _ in root.reply_tree(reader)]
+                for name, reader in zip(("u0", "u1", "u4"), readers, strict=True)}  # fmt: skip
+        assert seen == {"u0": [41, 44, 43, 45], "u1": [41, 42, 44, 43, 45], "u4": seen["u1"]}
+        for pages in (PostPages(), FastPostPages()):
+            thread = pages.thread_page(root, 1, 3, readers[0])
+            assert [r.id for r in thread.replies.items] == [41, 44, 43]
+            assert thread.depths == [1, 3, 1] and thread.replies.has_next

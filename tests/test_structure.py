@@ -232,11 +232,11 @@ def test_imports_inside_functions_are_the_known_ones() -> None:
     )
 
 
-def layout_sections() -> dict[str, str]:
-    """The README's Layout block, by entry: each `app/...` line with the indented lines under
+def layout_sections(readme_name: str, heading: str) -> dict[str, str]:
+    """A README's Layout block, by entry: each `app/...` line with the indented lines under
     it."""
-    readme = (APP.parent / "README.md").read_text(encoding="utf-8")
-    block = readme.partition("## Layout")[2].split("```")[1]
+    readme = (APP.parent / readme_name).read_text(encoding="utf-8")
+    block = readme.partition(heading)[2].split("```")[1]
     sections: dict[str, str] = {}
     current = None
     for line in block.splitlines():
@@ -250,8 +250,13 @@ def layout_sections() -> dict[str, str]:
     return sections
 
 
-def test_the_readme_layout_lists_every_module() -> None:
-    sections = layout_sections()
+@pytest.mark.parametrize(
+    ("readme_name", "heading"),
+    [("README.md", "## Layout"), ("README.zh-CN.md", "## 项目结构")],
+    ids=["en", "zh-CN"],
+)
+def test_the_readme_layout_lists_every_module(readme_name: str, heading: str) -> None:
+    sections = layout_sections(readme_name, heading)
     missing = []
     for module, path in modules().items():
         relative = path.relative_to(APP.parent).as_posix()
@@ -262,4 +267,4 @@ def test_the_readme_layout_lists_every_module() -> None:
             path.name != "__init__.py" and path.name not in sections[package]
         ):
             missing.append(relative)
-    assert not missing, "README.md's Layout does not list: " + ", ".join(missing)
+    assert not missing, f"{readme_name}'s Layout does not list: " + ", ".join(missing)

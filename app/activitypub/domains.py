@@ -3,7 +3,7 @@ app/federation neither fetches from nor delivers to, and the inbox's refusal."""
 
 from flask import Flask
 
-from app.federation.fetch import host_of, set_host_policy
+from app.federation.hosts import host_of, set_host_policy
 from app.models.domain_block import blocked_among, is_blocked
 
 

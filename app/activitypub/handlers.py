@@ -3,66 +3,25 @@ called in the background (inbox.py) once the activity's signature and actor are 
 its shape by check() in the request. Each returns the deliveries it causes (an Accept), for
 after the commit; the types not here are taken and ignored."""
 
-import re
 from collections.abc import Callable
 
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select
 
-from app.activitypub import direct, notes, outbox
-from app.activitypub.documents import site_url
+from app.activitypub import direct, notes, outbox, remote_posts
+from app.activitypub.lookups import local_post, local_user, object_id, remote_post
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import Alert, FollowRequest, Post, PostEdit, Tag, User, user_by_username
+from app.models import Alert, FollowRequest, PostEdit, Tag, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
 from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
 from app.models.types import utcnow
 
-LOCAL_ACTOR = re.compile(r"users/([^/?#]+)")
-LOCAL_POST = re.compile(r"post/(\d{1,10})")
-BODY_MAX = 280
-
 
 class Malformed(ValueError):
     """The activity cannot be read as its type must be (the inbox answers 400)."""
-
-
-def object_id(value: object) -> str | None:
-    """The id of an actor or object, given as a string or an object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def local_user(uri: str | None) -> User | None:
-    """The local user whose actor `uri` is, if any (not one suspended)."""
-    site = site_url()
-    if uri is None or not uri.startswith(site):
-        return None
-    match = LOCAL_ACTOR.fullmatch(uri[len(site) :])
-    user = user_by_username(match.group(1)) if match else None
-    if user is None or user.is_remote or user.is_suspended:
-        return None
-    return user
-
-
-def local_post(uri: str | None) -> Post | None:
-    """The listed post of ours whose Note `uri` is, if any."""
-    site = site_url()
-    if uri is None or not uri.startswith(site):
-        return None
-    match = LOCAL_POST.fullmatch(uri[len(site) :])
-    post = db.session.get(Post, int(match.group(1))) if match and len(match.group(1)) < 10 else None
-    if post is None or post.uri is not None or post.hidden != LISTED:
-        return None
-    return post
-
-
-def remote_post(uri: str | None) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.uri == uri)) if uri else None
 
 
 def own_inner(activity: dict) -> dict:
@@ -173,23 +132,9 @@ def create(activity: dict, sender: User) -> None:
     mentioned = mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    html, text = notes.note_text(note)
-    if not text:
+    post = remote_posts.keep_note(note, sender, parent)
+    if post is None:
         return
-    post = Post(
-        author=sender,
-        uri=note["id"],
-        body=text[:BODY_MAX],
-        body_html=html,
-        timestamp=notes.published(note),
-        language=notes.language(note, text),
-        image_count=0,
-    )
-    if parent is not None:
-        post.in_reply_to, post.is_reply = parent, True
-    db.session.add(post)
-    db.session.flush()
-    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     told = [user.username for user in mentioned]
     if parent is not None and not parent.author.is_remote:
         told.append(parent.author.username)
@@ -210,9 +155,9 @@ def update(activity: dict, sender: User) -> None:
     if note is None or post is None or post.user_id != sender.id:
         return
     html, text = notes.note_text(note)
-    if text and text[:BODY_MAX] != post.body:
+    if text and text[: remote_posts.BODY_MAX] != post.body:
         db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=utcnow()))
-        post.body, post.body_html, post.edited_at = text[:BODY_MAX], html, utcnow()
+        post.body, post.body_html, post.edited_at = text[: remote_posts.BODY_MAX], html, utcnow()
         Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
 
 
@@ -235,19 +180,29 @@ def delete(activity: dict, sender: User) -> None:
         direct.forget(target, sender)
 
 
-# Likes and boosts of our posts
+# Likes of our posts, boosts of ours and of posts from elsewhere
 
 
 def reaction(verb: str) -> Callable[[dict, User], None]:
-    """A handler running the sender's `verb` (like, boost, unlike, unboost) on our post."""
+    """A handler running the sender's `verb` (like, unlike, unboost) on the post: ours, or
+    for an unboost one from elsewhere."""
 
     def react(activity: dict, sender: User) -> None:
-        post = local_post(object_id(activity.get("object")))
-        if post is None or (verb in ("like", "boost") and post.author.either_blocks(sender)):
+        uri = object_id(activity.get("object"))
+        post = local_post(uri) or (remote_post(uri) if verb == "unboost" else None)
+        if post is None or (verb == "like" and post.author.either_blocks(sender)):
             return
         getattr(sender, verb)(post)
 
     return react
+
+
+def announce(activity: dict, sender: User) -> None:
+    """A remote user boosts a post: into the timelines of those who follow them here, "boosted
+    by" them, as a local boost does (and our post's count of boosts)."""
+    post = remote_posts.boosted_post(object_id(activity.get("object")), sender)
+    if post is not None and post.hidden == LISTED and not post.author.either_blocks(sender):
+        sender.boost(post)
 
 
 UNDOABLE: dict[str, Callable[[dict, User], None]] = {
@@ -275,7 +230,7 @@ HANDLERS: dict[str, Callable[[dict, User], list[Delivery] | None]] = {
     "Update": update,
     "Delete": delete,
     "Like": reaction("like"),
-    "Announce": reaction("boost"),
+    "Announce": announce,
 }
 
 

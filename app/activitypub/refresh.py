@@ -12,8 +12,9 @@ from flask import current_app
 from app.activitypub.negotiation import federating
 from app.activitypub.remote_actors import BadActor, fetch_actor
 from app.extensions import db
-from app.federation.delivery import run_later
-from app.federation.fetch import FetchError, host_of
+from app.federation.background import run_claimed
+from app.federation.fetch import FetchError
+from app.jobs import job_app_context
 from app.models import RemoteActor, User
 
 # An actor that could not be fetched is tried again on a use at least this many seconds later.
@@ -29,7 +30,7 @@ def refresh_later(actor_uri: str) -> bool:
     """Fetch the actor again in the background (at most once in RETRY_SECONDS); whether it
     was asked for now."""
     claim = f"refresh-actor:{actor_uri}"
-    return run_later(host_of(actor_uri), refresh_actor, actor_uri, claim=claim, hold=RETRY_SECONDS)
+    return run_claimed(claim, RETRY_SECONDS, refresh_actor, actor_uri, url=actor_uri)
 
 
 def refresh_if_stale(user: User) -> bool:
@@ -43,6 +44,11 @@ def refresh_if_stale(user: User) -> bool:
 
 def refresh_actor(actor_uri: str) -> None:
     """The job: fetch the actor's document and remember what it says now."""
+    with job_app_context():
+        refresh(actor_uri)
+
+
+def refresh(actor_uri: str) -> None:
     actor = RemoteActor.by_uri(actor_uri)
     if actor is None or not is_stale(actor):
         return  # gone, or fetched again meanwhile

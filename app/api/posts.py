@@ -47,6 +47,7 @@ def post_to_dict(post: Post) -> dict:
         "edited_at": iso(post.edited_at) if post.edited_at else None,
         "like_count": post.like_count,
         "boost_count": post.boost_count,
+        "hidden": bool(post.hidden),
         "html": post.body_html,
         "tags": [tag.name for tag in post.tags],
         "images": [image_to_dict(image) for image in post.images],

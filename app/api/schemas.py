@@ -54,6 +54,11 @@ POST = {
     "edited_at": {**MOMENT, "nullable": True, "description": "The last edit, if any."},
     "like_count": COUNT,
     "boost_count": COUNT,
+    "hidden": {
+        "type": "boolean",
+        "description": "True for a post the moderators hid, or hid with its suspended author:"
+        " only its author and the admins see it.",
+    },
     "html": {
         **NULLABLE_STRING,
         "description": "The body's Markdown as sanitised HTML; null for a post written"

@@ -3,7 +3,7 @@ incoming activities."""
 
 from flask import Flask
 
-from app.federation import delivery, inbox_queue
+from app.federation import background, delivery, inbox_queue
 from app.federation.worker import federation
 
 
@@ -26,4 +26,5 @@ def init_app(app: Flask) -> None:
     check_development_settings(app)
     delivery.init_app(app)
     inbox_queue.init_app(app)
+    background.init_app(app)
     app.cli.add_command(federation)

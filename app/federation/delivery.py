@@ -6,15 +6,10 @@ and never in front of anyone else's; a failed delivery is tried again after each
 FEDERATION_RETRY_INTERVALS. Without REDIS_URL (or with Redis down) deliveries run once on a
 small thread pool of this process. The job carries the sender's id, not their key: the key
 is looked up when the request is signed, through the loader registered with set_key_loader.
-Nothing is queued for, or sent to, a host the site refuses (fetch.set_host_policy).
-
-run_later() puts other work that talks to one host (fetching an actor again) on the same
-queues, or the same threads.
+Nothing is queued for, or sent to, a host the site refuses (hosts.py).
 """
 
 import json
-import threading
-import time
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, NamedTuple
@@ -27,9 +22,9 @@ from app.federation.fetch import (
     FetchError,
     Policy,
     URLNotAllowed,
-    host_of,
     send,
 )
+from app.federation.hosts import host_of
 from app.federation.signatures import sign_request
 from app.jobs import job_app_context
 
@@ -88,20 +83,6 @@ def queue_name(prefix: str, inbox: str) -> str:
     return prefix + host_of(inbox)
 
 
-def run_later(host: str, function: Callable[..., None], *args: Any, claim: str, hold: int) -> bool:
-    """Run function(*args) in the background, as a job on the queue of `host` (the host it
-    talks to), unless a job of the same `claim` was started in the last `hold` seconds;
-    whether it was. A job that fails is not tried again: the next claim after `hold` is."""
-    runner = current_app.extensions["federation_runner"]
-    return runner.run(host.lower(), function, args, claim, hold)
-
-
-def run_job(function: Callable[..., None], *args: Any) -> None:
-    """The RQ job of run_later: `function` in an app context."""
-    with job_app_context():
-        function(*args)
-
-
 def deliver_to_inbox(activity: dict[str, Any], inbox: str, sender_id: Hashable) -> None:
     """The RQ job: one POST, raising DeliveryFailed when it is worth trying again."""
     with job_app_context():
@@ -141,8 +122,6 @@ class ThreadDeliveries:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.executor = ThreadPoolExecutor(4, thread_name_prefix="federation")
-        self.claims: dict[str, float] = {}  # claim: when it may run again (monotonic)
-        self.claims_lock = threading.Lock()
 
     def submit(self, activity: dict[str, Any], inboxes: list[str], sender_id: Hashable) -> None:
         futures = [self.executor.submit(self._run, activity, inbox, sender_id) for inbox in inboxes]
@@ -157,26 +136,6 @@ class ThreadDeliveries:
             except Exception:
                 # Without Redis there is no later try: the failure is logged, not lost silently.
                 self.app.logger.exception("Could not deliver to %s", inbox)
-
-    def run(self, host: str, function: Callable, args: tuple, claim: str, hold: int) -> bool:
-        now = time.monotonic()
-        with self.claims_lock:
-            if self.claims.get(claim, now) > now:
-                return False
-            if len(self.claims) > 10_000:  # forget the claims that ended
-                self.claims = {key: end for key, end in self.claims.items() if end > now}
-            self.claims[claim] = now + hold
-        future = self.executor.submit(self._call, function, args)
-        if self.app.testing:
-            wait([future])
-        return True
-
-    def _call(self, function: Callable, args: tuple) -> None:
-        with self.app.app_context():
-            try:
-                function(*args)
-            except Exception:
-                self.app.logger.exception("A background job failed: %s", function.__name__)
 
 
 class RQDeliveries:
@@ -217,28 +176,6 @@ class RQDeliveries:
         except RedisError:
             self.app.logger.warning("Redis is unreachable: delivering from this process")
             self.fallback.submit(activity, inboxes, sender_id)
-
-    def run(self, host: str, function: Callable, args: tuple, claim: str, hold: int) -> bool:
-        from redis.exceptions import RedisError
-        from rq import Queue
-
-        try:
-            # SET NX: one job per claim and `hold`, whichever process asks.
-            if not self.connection.set(f"{self.prefix}claim:{claim}", 1, nx=True, ex=hold):
-                return False
-            Queue(self.prefix + host, connection=self.connection).enqueue(
-                run_job,
-                function,
-                *args,
-                job_timeout=JOB_TIMEOUT,
-                result_ttl=0,
-                failure_ttl=FAILED_TTL,
-                description=f"{function.__name__} on {host}",
-            )
-        except RedisError:
-            self.app.logger.warning("Redis is unreachable: running %s here", function.__name__)
-            return self.fallback.run(host, function, args, claim, hold)
-        return True
 
 
 def init_app(app: Flask) -> None:

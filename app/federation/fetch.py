@@ -10,19 +10,22 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from requests.adapters import HTTPAdapter
 
+from app.federation.hosts import EXTENSION, RefusedHosts, host_of
 from app.federation.signatures import sign_request
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+# The images posts may carry (app/media/images.py decodes them).
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 JSON_TYPES = {"application/activity+json", "application/ld+json", "application/json"}
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 3
@@ -58,6 +61,10 @@ class NotActivityJSON(FetchError):
     """The answer is not an ActivityPub JSON object (its Content-Type, or its body)."""
 
 
+class NotAnImage(FetchError):
+    """The answer's Content-Type is not one of IMAGE_TYPES."""
+
+
 class RequestFailed(FetchError):
     """No answer in time, a refused connection, or an error status (status_code then)."""
 
@@ -76,8 +83,8 @@ class Policy:
     max_bytes: int = 1024 * 1024
     # True (the system's CAs, through certifi), or a CA bundle's path: tests use their own.
     verify: bool | str = True
-    # Given hosts (host[:port], lower case), those no request may go to: set_host_policy's.
-    refused_hosts: Callable[[Iterable[str]], set[str]] | None = None
+    # The hosts no request may go to (hosts.py): the site's, or none.
+    refused_hosts: RefusedHosts | None = None
 
     @classmethod
     def from_app(cls) -> "Policy":
@@ -89,19 +96,8 @@ class Policy:
             allow_private=config["FEDERATION_ALLOW_PRIVATE_ADDRESSES"],
             timeout=config["FEDERATION_TIMEOUT"],
             max_bytes=config["FEDERATION_MAX_DOCUMENT_BYTES"],
-            refused_hosts=current_app.extensions.get("federation_refused_hosts"),
+            refused_hosts=current_app.extensions.get(EXTENSION),
         )
-
-
-def set_host_policy(app: Flask, refused_hosts: Callable[[Iterable[str]], set[str]]) -> None:
-    """Register how the site says which hosts it refuses (its domain blocks): no document
-    is fetched from them and nothing is delivered to them."""
-    app.extensions["federation_refused_hosts"] = refused_hosts
-
-
-def host_of(url: str) -> str:
-    """The host[:port] of a URL as a domain block names it: lower case, without user info."""
-    return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
 class Response(NamedTuple):
@@ -125,19 +121,41 @@ def fetch_document(
 ) -> Fetched:
     """GET an ActivityPub document, signed with the key when one is given (authorized
     fetch), following at most MAX_REDIRECTS redirects, each checked like the first URL."""
-    policy = policy or Policy.from_app()
+
+    def headers(url: str) -> dict[str, str]:
+        plain = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+        if key_id is None or private_key_pem is None:
+            return plain
+        return sign_request("GET", url, plain, None, key_id, private_key_pem)
+
+    url, response = get(url, headers, policy or Policy.from_app())
+    return Fetched(url, parse_document(url, response))
+
+
+def fetch_image(url: str, max_bytes: int, policy: Policy | None = None) -> bytes:
+    """GET an image of at most `max_bytes`, whose Content-Type is one of IMAGE_TYPES (what
+    it really is, Pillow decides: app/media/images.py), redirects followed as for documents."""
+    policy = replace(policy or Policy.from_app(), max_bytes=max_bytes)
+    accept = {"Accept": ", ".join(sorted(IMAGE_TYPES)), "User-Agent": USER_AGENT}
+    url, response = get(url, lambda url: accept, policy)
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type not in IMAGE_TYPES:
+        raise NotAnImage(f"{url} is {media_type or 'untyped'}, not a JPEG, PNG, WebP or GIF")
+    return response.body
+
+
+def get(url: str, headers: Callable[[str], dict[str, str]], policy: Policy) -> tuple[str, Response]:
+    """GET `url` with headers(url) for each request, following at most MAX_REDIRECTS
+    redirects, each checked like the first URL; the last URL and its answer, a 200."""
     for _ in range(MAX_REDIRECTS + 1):
-        headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
-        if key_id is not None and private_key_pem is not None:
-            headers = sign_request("GET", url, headers, None, key_id, private_key_pem)
-        response = send("GET", url, headers, None, policy)
+        response = send("GET", url, headers(url), None, policy)
         location = response.headers.get("Location")
         if response.status_code in REDIRECTS and location:
             url = urljoin(url, location)
             continue
         if response.status_code != 200:
             raise RequestFailed(f"{url} answered {response.status_code}", response.status_code)
-        return Fetched(url, parse_document(url, response))
+        return url, response
     raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects from {url}")
 
 
@@ -167,9 +185,8 @@ def send(
     twice policy.timeout."""
     policy = policy or Policy.from_app()
     parts = check_url(url, policy)
-    netloc = host_of(url)
-    if policy.refused_hosts is not None and policy.refused_hosts([netloc]):
-        raise HostRefused(f"{netloc} is blocked here")
+    if policy.refused_hosts is not None and policy.refused_hosts([host_of(url)]):
+        raise HostRefused(f"{host_of(url)} is blocked here")
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = public_address(host, port, policy)

@@ -44,8 +44,13 @@ def allow_uploads(endpoint: str | None, values: dict | None) -> None:
 
 def processed_upload(file: IO[bytes]) -> ProcessedImage:
     """An uploaded file, checked and encoded again (ImageRejected says what is wrong)."""
+    return processed(file.read(current_app.config["MEDIA_MAX_BYTES"] + 1))
+
+
+def processed(data: bytes) -> ProcessedImage:
+    """An image's bytes (an upload, a remote post's image) checked and encoded again within
+    the site's MEDIA_* limits (ImageRejected says what is wrong)."""
     config = current_app.config
-    data = file.read(config["MEDIA_MAX_BYTES"] + 1)
     return process_image(
         data,
         max_bytes=config["MEDIA_MAX_BYTES"],

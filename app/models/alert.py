@@ -33,7 +33,19 @@ MENTION = "mention"
 # The notification (app/models/notification.py) the pages poll for the navbar's alert count.
 UNREAD_ALERT_COUNT = "unread_alert_count"
 # The user table's columns the unread count reads (app/models/user.py builds on this module).
-USERS = table("user", column("id", Integer), column("last_alert_read_time", UTCDateTime))
+USERS = table(
+    "user",
+    column("id", Integer),
+    column("last_alert_read_time", UTCDateTime),
+    column("block_total", Integer),
+)
+# Whom a user blocks or mutes (Block of app/models/blocks.py, which imports the posts that
+# import this module): their alerts are left out, even those from before.
+BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
+# Which servers a user blocks, and each remote account's server (blocks.py, remote_actor.py):
+# the accounts of a blocked server are blocked one by one.
+DOMAIN_BLOCKS = table("user_domain_block", column("user_id", Integer), column("domain", String))
+ACTORS = table("remote_actor", column("user_id", Integer), column("domain", String))
 
 
 class Alert(db.Model):
@@ -79,7 +91,7 @@ class Alert(db.Model):
         ids = sorted(set(user_ids))
         if not ids:
             return
-        unread = Alert.unread(USERS.c.id, USERS.c.last_alert_read_time)
+        unread = Alert.unread(USERS.c.id, USERS.c.last_alert_read_time, USERS.c.block_total)
         query = (
             select(USERS.c.id, func.count(Alert.id))
             .select_from(USERS)
@@ -93,21 +105,41 @@ class Alert(db.Model):
 
     @staticmethod
     def received_by(user: "User") -> Select:
-        """The user's alerts, newest first, each with who did it and their post."""
-        return (
-            select(Alert)
-            .where(Alert.user_id == user.id)
-            .options(joinedload(Alert.actor), joinedload(Alert.post))
-            .order_by(Alert.timestamp.desc(), Alert.id.desc())
+        """The user's alerts, newest first, each with who did it and their post; none from
+        whom they block or mute, even from before."""
+        query = select(Alert).where(Alert.user_id == user.id)
+        if user.block_total:
+            query = query.where(not_from_filtered(user.id))
+        return query.options(joinedload(Alert.actor), joinedload(Alert.post)).order_by(
+            Alert.timestamp.desc(), Alert.id.desc()
         )
 
     @staticmethod
-    def unread(user_id, read_until) -> ColumnElement[bool]:
-        """The alerts of `user_id` since `read_until` (all while it is NULL): columns of
-        User, for its unread_alerts."""
+    def unread(user_id, read_until, block_total) -> ColumnElement[bool]:
+        """The alerts of `user_id` since `read_until` (all while it is NULL), none from whom
+        they block or mute: columns of User, for its unread_alerts."""
+        # Only a user who blocks or mutes someone pays for the check, as in received_by.
+        shown = or_(block_total == 0, not_from_filtered(user_id))
         return and_(
-            Alert.user_id == user_id, or_(read_until.is_(None), Alert.timestamp > read_until)
+            Alert.user_id == user_id, or_(read_until.is_(None), Alert.timestamp > read_until), shown
         )
+
+
+def not_from_filtered(user_id) -> ColumnElement[bool]:
+    """The alert's actor is not one `user_id` blocks or mutes, nor of a server they block (a
+    user's column, or an id)."""
+    # Correlated by hand: within a count's subquery, the user is two selects out.
+    filtered = select(BLOCKS.c.target_id).where(BLOCKS.c.user_id == user_id)
+    of_servers = (
+        select(ACTORS.c.user_id)
+        .join(DOMAIN_BLOCKS, DOMAIN_BLOCKS.c.domain == ACTORS.c.domain)
+        .where(DOMAIN_BLOCKS.c.user_id == user_id)
+    )
+    return Alert.actor_id.not_in(
+        filtered.correlate_except(BLOCKS).union_all(
+            of_servers.correlate_except(ACTORS, DOMAIN_BLOCKS)
+        )
+    )
 
 
 class AlertsMixin:
@@ -133,5 +165,9 @@ class AlertsMixin:
         until = min(until, utcnow())
         if self.last_alert_read_time is None or until > self.last_alert_read_time:
             self.last_alert_read_time = until
-            db.session.flush()
-            Alert.count_for_pages([self.id])
+            self.recount_alerts()
+
+    def recount_alerts(self) -> None:
+        """Give the user's open pages their unread count anew (the caller commits)."""
+        db.session.flush()
+        Alert.count_for_pages([self.id])

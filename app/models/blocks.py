@@ -75,6 +75,8 @@ class BlockMixin:
         id: Mapped[int]
         block_total: Mapped[int]
 
+        def recount_alerts(self) -> None: ...  # AlertsMixin's: alerts from them go too
+
         @property
         def domain(self) -> str | None: ...
 
@@ -88,7 +90,7 @@ class BlockMixin:
         if row is None:
             db.session.add(Block(user_id=self.id, target_id=user.id, kind=kind))
             self.block_total = (self.block_total or 0) + 1
-            db.session.flush()  # the next verb's lookup finds it
+            self.recount_alerts()  # flushed: the next verb's lookup finds it
         elif row.kind == kind:
             return False
         else:
@@ -124,7 +126,7 @@ class BlockMixin:
             return False
         db.session.delete(row)
         self.block_total = max((self.block_total or 1) - 1, 0)
-        db.session.flush()
+        self.recount_alerts()
         return True
 
     def unblock(self, user: "User") -> bool:
@@ -178,7 +180,7 @@ class BlockMixin:
         db.session.add(UserDomainBlock(user_id=self.id, domain=domain))
         self.block_total = (self.block_total or 0) + 1
         end_follows_with(self.id, domain_accounts(domain))
-        db.session.flush()
+        self.recount_alerts()  # flushed: the next verb's lookup finds it
         return True
 
     def unblock_domain(self, domain: str) -> bool:
@@ -187,7 +189,7 @@ class BlockMixin:
             return False
         db.session.delete(row)
         self.block_total = max((self.block_total or 1) - 1, 0)
-        db.session.flush()
+        self.recount_alerts()
         return True
 
     def blocked_domains(self) -> Select:

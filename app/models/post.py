@@ -23,7 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.alert import Alert
+
+# Nor does a mention alert those who block its author's server.
+from app.models.alert import ACTORS, DOMAIN_BLOCKS, Alert
 from app.models.inbox_activity import URI_MAX
 from app.models.post_edit import PostEdit
 from app.models.post_text import PostText
@@ -52,10 +54,6 @@ USERS = table("user", column("id", Integer), column("username", String))
 # Who blocks or mutes whom (app/models/blocks.py, which builds on this module through
 # followers): a mention does not alert those who turned its author away.
 BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
-# Who blocks which server, and the servers of remote accounts (app/models/blocks.py and
-# remote_actor.py): nor does it alert those who block its author's server.
-DOMAIN_BLOCKS = table("user_domain_block", column("user_id", Integer), column("domain", String))
-ACTORS = table("remote_actor", column("user_id", Integer), column("domain", String))
 
 
 def detect_language(text: str) -> str | None:

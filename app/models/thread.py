@@ -27,12 +27,13 @@ class ThreadMixin:
         query = ancestors_query(type(self), self.in_reply_to_id)
         return list(db.session.scalars(query, execution_options=READS_ONLY))
 
-    def reply_tree(self) -> list[tuple[int, int]]:
-        """(id, depth) of every reply under this post, depth 1 for a direct reply, in reading
-        order: each reply is followed by its own replies before the next one."""
+    def reply_tree(self, reader: Any = None) -> list[tuple[int, int]]:
+        """(id, depth) of every reply under this post that `reader` may see, depth 1 for a
+        direct reply, in reading order: each reply is followed by its own replies before the
+        next one (those of a reply hidden from the reader too)."""
         query = replies_query(type(self), self.id)
         rows = db.session.execute(query, execution_options=READS_ONLY).all()
-        return reading_order(self.id, rows)
+        return reading_order(self.id, rows, hidden_from(rows, reader))
 
 
 def ancestors_query(post: Any, parent_id: Any) -> Select:
@@ -52,23 +53,34 @@ def ancestors_query(post: Any, parent_id: Any) -> Select:
 
 
 def replies_query(post: Any, root_id: Any) -> Select:
-    """(id, parent id, timestamp) of every reply under post `root_id`, in no order."""
+    """(id, parent id, timestamp, hidden, author id) of every reply under post `root_id`, in no
+    order."""
     down = (
-        select(post.id, post.in_reply_to_id, post.timestamp)
+        select(post.id, post.in_reply_to_id, post.timestamp, post.hidden, post.user_id)
         .where(post.in_reply_to_id == root_id)
         .cte("reply", recursive=True)
     )
     child = aliased(post)
     down = down.union_all(
-        select(child.id, child.in_reply_to_id, child.timestamp).where(
+        select(child.id, child.in_reply_to_id, child.timestamp, child.hidden, child.user_id).where(
             child.in_reply_to_id == down.c.id
         )
     )
     return select(down)
 
 
-def reading_order(root: int, rows) -> list[tuple[int, int]]:
-    """Depth-first order of (id, parent id, timestamp) rows under `root`, siblings oldest first."""
+def hidden_from(rows, reader: Any) -> set[int]:
+    """The ids of the rows of replies_query `reader` may not see: a hidden post only its
+    author and the admins may (as app/models/moderation.py's visible_post)."""
+    if getattr(reader, "is_admin", False):
+        return set()
+    reader_id = getattr(reader, "id", None)
+    return {row[0] for row in rows if row[3] and row[4] != reader_id}
+
+
+def reading_order(root: int, rows, leave_out: set[int] | None = None) -> list[tuple[int, int]]:
+    """Depth-first order of (id, parent id, timestamp) rows under `root`, siblings oldest first,
+    less the ids `leave_out` (their replies stay)."""
     children: dict[int, list] = defaultdict(list)
     for row in rows:
         children[row[1]].append(row)
@@ -78,6 +90,7 @@ def reading_order(root: int, rows) -> list[tuple[int, int]]:
     stack = [(row[0], 1) for row in reversed(children[root])]
     while stack:
         id_, depth = stack.pop()
-        order.append((id_, depth))
+        if not leave_out or id_ not in leave_out:
+            order.append((id_, depth))
         stack.extend((row[0], depth + 1) for row in reversed(children[id_]))
     return order

@@ -94,7 +94,9 @@ class User(
     unread_messages: Mapped[int] = _counted(
         Message.__table__, Message.unread(id, last_message_read_time)
     )
-    unread_alerts: Mapped[int] = _counted(Alert.__table__, Alert.unread(id, last_alert_read_time))
+    unread_alerts: Mapped[int] = _counted(
+        Alert.__table__, Alert.unread(id, last_alert_read_time, block_total)
+    )
     post_total: Mapped[int] = _counted(Post.__table__, Post.user_id == id, group=API_COUNTS)
     follower_total: Mapped[int] = _counted(
         followers, followers.c.followed_id == id, group=API_COUNTS

@@ -4,11 +4,12 @@ everything they show, with the reader's CSRF token written into a hole afterward
 Speeds up every list of posts (home, explore, profile, tag, search), where the article's
 template and the bar's buttons (url_for, gettext, a macro per button) cost more than the
 database (how much: benchmarks/README.md). The key is the page query's row (the post, its
-author, its counts, edit time and image count: a post's images never change), the reader's
-like and boost of it, signed in or not, the page to come back to, the language, relative
-time, translation target and script root. The images are read only for a piece not kept
-yet. Breaks if main/_post.html or reactions/_actions.html come to show anything else:
-tests/test_speedups.py compares the pages both ways.
+author, its counts, edit time and image count: a post's images never change but for a remote
+post's, which arrive once, with their count), the reader's like and boost of it, signed in
+or not, the page to come back to, the language, relative time, translation target and script
+root. The images are read only for a piece not kept yet. Breaks if main/_post.html or
+reactions/_actions.html come to show anything else: tests/test_speedups.py compares the
+pages both ways.
 """
 
 from dataclasses import replace

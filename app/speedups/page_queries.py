@@ -32,7 +32,7 @@ from app.models.domain_block import silenced_posts
 from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.tag import post_tag
-from app.models.thread import ancestors_query, reading_order, replies_query
+from app.models.thread import ancestors_query, hidden_from, reading_order, replies_query
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 
@@ -180,7 +180,13 @@ _ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
 _TREE = replies_query(Post, bindparam("post", type_=Integer)).selected_columns
 # Each reply's time as the database gives it, only to order siblings: SQLite's text sorts as
 # the times do, and a long thread's hundreds of times are not parsed into datetimes.
-_REPLIES = select(_TREE.id, _TREE.in_reply_to_id, type_coerce(_TREE.timestamp, NullType))
+_REPLIES = select(
+    _TREE.id,
+    _TREE.in_reply_to_id,
+    type_coerce(_TREE.timestamp, NullType),
+    _TREE.hidden,
+    _TREE.user_id,
+)
 
 
 def ancestor_ids(post: Post) -> list[int]:
@@ -192,11 +198,11 @@ def ancestor_ids(post: Post) -> list[int]:
     return list(connection.execute(_ANCESTORS, params, execution_options=READS_ONLY).scalars())
 
 
-def reply_tree(post: Post) -> list[tuple[int, int]]:
-    """post.reply_tree(), from a statement built once, on the session's connection."""
+def reply_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
+    """post.reply_tree(reader), from a statement built once, on the session's connection."""
     connection = db.session.connection()
     rows = connection.execute(_REPLIES, {"post": post.id}, execution_options=READS_ONLY).all()
-    return reading_order(post.id, rows)
+    return reading_order(post.id, rows, hidden_from(rows, reader))
 
 
 def explore_page_query(filters: Filters = (False, False)) -> Select:

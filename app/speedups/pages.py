@@ -41,8 +41,8 @@ class FastPostPages(PostPages):
     def ancestor_ids(self, post: Post) -> list[int]:
         return page_queries.ancestor_ids(post)
 
-    def reply_tree(self, post: Post) -> list[tuple[int, int]]:
-        return page_queries.reply_tree(post)
+    def reply_tree(self, post: Post, reader: Any = None) -> list[tuple[int, int]]:
+        return page_queries.reply_tree(post, reader)
 
     def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
         return page_queries.rows_by_id(ids)

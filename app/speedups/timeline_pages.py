@@ -67,12 +67,15 @@ def listed_keys(keys: FromClause, filters: Filters) -> list:
 
 
 @cache
-def _merged_timeline_page_query(dialect: str, author_count: int, filters: Filters) -> Select:
+def _merged_timeline_page_query(
+    dialect: str, author_count: int, filters: Filters, since: bool
+) -> Select:
     # Only keys are merged, from the index alone; the page's rows are read afterwards (on
     # SQLite, merging whole rows reads a table row for every author). Blocked and muted
     # authors are not among the authors (timeline_authors).
-    keys = merged.timeline_keys(dialect, author_count)
-    return newest_page_query(keys, dialect, *listed_keys(keys, filters))
+    hide, filtered = filters
+    keys = merged.timeline_keys(dialect, author_count, listed_only=hide, since=since)
+    return newest_page_query(keys, dialect, *listed_keys(keys, (False, filtered)))
 
 
 @cache
@@ -175,11 +178,11 @@ def timeline_page_query(user: User, depth: int) -> tuple[Select, dict]:
     if dialect == "postgresql":
         # It finds the authors itself, from the page's LIMIT and OFFSET.
         return _postgresql_timeline_page_query(filters), params
-    authors = merged.timeline_authors(user, depth)
+    authors, since = merged.timeline_authors_since(user, depth)
     if len(authors) > merged.TIMELINE_MERGE_MAX_AUTHORS:
         return _long_timeline_page_query(dialect, filters), {"authors": authors, **params}
-    query = _merged_timeline_page_query(dialect, len(authors), filters)
-    return query, {**merged.author_parameters(user, authors), **params}
+    query = _merged_timeline_page_query(dialect, len(authors), filters, since is not None)
+    return query, {**merged.author_parameters(user, authors), "since": since, **params}
 
 
 def timeline_page(user: User, number: int, per_page: int) -> Page:

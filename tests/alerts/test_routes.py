@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Alert, Post, User, utcnow
+from app.models import Alert, Notification, Post, User, utcnow
 from app.models.alert import UNREAD_ALERT_COUNT as UNREAD
 
 
@@ -117,7 +117,7 @@ def test_the_json_poll_still_answers_at_notifications(client, auth, make_user):
     assert client.get("/notifications").is_json
 
 
-def fill(app):
+def fill(app, mutes):
     with app.app_context():
         susan = User(username="susan", email="susan@example.com")
         susan.set_password("correct horse")
@@ -126,12 +126,14 @@ def fill(app):
         db.session.flush()
         for author in others:
             Post.write(author, f"hello @susan from {author.username}")
+        if mutes:
+            susan.mute(others[-1])
         db.session.commit()
 
 
-def queries_for(make_app, count_queries, per_page):
+def queries_for(make_app, count_queries, per_page, mutes):
     app = make_app(POSTS_PER_PAGE=per_page)
-    fill(app)
+    fill(app, mutes)
     client = app.test_client()
     client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
     client.get("/alerts")
@@ -139,13 +141,16 @@ def queries_for(make_app, count_queries, per_page):
         response = client.get("/alerts")
     assert response.status_code == 200
     assert response.text.count('class="alert-item') == per_page
+    assert ("from author29" in response.text) is not mutes
     return counter.count
 
 
-# The signed-in user (with the navbar's counts), then the page with its actors and posts.
-def test_query_count_does_not_grow_with_page_size(make_app, count_queries):
-    small = queries_for(make_app, count_queries, 5)
-    large = queries_for(make_app, count_queries, 25)
+# The signed-in user (with the navbar's counts), then the page with its actors and posts;
+# muting someone adds a condition to both, not a query.
+@pytest.mark.parametrize("mutes", [False, True])
+def test_query_count_does_not_grow_with_page_size(make_app, count_queries, mutes):
+    small = queries_for(make_app, count_queries, 5, mutes)
+    large = queries_for(make_app, count_queries, 25, mutes)
     assert small == large
     assert large <= 2, large
 
@@ -207,6 +212,49 @@ def test_no_alert_from_someone_you_block_or_mute(app, make_user, verb):
         Post.write(john, "again @susan")
         db.session.commit()
         assert db.session.scalars(select(Alert.user_id).order_by(Alert.id)).all() == [3, 1]
+
+
+@pytest.mark.parametrize("verb", ["block", "mute"])
+def test_alerts_from_before_a_block_or_mute_leave_the_page_and_count(
+    app, client, auth, make_user, verb
+):
+    make_user("susan")
+    make_user("john")
+    make_user("mary")
+    with app.app_context():
+        john, mary = (db.session.scalar(User.by_username(name)) for name in ("john", "mary"))
+        Post.write(john, "hi @susan from john")
+        Post.write(mary, "hi @susan from mary")
+        db.session.commit()
+    auth.login("susan")
+    assert polled_alert_count(client) == 2
+    client.post(f"/user/john/{verb}")
+    page = client.get("/alerts").text
+    assert "from mary" in page and "from john" not in page
+    assert 'id="alert-count" class="badge text-bg-danger">1<' in page
+    assert polled_alert_count(client) == 1
+    client.post(f"/user/john/un{verb}")  # undone: they come back
+    assert "from john" in client.get("/alerts").text
+    assert polled_alert_count(client) == 2
+
+
+def test_only_your_own_blocks_leave_alerts_out(app, make_user):
+    for name in ("susan", "john", "mary", "zoe"):
+        make_user(name)
+    with app.app_context():
+        susan, john, mary, zoe = (db.session.get(User, id) for id in (1, 2, 3, 4))
+        Post.write(john, "hi @susan")
+        susan.mute(zoe)
+        mary.block(john)
+        db.session.commit()
+        assert susan.count_unread_alerts() == 1
+        assert len(db.session.scalars(Alert.received_by(susan)).all()) == 1
+        assert polled(susan) == 1
+
+
+def polled(user) -> int:
+    found = db.session.scalar(Notification.since(user, 0).where(Notification.name == UNREAD))
+    return found.get_data()
 
 
 def test_an_alert_about_a_hidden_post_does_not_show_its_text(app, client, auth, make_user):

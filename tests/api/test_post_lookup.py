@@ -103,6 +103,25 @@ def test_a_hidden_post_is_for_its_author_and_the_admins(client, headers, get_tok
     assert client.get(f"{url}/likes", headers=john).status_code == 404
 
 
+def test_a_post_says_whether_the_moderators_hid_it(app, client, headers, get_token, hidden_post):
+    with app.app_context():
+        susan = db.session.scalar(User.by_username("susan"))
+        listed = Post.write(susan, "a post like any other").id
+        db.session.commit()
+    boss, john = bearer(get_token("boss")), bearer(get_token("john"))
+    for reader in (headers, boss):
+        assert client.get(f"/api/posts/{hidden_post}", headers=reader).json["hidden"] is True
+        assert client.get(f"/api/posts/{listed}", headers=reader).json["hidden"] is False
+        mine = client.get("/api/users/1/posts", headers=reader).json["items"]
+        assert [(p["id"], p["hidden"]) for p in mine] == [(listed, False), (hidden_post, True)]
+    assert client.get(f"/api/posts/{listed}", headers=john).json["hidden"] is False
+    with app.app_context():  # a suspended author's posts are hidden with them
+        boss_user = db.session.scalar(User.by_username("boss"))
+        boss_user.suspend(db.session.scalar(User.by_username("susan")))
+        db.session.commit()
+    assert client.get(f"/api/posts/{listed}", headers=boss).json["hidden"] is True
+
+
 @pytest.mark.parametrize("blocker", ["susan", "john"])
 @pytest.mark.parametrize("verb", ["like", "boost"])
 def test_no_like_or_boost_across_a_block(app, client, make_user, get_token, headers, blocker, verb):

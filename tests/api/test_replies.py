@@ -4,6 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Post, PostEdit, User
+from app.models.moderation import HIDDEN
 from tests.api.conftest import bearer
 
 
@@ -86,3 +87,18 @@ def test_a_posts_replies_oldest_first_less_hidden_ones(
     assert [post["body"] for post in first["items"]] == ["a reply to the first"]
     assert client.get(f"/api/posts/{ids[1]}/replies", headers=headers).status_code == 404
     assert client.get("/api/posts/999/replies", headers=headers).status_code == 404
+
+
+def test_a_post_whose_replies_are_all_hidden_lists_none(app, client, headers, john_headers):
+    root = client.post("/api/posts", json={"body": "root"}, headers=headers).json
+    for body in ("first", "second"):
+        reply = {"body": body, "in_reply_to": root["id"]}
+        client.post("/api/posts", json=reply, headers=john_headers)
+    with app.app_context():
+        for post in db.session.scalars(db.select(Post).where(Post.in_reply_to_id == root["id"])):
+            post.hidden = HIDDEN
+        db.session.commit()
+    listed = client.get(f"{root['_links']['replies']}?per_page=1", headers=headers)
+    assert listed.status_code == 200
+    assert (listed.json["items"], listed.json["_meta"]["total_items"]) == ([], 0)
+    assert listed.json["_links"]["next"] is None

@@ -65,3 +65,15 @@ def test_my_alerts(app, client, headers, susan, make_user):
         ("mention", "john", True),
     ]
     assert items[0]["_links"]["post"] == f"/api/posts/{items[0]['post_id']}"
+
+
+def test_my_alerts_leave_out_those_from_someone_i_blocked_since(
+    app, client, headers, susan, make_user
+):
+    make_user("john"), make_user("mary")
+    write(app, "john", "hi @susan")
+    write(app, "mary", "hello @susan")
+    assert client.post(f"/api/users/{susan.id + 1}/block", headers=headers).status_code < 300
+    items = client.get("/api/alerts", headers=headers).json
+    assert [a["actor"]["username"] for a in items["items"]] == ["mary"]
+    assert items["_meta"]["total_items"] == 1

@@ -14,7 +14,8 @@ import pytest
 from rq import Queue
 from rq.job import Job
 
-from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, run_later, set_key_loader
+from app.federation.background import run_claimed
+from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, set_key_loader
 from app.federation.worker import FederationWorker
 from tests.federation.inbox import SignedInbox
 from tests.federation.servers import http_server
@@ -207,12 +208,13 @@ def remember(value: str) -> None:
     RAN.append(value)
 
 
-def test_run_later_queues_one_job_per_claim_on_the_hosts_queue(app, prefix):
+def test_a_claimed_job_is_queued_once_on_the_hosts_queue(app, prefix):
     RAN.clear()
     claim = f"{prefix}refresh"
     with app.app_context():
-        assert run_later("Remote.example", remember, "first", claim=claim, hold=60)
-        assert not run_later("remote.example", remember, "again", claim=claim, hold=60)
+        url = "https://Remote.example/users/bob"
+        assert run_claimed(claim, 60, remember, "first", url=url)
+        assert not run_claimed(claim, 60, remember, "again", url=url)
     connection = app.extensions["federation_runner"].connection
     queue = Queue(prefix + "remote.example", connection=connection)
     assert queue.count == 1

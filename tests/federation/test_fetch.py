@@ -10,12 +10,14 @@ from app.federation import fetch
 from app.federation.fetch import (
     AddressNotAllowed,
     NotActivityJSON,
+    NotAnImage,
     Policy,
     RequestFailed,
     ResponseTooLarge,
     TooManyRedirects,
     URLNotAllowed,
     fetch_document,
+    fetch_image,
     is_public,
 )
 from app.federation.signatures import verify_request
@@ -290,3 +292,25 @@ def test_the_apps_settings_are_the_default_policy(make_app):
         policy = Policy(allow_http=True, timeout=3, max_bytes=9, refused_hosts=refused)
         assert Policy.from_app() == policy
     assert Policy.from_app() == Policy()
+
+
+def test_an_image_is_fetched_with_its_type_checked():
+    routes = {
+        "/a.png": Reply(body=b"\x89PNG...", headers={"Content-Type": "image/png"}),
+        "/moved": Reply(302, headers={"Location": "/a.png"}),
+        "/page": Reply(body=b"<html></html>", headers={"Content-Type": "text/html"}),
+        "/svg": Reply(body=b"<svg/>", headers={"Content-Type": "image/svg+xml"}),
+        "/big": Reply(body=b"x" * 2000, headers={"Content-Type": "image/jpeg"}),
+    }
+    with http_server(routes) as server:
+        assert fetch_image(f"{server.url}/moved", 1000, LOCAL) == b"\x89PNG..."
+        assert server.received[-1].headers["Accept"].startswith("image/gif, image/jpeg")
+        for path in ("/page", "/svg"):
+            with pytest.raises(NotAnImage):
+                fetch_image(server.url + path, 1000, LOCAL)
+        with pytest.raises(ResponseTooLarge):
+            fetch_image(f"{server.url}/big", 1000, LOCAL)
+        with pytest.raises(RequestFailed):
+            fetch_image(f"{server.url}/missing", 1000, LOCAL)
+        with pytest.raises(AddressNotAllowed):
+            fetch_image(f"{server.url}/a.png", 1000, Policy(allow_http=True))

@@ -1,12 +1,11 @@
-"""Hosts the site refuses (fetch.set_host_policy: its domain blocks) get no request, fetched or
-delivered; and run_later's jobs without Redis: one per claim while it holds."""
-
-import logging
+"""Hosts the site refuses (hosts.set_host_policy: its domain blocks) get no request, fetched or
+delivered."""
 
 import pytest
 
-from app.federation.delivery import SigningKey, deliver, run_later, set_key_loader
-from app.federation.fetch import HostRefused, Policy, fetch_document, set_host_policy
+from app.federation.delivery import SigningKey, deliver, set_key_loader
+from app.federation.fetch import HostRefused, Policy, fetch_document
+from app.federation.hosts import set_host_policy
 from tests.federation.inbox import SignedInbox
 from tests.federation.servers import Reply, http_server
 
@@ -47,27 +46,3 @@ def test_deliveries_skip_refused_hosts(app, alice_key):
             queued = deliver({"type": "Like"}, [f"{kept.url}/inbox", f"{refused.url}/inbox"], 1)
         assert queued == [f"{kept.url}/inbox"]
         assert refused.received == [] and len(kept.received) == 1
-
-
-DONE: list[str] = []
-
-
-def record(value: str) -> None:
-    DONE.append(value)
-
-
-def fail(value: str) -> None:
-    raise RuntimeError(value)
-
-
-def test_a_claim_runs_once_while_it_holds(app, caplog):
-    DONE.clear()
-    with app.app_context():
-        assert run_later("Example.COM", record, "one", claim="a", hold=3600)
-        assert not run_later("example.com", record, "two", claim="a", hold=3600)
-        assert run_later("example.com", record, "three", claim="b", hold=0)
-        assert run_later("example.com", record, "four", claim="b", hold=0)
-        with caplog.at_level(logging.ERROR, logger=app.logger.name):
-            assert run_later("example.com", fail, "five", claim="c", hold=3600)
-    assert DONE == ["one", "three", "four"]
-    assert "A background job failed: fail" in caplog.text

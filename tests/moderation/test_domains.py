@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DomainBlock, ModerationLog, Post, User
+from app.models import Alert, DomainBlock, ModerationLog, Post, User
 from app.models import domain_block as rules
 from app.models.moderation import HIDDEN, LISTED, SUSPENDED
 from app.models.post import mentioned_ids
@@ -219,3 +219,18 @@ def test_a_user_blocks_a_server_from_a_profile_and_the_blocked_page(app, client,
     assert "like example.com" in response.text
     assert client.post("/blocked/domains/bad%20host/block").status_code == 404
     assert "/blocked" in client.get("/account/").text
+
+
+def test_a_blocked_servers_alerts_leave_the_count_and_the_page(app, site):
+    with app.app_context():
+        susan, bob = (db.session.scalar(User.by_username(n)) for n in ("susan", BOB))
+        Post.write(bob, "hi @susan")  # which tells her
+        db.session.commit()
+        assert susan.count_unread_alerts() == 1
+        susan.block_domain(HOST)
+        db.session.commit()
+        assert susan.count_unread_alerts() == 0
+        assert db.session.scalars(Alert.received_by(susan)).all() == []
+        susan.unblock_domain(HOST)
+        db.session.commit()
+        assert susan.count_unread_alerts() == 1

@@ -1,10 +1,14 @@
 """The post page with the rest of issue 19: hidden posts, blocks, and the action bar."""
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User
 from app.models.moderation import HIDDEN
+from tests.conftest import PASSWORD, add_user
 from tests.posts.test_routes import write
 
 
@@ -94,3 +98,57 @@ def test_a_hidden_reply_is_left_out_of_the_thread_for_everyone_else(app, client,
         for id in ids:
             assert "a nasty reply" in client.get(f"/post/{id}").text
         auth.logout()
+
+
+def hidden_replies(app, count: int, shown: int = 0) -> int:
+    """A post of susan's with `count` replies of john's a moderator hid, then `shown`
+    listed ones of his: the root's id."""
+    with app.app_context():
+        root = Post.write(user("susan"), "the root post")
+        db.session.commit()
+        for number in range(count + shown):
+            reply = Post.write(user("john"), f"reply number {number}", in_reply_to=root)
+            db.session.commit()
+            if number < count:
+                user("boss").hide_post(reply)
+                db.session.commit()
+        return root.id
+
+
+def replies_on(client, root: int, page: int) -> list[str] | None:
+    response = client.get(f"/post/{root}?page={page}")
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200
+    return re.findall(r"reply number (\d+)", response.text)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_thread_whose_replies_are_all_hidden_shows_the_post_alone(make_app, count):
+    app = make_app(POSTS_PER_PAGE=2)
+    for name in ("susan", "john", "mary"):
+        add_user(app, name)
+    add_user(app, "boss", is_admin=True)
+    root = hidden_replies(app, count)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "mary", "password": PASSWORD})
+    page = client.get(f"/post/{root}").text
+    assert "the root post" in page and "No replies yet." in page
+    assert "Later replies" not in page  # no link to a page of nothing but hidden replies
+    assert replies_on(client, root, 2) is None
+
+
+def test_the_replies_a_reader_may_see_fill_the_thread_pages(make_app):
+    app = make_app(POSTS_PER_PAGE=2)
+    for name in ("susan", "john", "mary"):
+        add_user(app, name)
+    add_user(app, "boss", is_admin=True)
+    root = hidden_replies(app, 3, shown=3)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "mary", "password": PASSWORD})
+    assert [replies_on(client, root, n) for n in (1, 2, 3)] == [["3", "4"], ["5"], None]
+    for name in ("john", "boss"):  # its author and the admins see them all, in their places
+        client.post("/auth/logout")
+        client.post("/auth/login", data={"username": name, "password": PASSWORD})
+        pages = [replies_on(client, root, n) for n in (1, 2, 3)]
+        assert pages == [["0", "1"], ["2", "3"], ["4", "5"]]

@@ -94,7 +94,7 @@ def test_showing_a_stale_profile_fetches_it_again_once_in_a_while(app, client, m
     assert client.get(f"/user/{handle}").status_code == 200
     assert actor_fetches(bob) == fetched + 1
     bob.serve_actor()
-    runner = app.extensions["federation_runner"]
+    runner = app.extensions["federation_jobs"]
     runner.claims = dict.fromkeys(runner.claims, 0.0)  # an hour on
     assert client.get(f"/user/{handle}").status_code == 200
     assert actor_fetches(bob) == fetched + 2 and actor(app, bob)["fresh"]

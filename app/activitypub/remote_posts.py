@@ -1,0 +1,97 @@
+"""Posts of other servers kept here: made from a Note (a Create's, or one fetched because
+someone followed here boosted it), with its text, tags and, in the background, its images."""
+
+from flask import current_app
+
+from app.activitypub import attachments, notes
+from app.activitypub.documents import site_url
+from app.activitypub.instance_actor import signed_fetch
+from app.activitypub.lookups import local_post, object_id, remote_post
+from app.activitypub.remote_actors import BadActor, fetch_actor, same_origin
+from app.extensions import db
+from app.federation.fetch import FetchError, RequestFailed
+from app.models import Post, RemoteActor, Tag, User
+from app.models.inbox_activity import URI_MAX
+
+BODY_MAX = 280
+# Answers that may change by themselves, as no answer at all (a timeout, a refused connection).
+TRY_AGAIN = {408, 425, 429}
+
+
+def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | None:
+    """The remote post `note` is (by `author`, answering `parent`), made (the caller commits);
+    None for a Note with neither text nor images. Its images are fetched after the commit."""
+    html, text = notes.note_text(note)
+    if not text and not attachments.image_attachments(note):
+        return None
+    post = Post(
+        author=author,
+        uri=note["id"],
+        body=text[:BODY_MAX],
+        body_html=html,
+        timestamp=notes.published(note),
+        language=notes.language(note, text),
+        image_count=0,
+    )
+    if parent is not None:
+        post.in_reply_to, post.is_reply = parent, True
+    db.session.add(post)
+    db.session.flush()
+    Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
+    attachments.fetch_images_later(post, note)
+    return post
+
+
+def fetch_note(uri: str) -> tuple[dict, User] | None:
+    """The public Note at `uri` of another server (fetched signed by the site's actor) and its
+    author (fetched and remembered if unknown; the caller commits), checked as a Create's Note
+    is: its id on the server it came from and its author's; None (logged) when it cannot be
+    had or used, RequestFailed when it may be had later (no answer, a 5xx, a 429)."""
+    try:
+        if same_origin(uri, site_url()):
+            raise BadActor("it is on this site, not another server")
+        fetched = signed_fetch(uri)
+        note = fetched.document
+        id, author_uri = note.get("id"), note.get("attributedTo")
+        if isinstance(author_uri, dict):
+            author_uri = author_uri.get("id")
+        if note.get("type") != "Note" or not isinstance(id, str) or len(id) > URI_MAX:
+            raise BadActor("not a Note with an id")
+        if not isinstance(author_uri, str) or same_origin(fetched.url, site_url()):
+            raise BadActor("not attributed to anyone, or on this site")
+        if not (same_origin(id, fetched.url) and same_origin(id, author_uri)):
+            raise BadActor("the Note's id is not on the server it came from, or its author's")
+        if not notes.is_public(note):
+            raise BadActor("the Note is not public")
+        known = RemoteActor.by_uri(author_uri)
+        author = known.user if known is not None else fetch_actor(author_uri)
+    except RequestFailed as error:
+        if error.status_code is None or error.status_code in TRY_AGAIN or error.status_code >= 500:
+            raise  # the inbox's job is tried again later (app/federation/inbox_queue.py)
+        current_app.logger.info("Not keeping the Note %s: %s", uri, error)
+        return None
+    except (FetchError, BadActor) as error:
+        current_app.logger.info("Not keeping the Note %s: %s", uri, error)
+        return None
+    return note, author
+
+
+def boosted_post(uri: str | None, sender: User) -> Post | None:
+    """The post an Announce boosts: ours, or one from elsewhere when someone here follows the
+    booster (fetched if unknown, checked as a Create's Note is)."""
+    post = local_post(uri)
+    if post is not None or uri is None or not sender.followers_count():
+        return post
+    post = remote_post(uri)
+    if post is not None or len(uri) > URI_MAX:
+        return post
+    found = fetch_note(uri)
+    if found is None:
+        return None
+    note, author = found
+    post = remote_post(note["id"])
+    if post is None and not author.is_suspended:
+        in_reply_to = object_id(note.get("inReplyTo"))
+        parent = local_post(in_reply_to) or remote_post(in_reply_to)
+        post = keep_note(note, author, parent)
+    return post
