@@ -10,7 +10,7 @@ from app.models import domain_block as rules
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
-from tests.moderation.test_listings import lists_of, pages_of_rows
+from tests.moderation.test_listings import REMOTE, lists_of, pages_of_rows
 from tests.test_speedups import pages_of
 
 LOUD, QUIET, RUDE = "loud.example", "quiet.example", "rude.example"
@@ -81,15 +81,15 @@ def test_what_each_reader_is_spared(site):
         federate()
         u0, u1 = (db.session.scalar(User.by_username(name)) for name in ("u0", "u1"))
         fruit = Tag.by_name("fruit")
-        locals_ = {f"u{n}" for n in range(5)}
+        seeded = {*(f"u{n}" for n in range(5)), *REMOTE}
         for pages in (FastPostPages(), PostPages()):
             # Explore, tags and search: never the silenced server; for u0, not the server
             # they block either.
             u1_explore = authors_of(lambda n, p=pages: p.explore_page(n, 100, u1))
-            assert u1_explore - locals_ == {f"{name}@{host}" for name in ("ann", "bob")
+            assert u1_explore - seeded == {f"{name}@{host}" for name in ("ann", "bob")
                                             for host in (LOUD, RUDE)}  # fmt: skip
             u0_explore = authors_of(lambda n, p=pages: p.explore_page(n, 100, u0))
-            assert u0_explore - locals_ == {f"ann@{LOUD}", f"bob@{LOUD}"}
+            assert u0_explore - seeded == {f"ann@{LOUD}", f"bob@{LOUD}"}
             tagged = authors_of(lambda n, p=pages: p.tag_page(fruit, n, 100, u0))
             assert tagged == {f"ann@{LOUD}", f"bob@{LOUD}"}
             found = authors_of(lambda n, p=pages: p.search_page("apple", n, 100, u1))
@@ -97,8 +97,8 @@ def test_what_each_reader_is_spared(site):
             # The timeline: the silenced account u0 follows is there, the blocked server's not
             # (nor its post boosted by u1).
             timeline = authors_of(lambda n, p=pages: p.timeline_page(u0, n, 100))
-            assert timeline - locals_ == {f"ann@{QUIET}"}
-            assert authors_of(lambda n, p=pages: p.timeline_page(u1, n, 100)) - locals_ == {
+            assert timeline - seeded == {f"ann@{QUIET}"}
+            assert authors_of(lambda n, p=pages: p.timeline_page(u1, n, 100)) - seeded == {
                 f"bob@{RUDE}"
             }
             # A silenced account's profile still lists its posts.
