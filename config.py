@@ -97,6 +97,9 @@ class Config:
             "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
         ).split(",")
     ]
+    # A remote actor read longer ago than this many seconds is fetched again, in the
+    # background, when it is next used (app/activitypub/refresh.py).
+    FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)
     # Activities other servers send us are handled by a job on this RQ queue (with REDIS_URL),
     # tried again after each of these many seconds when it fails for a reason that may pass.
     FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE", "federation-inbox")

@@ -17,8 +17,17 @@ from app.activitypub.commands import rotate_key
 from app.database import require_current_schema
 from app.extensions import db
 from app.media.commands import media
-from app.models import LoginSession, Post, ReservedUsername, SecurityEvent, User, user_by_username
+from app.models import (
+    LoginSession,
+    Post,
+    ReservedUsername,
+    RetiredKey,
+    SecurityEvent,
+    User,
+    user_by_username,
+)
 from app.models.moderation import log_action
+from app.moderation.commands import domains
 from app.seed import seed
 
 # Catalogs sorted by message, without file:line locations: adding a string touches only
@@ -94,7 +103,8 @@ def reindex() -> None:
 def prune() -> None:
     """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, the records
     of sessions ended longer ago than ENDED_SESSION_DAYS or expired, security log events older
-    than SECURITY_LOG_DAYS, and ended username reservations."""
+    than SECURITY_LOG_DAYS, ended username reservations, and the expired keys kept to sign
+    the farewells of deleted or suspended accounts."""
     require_current_schema()
     days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     removed = User.prune_unconfirmed(days)
@@ -107,11 +117,13 @@ def prune() -> None:
     log_days = current_app.config["SECURITY_LOG_DAYS"]
     events = SecurityEvent.prune(log_days)
     names = ReservedUsername.prune()
+    keys = RetiredKey.prune()
     db.session.commit()
     click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
     click.echo(f"Removed {sessions} session record(s) ended over {ended_days} days ago or expired.")
     click.echo(f"Removed {events} security log event(s) older than {log_days} days.")
     click.echo(f"Released {names} username(s) of deleted accounts.")
+    click.echo(f"Removed {keys} expired key(s) of deleted or suspended accounts.")
 
 
 def _set_admin(username: str, admin: bool) -> None:
@@ -167,6 +179,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(accounts)
     app.cli.add_command(media)
     app.cli.add_command(users)
+    app.cli.add_command(domains)
     # Flask-Migrate's `flask db` comes from its entry point; it is wrapped here, once.
-    for command in (db_commands, seed, search, accounts, media, users):
+    for command in (db_commands, seed, search, accounts, media, users, domains):
         report_database_errors(command)

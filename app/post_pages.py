@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post, Tag, User
+from app.models.domain_block import not_silenced
 from app.models.moderation import listed_conditions
 from app.pagination import Page, page_of_rows, paginate, paginate_rows
 
@@ -32,7 +33,8 @@ class ThreadPage:
 
 class PostPages:
     """Pages of Post objects, newest first; each page as `reader` (a User, None for a visitor)
-    sees it: without hidden posts, nor the authors they block or mute (listed_conditions)."""
+    sees it: without hidden posts, nor the authors they block or mute (listed_conditions);
+    the public lists (explore, search, tags) without silenced servers' posts either."""
 
     def timeline(self, user: User) -> Select:
         """The user's own posts and those of everyone they follow (the API pages it)."""
@@ -47,7 +49,8 @@ class PostPages:
         return page
 
     def explore_page(self, number: int, per_page: int, reader: Any = None) -> Page:
-        return paginate(Post.newest_first(*listed_conditions(reader)), number, per_page)
+        listed = [*listed_conditions(reader), not_silenced(Post.user_id)]
+        return paginate(Post.newest_first(*listed), number, per_page)
 
     def front_page(self, per_page: int) -> Page:
         """The newest posts, shown to visitors on the front page."""
@@ -60,7 +63,8 @@ class PostPages:
 
     def search_page(self, query: str, number: int, per_page: int, reader: Any = None) -> Page:
         """The posts that contain every term of the query."""
-        return paginate(Post.matching(query).where(*listed_conditions(reader)), number, per_page)
+        listed = [*listed_conditions(reader), not_silenced(Post.user_id)]
+        return paginate(Post.matching(query).where(*listed), number, per_page)
 
     def thread_page(
         self, post: Post, number: int, per_page: int, reader: Any = None
@@ -101,9 +105,10 @@ class PostPages:
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 
     def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
-        """The posts carrying `tag` (less hidden ones and those of authors `reader` blocks or
-        mutes)."""
-        return paginate(Post.tagged(tag).where(*listed_conditions(reader)), number, per_page)
+        """The posts carrying `tag` (less hidden ones, silenced servers' and those of authors
+        `reader` blocks or mutes)."""
+        listed = [*listed_conditions(reader), not_silenced(Post.user_id)]
+        return paginate(Post.tagged(tag).where(*listed), number, per_page)
 
 
 def shown_to(post: Any, reader: Any) -> bool:

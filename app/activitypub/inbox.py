@@ -1,8 +1,9 @@
-"""What other servers POST to our inboxes: checked in the request (size, JSON, HTTP signature,
-the signer is the activity's actor, its server's rate limit, its shape), answered 202, and
-handled in the background (app/federation/inbox_queue.py runs handle_queued, which calls
-handlers.py) once per activity id; deliveries it causes (an Accept) are queued after the
-commit."""
+"""What other servers POST to our inboxes: checked in the request (size, JSON, a server not
+blocked, HTTP signature, the signer is the activity's actor, its server's rate limit, its
+shape), answered 202, and handled in the background (app/federation/inbox_queue.py runs
+handle_queued, which calls handlers.py) once per activity id; deliveries it causes (an
+Accept) are queued after the commit. A sender whose actor is old is fetched again, in the
+background too (refresh.py)."""
 
 import json
 from datetime import UTC, datetime
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 from flask import Flask, abort, current_app, request
 
 from app.activitypub import handlers
+from app.activitypub.domains import refuses
+from app.activitypub.refresh import is_stale, refresh_later
 from app.activitypub.remote_actors import BadActor, fetch_key_owner, origin, same_origin
 from app.extensions import db
 from app.federation.delivery import deliver
@@ -123,6 +126,8 @@ def receive():
     activity_id, actor_uri = object_id(activity.get("id")), object_id(activity.get("actor"))
     if activity_id is None or actor_uri is None or not isinstance(activity.get("type"), str):
         abort(400, description="An activity needs an id, a type and an actor.")
+    if refuses(actor_uri):
+        abort(403, description="This server does not take activities from yours.")
     if is_self_deletion(activity) and RemoteActor.by_uri(actor_uri) is None:
         return accepted()  # an account we never knew is gone: its key is gone with it
     try:
@@ -143,9 +148,12 @@ def receive():
     except ValueError as error:  # handlers.Malformed too
         abort(400, description=str(error))
     seen = InboxActivity.seen(activity_id)
+    stale = is_stale(sender)
     db.session.commit()  # the actor, if they were fetched (again)
     if not seen:
         queue_activity(activity)
+    if stale:
+        refresh_later(actor_uri)
     return accepted()
 
 

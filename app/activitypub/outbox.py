@@ -3,18 +3,23 @@ activity, the inboxes, the sender's id), and send() queues them once the view ha
 committed. The publish_* functions are what views call after their commit; each does
 nothing on a site that does not federate, or when nobody elsewhere is to be told."""
 
+from collections.abc import Hashable
+from datetime import timedelta
 from uuid import uuid4
 
+from flask import current_app
 from sqlalchemy import func, select
 
 # As modules, not names: views import this module while documents.py may still be loading.
-from app.activitypub import documents, negotiation
+from app.activitypub import documents, keys, negotiation
 from app.extensions import db
 from app.federation.delivery import deliver
-from app.models import FollowRequest, Post, RemoteActor, User, followers
+from app.models import ActorKey, FollowRequest, Post, RemoteActor, RetiredKey, User, followers
+from app.models.followers import end_follows_with
 from app.models.post_text import PostText
 
-Delivery = tuple[dict, list[str], int]
+# The activity, the inboxes, the sender: a user's id, or keys.retired_sender's.
+Delivery = tuple[dict, list[str], Hashable]
 
 
 def activity(kind: str, actor: User, object: object, **fields: object) -> dict:
@@ -196,3 +201,51 @@ def publish_reaction(user: User, post: Post, verb: str) -> None:
         document.pop("@context")
         document = activity("Undo", user, document)
     send((document, inboxes, user.id))
+
+
+# Accounts leaving and coming back
+
+
+def known_inboxes() -> list[str]:
+    """An inbox on every server an account here is from (its shared inbox, else each
+    account's own): those that may have kept one of our actors."""
+    address = func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox)
+    return sorted(db.session.scalars(select(address).distinct()))
+
+
+def farewell(user: User) -> Delivery | None:
+    """The Delete of a local user's actor, for when they delete their account or are
+    suspended (as Mastodon does): to their followers elsewhere and every server known, built
+    before their rows go; their follows with accounts elsewhere end, as those servers forget
+    them (the caller commits, then sends). Signed with a copy of their key, kept through the
+    deliveries' retries (RetiredKey): their own signs nothing more. None for a user with no
+    key yet, whom no server can know."""
+    if user.is_remote or not negotiation.federating():
+        return None
+    key = ActorKey.current(user.id)
+    inboxes = [*follower_inboxes(user), *known_inboxes()]
+    end_follows_with(user.id, select(RemoteActor.user_id))
+    if key is None or not inboxes:
+        return None
+    kept = RetiredKey.keep(documents.key_id(user), key, retired_key_lifetime())
+    delete = activity("Delete", user, documents.actor_id(user), to=[documents.PUBLIC])
+    return delete, inboxes, keys.retired_sender(kept)
+
+
+def retired_key_lifetime() -> timedelta:
+    """As long as a delivery can be tried again, and a day."""
+    return timedelta(seconds=sum(current_app.config["FEDERATION_RETRY_INTERVALS"]), days=1)
+
+
+def publish_return(user: User) -> None:
+    """A local user whose suspension was lifted: the Update of their actor, to every server
+    known (after the commit). Servers that dropped them on the Delete know them again when
+    they fetch the actor; their follows there are gone and are made anew."""
+    if user.is_remote or not negotiation.federating() or ActorKey.current(user.id) is None:
+        return
+    inboxes = known_inboxes()
+    if inboxes:
+        person = documents.person(user)
+        context = person.pop("@context")
+        update = activity("Update", user, person, to=[documents.PUBLIC])
+        send((update | {"@context": context}, inboxes, user.id))

@@ -18,7 +18,7 @@ from app.federation.fetch import (
     send,
 )
 from app.models import RemoteActor, User
-from app.models.remote_actor import remote_handle
+from app.models.remote_actor import URL_MAX, remote_handle
 
 ACTOR_TYPES = {"Person", "Service", "Application", "Group", "Organization"}
 TAG = re.compile(r"<[^>]*>")
@@ -46,6 +46,17 @@ def plain_text(fragment: str) -> str:
     """HTML (an actor's summary) as the plain text of the site's about-me."""
     fragment = re.sub(r"<br\s*/?>|</p>\s*<p[^>]*>", "\n", fragment, flags=re.IGNORECASE)
     return html.unescape(TAG.sub("", fragment)).strip()
+
+
+def icon_url(icon: object) -> str | None:
+    """The address of an actor's picture: an Image's url (the first, if several), or a URL."""
+    icon = icon[0] if isinstance(icon, list) and icon else icon
+    url = icon.get("url") if isinstance(icon, dict) else icon
+    url = url[0] if isinstance(url, list) and url else url
+    url = url.get("href") if isinstance(url, dict) else url
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return url if len(url) <= URL_MAX else None  # a picture is not worth refusing the actor
 
 
 def remember_actor(document: dict, fetched_from: str) -> User:
@@ -83,7 +94,9 @@ def remember_actor(document: dict, fetched_from: str) -> User:
             pem,
             key_id,
             profile_url=text(document.get("url")),
-            about_me=plain_text(summary) if summary else None,
+            about_me=plain_text(summary) if summary else "",
+            name=plain_text(name) if (name := text(document.get("name"))) else None,
+            icon_url=icon_url(document.get("icon")),
         )
     except ValueError as error:
         raise BadActor(str(error)) from error

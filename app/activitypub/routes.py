@@ -39,16 +39,14 @@ from app.activitypub.inbox import receive
 from app.activitypub.negotiation import activity_response, federating, wants_activity_json
 from app.extensions import csrf, db
 from app.models import Post, ReservedUsername, User, user_by_username
-from app.models.moderation import LISTED
+from app.models.moderation import visible_post
+from app.models.types import MAX_ID
 from app.models.username import normalize_username
 from app.rate_limits import inbox_limits
 from app.security import canonical_url_for
 
 bp = Blueprint("activitypub", __name__)
 bp.add_app_template_global(federating)
-
-# Larger ids cannot exist (the databases' integer key), and would overflow PostgreSQL's.
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -74,14 +72,15 @@ def local_user_or_abort(username: str) -> User:
 
 
 def listed_post_or_abort(id: int) -> Post:
-    """A post anyone may read: 404 for one hidden or never written, 410 with its author
-    suspended."""
-    post = (db.session.get(Post, id) if id <= MAX_ID else None) or abort(404)
+    """A post of ours anyone may read: 404 for one hidden, from elsewhere or never written,
+    410 with its author suspended."""
+    post = visible_post(id, None)
+    if post is None:
+        # A suspended author's posts are hidden with them: gone, like the author's actor.
+        hidden = db.session.get(Post, id) if 1 <= id <= MAX_ID else None
+        author = hidden.author if hidden is not None else None
+        abort(410 if author is not None and author.is_suspended and not author.is_remote else 404)
     if post.author.is_remote:
-        abort(404)
-    if post.author.is_suspended:
-        abort(410)
-    if post.hidden != LISTED:
         abort(404)
     return post
 

@@ -18,6 +18,7 @@ from app.auth.confirmation import UNCONFIRMED
 from app.extensions import db
 from app.media.uploads import accepts_images, commit_or_remove, stored_images
 from app.models import Post, User
+from app.models.domain_block import not_silenced
 from app.models.moderation import listed_conditions, visible_post
 from app.models.post_text import as_written
 from app.models.types import iso
@@ -124,7 +125,7 @@ def get_replies(id: int):
 @token_required
 def get_posts():
     """Everyone's posts, newest first."""
-    listed = listed_conditions(token_user())
+    listed = [*listed_conditions(token_user()), not_silenced(Post.user_id)]
     return post_collection(Post.newest_first(*listed), "api.get_posts")
 
 

@@ -7,6 +7,7 @@ from app.api.blueprint import bp
 from app.api.errors import fail
 from app.api.posts import post_collection
 from app.models import Post, Tag
+from app.models.domain_block import not_silenced
 from app.models.moderation import listed_conditions
 
 
@@ -18,4 +19,5 @@ def get_tag_posts(name: str):
     if tag is None:
         fail(404, _("There is no such tag."))
     posts = Post.tagged(tag).where(*listed_conditions(token_user(), authors=False))
+    posts = posts.where(not_silenced(Post.user_id))
     return post_collection(posts, "api.get_tag_posts", name=tag.name)

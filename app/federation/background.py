@@ -4,9 +4,13 @@ with the deliveries (a slow host holds up only its own queue), or without REDIS_
 Redis down) a small thread pool of this process, as deliveries run (delivery.py).
 
 run_after_commit() queues a job only once the session's transaction commits: the job reads
-the rows it was given ids of, and a rolled-back transaction leaves no job behind.
+the rows it was given ids of, and a rolled-back transaction leaves no job behind. run_claimed()
+queues one at once, unless one of the same claim was started lately (fetching a remote actor
+again: as often as pages show it, but once an hour at most).
 """
 
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -32,6 +36,18 @@ class ThreadJobs:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.executor = ThreadPoolExecutor(2, thread_name_prefix="federation-jobs")
+        self.claims: dict[str, float] = {}  # claim: when it may be claimed again (monotonic)
+        self.claims_lock = threading.Lock()
+
+    def claim(self, key: str, hold: int) -> bool:
+        now = time.monotonic()
+        with self.claims_lock:
+            if self.claims.get(key, now) > now:
+                return False
+            if len(self.claims) > 10_000:  # forget the claims that ended
+                self.claims = {name: end for name, end in self.claims.items() if end > now}
+            self.claims[key] = now + hold
+        return True
 
     def submit(self, function: Callable[..., Any], args: tuple, url: str) -> None:
         future = self.executor.submit(self._run, function, args)
@@ -55,6 +71,15 @@ class RQJobs:
         self.connection = connection
         self.prefix = app.config["FEDERATION_QUEUE_PREFIX"]
         self.fallback = ThreadJobs(app)
+
+    def claim(self, key: str, hold: int) -> bool:
+        from redis.exceptions import RedisError
+
+        try:
+            # SET NX: one claim in `hold` seconds, whichever process asks.
+            return bool(self.connection.set(f"{self.prefix}claim:{key}", 1, nx=True, ex=hold))
+        except RedisError:
+            return self.fallback.claim(key, hold)
 
     def submit(self, function: Callable[..., Any], args: tuple, url: str) -> None:
         from redis.exceptions import RedisError
@@ -82,6 +107,17 @@ def run_after_commit(function: Callable[..., Any], *args: Any, url: str) -> None
     if not session.in_transaction():
         session.begin()  # so that a rollback, even of nothing else, drops the job
     session.info.setdefault(PENDING, []).append((runner, function, args, url))
+
+
+def run_claimed(claim: str, hold: int, function: Callable[..., Any], *args: Any, url: str) -> bool:
+    """Run function(*args) in the background now, as run_after_commit's jobs run, unless a job
+    of the same `claim` was started in the last `hold` seconds; whether it was. A job that
+    fails is not tried again: the next claim after `hold` is."""
+    runner = current_app.extensions["federation_jobs"]
+    if not runner.claim(claim, hold):
+        return False
+    runner.submit(function, args, url)
+    return True
 
 
 @event.listens_for(Session, "after_commit")

@@ -6,6 +6,7 @@ and never in front of anyone else's; a failed delivery is tried again after each
 FEDERATION_RETRY_INTERVALS. Without REDIS_URL (or with Redis down) deliveries run once on a
 small thread pool of this process. The job carries the sender's id, not their key: the key
 is looked up when the request is signed, through the loader registered with set_key_loader.
+Nothing is queued for, or sent to, a host the site refuses (hosts.py).
 """
 
 import json
@@ -16,7 +17,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app
 
-from app.federation.fetch import AddressNotAllowed, FetchError, URLNotAllowed, send
+from app.federation.fetch import (
+    AddressNotAllowed,
+    FetchError,
+    Policy,
+    URLNotAllowed,
+    send,
+)
+from app.federation.hosts import host_of
 from app.federation.signatures import sign_request
 from app.jobs import job_app_context
 
@@ -46,9 +54,12 @@ def set_key_loader(app: Flask, loader: Callable[[Any], SigningKey | None]) -> No
 
 
 def deliver(activity: dict[str, Any], inboxes: Iterable[str], sender_id: Hashable) -> list[str]:
-    """Queue `activity` for each inbox, once each (followers share a sharedInbox); the
-    inboxes queued."""
+    """Queue `activity` for each inbox, once each (followers share a sharedInbox), less
+    those of refused hosts; the inboxes queued."""
     targets = unique_inboxes(inboxes)
+    refused_hosts = Policy.from_app().refused_hosts
+    refused = refused_hosts({host_of(inbox) for inbox in targets}) if refused_hosts else set()
+    targets = [inbox for inbox in targets if host_of(inbox) not in refused]
     if targets:
         current_app.extensions["federation_runner"].submit(activity, targets, sender_id)
     return targets
@@ -69,7 +80,7 @@ def unique_inboxes(inboxes: Iterable[str]) -> list[str]:
 
 def queue_name(prefix: str, inbox: str) -> str:
     """The RQ queue of the inbox's host (with its port, if any)."""
-    return prefix + urlsplit(inbox).netloc.rpartition("@")[2].lower()
+    return prefix + host_of(inbox)
 
 
 def deliver_to_inbox(activity: dict[str, Any], inbox: str, sender_id: Hashable) -> None:

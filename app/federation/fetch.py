@@ -20,6 +20,7 @@ import urllib3
 from flask import current_app, has_app_context
 from requests.adapters import HTTPAdapter
 
+from app.federation.hosts import EXTENSION, RefusedHosts, host_of
 from app.federation.signatures import sign_request
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -38,6 +39,10 @@ class FetchError(Exception):
 
 class URLNotAllowed(FetchError):
     """Not an http(s) URL, http:// without FEDERATION_ALLOW_HTTP, or no host."""
+
+
+class HostRefused(URLNotAllowed):
+    """The site refuses to talk to this host (an admin blocked its domain)."""
 
 
 class AddressNotAllowed(FetchError):
@@ -78,6 +83,8 @@ class Policy:
     max_bytes: int = 1024 * 1024
     # True (the system's CAs, through certifi), or a CA bundle's path: tests use their own.
     verify: bool | str = True
+    # The hosts no request may go to (hosts.py): the site's, or none.
+    refused_hosts: RefusedHosts | None = None
 
     @classmethod
     def from_app(cls) -> "Policy":
@@ -89,6 +96,7 @@ class Policy:
             allow_private=config["FEDERATION_ALLOW_PRIVATE_ADDRESSES"],
             timeout=config["FEDERATION_TIMEOUT"],
             max_bytes=config["FEDERATION_MAX_DOCUMENT_BYTES"],
+            refused_hosts=current_app.extensions.get(EXTENSION),
         )
 
 
@@ -177,6 +185,8 @@ def send(
     twice policy.timeout."""
     policy = policy or Policy.from_app()
     parts = check_url(url, policy)
+    if policy.refused_hosts is not None and policy.refused_hosts([host_of(url)]):
+        raise HostRefused(f"{host_of(url)} is blocked here")
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = public_address(host, port, policy)

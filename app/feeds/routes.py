@@ -11,6 +11,7 @@ from flask_babel import _
 from app.feeds.documents import posts_feed
 from app.feeds.formats import feed_response
 from app.models import Post, Tag, user_by_username
+from app.models.domain_block import not_silenced
 from app.models.moderation import listed_conditions
 from app.security import canonical_url_for
 
@@ -30,8 +31,9 @@ def explore_feed(kind: str):
     """Everyone's newest posts as a feed."""
     public_or_404()
     title, page_url = _("Newest posts on Microblog"), canonical_url_for("main.explore")
-    # What a visitor's lists show: no hidden posts, none of suspended accounts.
-    posts = Post.newest_first(*listed_conditions(None))
+    # What a visitor's lists show: no hidden posts, none of suspended accounts or silenced
+    # servers.
+    posts = Post.newest_first(*listed_conditions(None), not_silenced(Post.user_id))
     feed = posts_feed(posts, title, page_url, "feeds.explore_feed")
     return feed_response(feed, kind)
 
@@ -56,4 +58,5 @@ def tag_feed(name: str, kind: str):
     title = _("Posts tagged #%(tag)s", tag=tag.name)
     page_url = canonical_url_for("tags.tag", name=tag.name)
     posts = Post.tagged(tag).where(*listed_conditions(None, authors=False))
+    posts = posts.where(not_silenced(Post.user_id))
     return feed_response(posts_feed(posts, title, page_url, "feeds.tag_feed", name=tag.name), kind)

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from app.activitypub import outbox
 from app.activitypub.mentions import resolve_mentions
+from app.activitypub.refresh import refresh_if_stale
 from app.auth.confirmation import confirmed_required
 from app.extensions import db
 from app.forms import EmptyForm
@@ -118,6 +119,7 @@ def user(username: str):
     """A profile: who they are, whom they follow, and their posts."""
     profile = profile_by_username(username, current_user) or abort(404)
     page = post_pages().profile_page(profile.user, *page_request(), current_user)
+    refresh_if_stale(profile.user)  # someone elsewhere: in the background, when old
     return render_template(
         "main/user.html", title=profile.user.username, profile=profile, user=profile.user,
         page=page, blocked=blocked_state(profile.user),
@@ -125,12 +127,17 @@ def user(username: str):
 
 
 def blocked_state(user: User) -> str | None:
-    """ "block" or "mute" when the reader blocks or mutes `user` ("suspended" wins)."""
+    """ "block" or "mute" when the reader blocks or mutes `user`, "domain" when they block
+    their server ("suspended" wins)."""
     if user.is_suspended:
         return "suspended"
     if not current_user.block_total or user.id == current_user.id:
         return None  # no query for a reader who blocks no one
-    return "block" if current_user.blocks(user) else "mute" if current_user.mutes(user) else None
+    if current_user.blocks(user):
+        return "block"
+    if current_user.blocks_domain(user.domain):
+        return "domain"
+    return "mute" if current_user.mutes(user) else None
 
 
 @bp.route("/user/<username>/popup")

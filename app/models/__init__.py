@@ -1,9 +1,10 @@
 """The database models, one module a concept, and the rules that belong to them."""
 
-from app.models.actor_key import ActorKey
+from app.models.actor_key import ActorKey, RetiredKey
 from app.models.alert import Alert
 from app.models.api_token import ApiToken
-from app.models.blocks import Block
+from app.models.blocks import Block, UserDomainBlock
+from app.models.domain_block import DomainBlock
 from app.models.email_change import EmailChange
 from app.models.follow_request import FollowRequest
 from app.models.followers import followers
@@ -40,6 +41,9 @@ __all__ = [
     "Alert",
     "ApiToken",
     "Block",
+    "DomainBlock",
+    "UserDomainBlock",
+    "RetiredKey",
     "ModerationLog",
     "Report",
     "EmailChange",

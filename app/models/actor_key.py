@@ -1,16 +1,18 @@
 """Each local user's RSA key pair, which remote servers check the signatures of our requests
 with (HTTP Signatures, as Mastodon speaks them). Made on first use; the newest row is the
-key in use, and `flask users rotate-key NAME` replaces it."""
+key in use, and `flask users rotate-key NAME` replaces it. A copy of it outlives an account
+deleted or suspended for a while (RetiredKey), to sign the account's farewell."""
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import ForeignKey, Text, delete, select
+from sqlalchemy import CursorResult, ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.inbox_activity import URI_MAX
 from app.models.types import UTCDateTime, utcnow
 
 # What Mastodon makes and expects; a shorter key is refused by some servers.
@@ -56,6 +58,42 @@ class ActorKey(db.Model):
             .limit(1)
         )
         return db.session.scalar(query)
+
+
+class RetiredKey(db.Model):
+    """The key of an account that was deleted or suspended, kept only to sign the Delete of
+    its actor while that is delivered (and tried again); pruned once it expires. The
+    account's own key signs nothing more: a deleted account has none, and deliveries of a
+    suspended one are dropped (app/activitypub/keys.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(URI_MAX))
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    @staticmethod
+    def keep(key_id: str, key: ActorKey, lifetime: timedelta) -> "RetiredKey":
+        """A copy of `key`, known by `key_id`, for `lifetime` (the caller commits)."""
+        kept = RetiredKey(
+            key_id=key_id, private_key_pem=key.private_key_pem, expires_at=utcnow() + lifetime
+        )
+        db.session.add(kept)
+        db.session.flush()  # its id goes with the deliveries
+        return kept
+
+    @staticmethod
+    def usable(id: int) -> "RetiredKey | None":
+        kept = db.session.get(RetiredKey, id)
+        return kept if kept is not None and kept.expires_at > utcnow() else None
+
+    @staticmethod
+    def prune(now: datetime | None = None) -> int:
+        """Delete the expired copies; how many (the caller commits)."""
+        result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+            delete(RetiredKey).where(RetiredKey.expires_at <= (now or utcnow())),
+            execution_options={"synchronize_session": False},
+        )
+        return result.rowcount
 
 
 class ActorKeyMixin:

@@ -42,6 +42,10 @@ USERS = table(
 # Whom a user blocks or mutes (Block of app/models/blocks.py, which imports the posts that
 # import this module): their alerts are left out, even those from before.
 BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
+# Which servers a user blocks, and each remote account's server (blocks.py, remote_actor.py):
+# the accounts of a blocked server are blocked one by one.
+DOMAIN_BLOCKS = table("user_domain_block", column("user_id", Integer), column("domain", String))
+ACTORS = table("remote_actor", column("user_id", Integer), column("domain", String))
 
 
 class Alert(db.Model):
@@ -122,10 +126,20 @@ class Alert(db.Model):
 
 
 def not_from_filtered(user_id) -> ColumnElement[bool]:
-    """The alert's actor is not one `user_id` blocks or mutes (a user's column, or an id)."""
+    """The alert's actor is not one `user_id` blocks or mutes, nor of a server they block (a
+    user's column, or an id)."""
     # Correlated by hand: within a count's subquery, the user is two selects out.
     filtered = select(BLOCKS.c.target_id).where(BLOCKS.c.user_id == user_id)
-    return Alert.actor_id.not_in(filtered.correlate_except(BLOCKS))
+    of_servers = (
+        select(ACTORS.c.user_id)
+        .join(DOMAIN_BLOCKS, DOMAIN_BLOCKS.c.domain == ACTORS.c.domain)
+        .where(DOMAIN_BLOCKS.c.user_id == user_id)
+    )
+    return Alert.actor_id.not_in(
+        filtered.correlate_except(BLOCKS).union_all(
+            of_servers.correlate_except(ACTORS, DOMAIN_BLOCKS)
+        )
+    )
 
 
 class AlertsMixin:

@@ -1,17 +1,20 @@
 """Blocks and mutes: whom a user no longer wants to see (mute), or to hear from at all (block).
 
 One row per pair, its kind "block" or "mute"; a block also ends follows both ways and stops
-the blocked user from following, messaging or replying to the blocker.
+the blocked user from following, messaging or replying to the blocker. A user may also block
+a whole server of the fediverse (UserDomainBlock): each of its accounts is then blocked, those
+known now and those that come later.
 """
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Select, String, delete, exists, or_, select
+from sqlalchemy import CompoundSelect, ForeignKey, Select, String, delete, exists, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.followers import followers
+from app.models.followers import end_follows_with, followers
+from app.models.remote_actor import DOMAIN_MAX, RemoteActor
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -35,20 +38,47 @@ class Block(db.Model):
     target: Mapped["User"] = relationship(foreign_keys=[target_id], lazy="joined")
 
 
-def filtered_authors(reader_id) -> Select:
-    """The ids of the users whose posts `reader_id` does not want to see (blocked or muted)."""
-    return select(Block.target_id).where(Block.user_id == reader_id)
+class UserDomainBlock(db.Model):
+    """A user blocks every account of a server (`domain`, as RemoteActor.domain keeps it)."""
+
+    __tablename__ = "user_domain_block"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def domain_accounts(domain) -> Select:
+    """The ids of the accounts of the server `domain` known here."""
+    return select(RemoteActor.user_id).where(RemoteActor.domain == domain)
+
+
+def filtered_authors(reader_id) -> CompoundSelect:
+    """The ids of the users whose posts `reader_id` does not want to see: blocked or muted,
+    or of a server they block."""
+    of_blocked_servers = (
+        select(RemoteActor.user_id)
+        .join(UserDomainBlock, UserDomainBlock.domain == RemoteActor.domain)
+        .where(UserDomainBlock.user_id == reader_id)
+    )
+    return select(Block.target_id).where(Block.user_id == reader_id).union_all(of_blocked_servers)
 
 
 class BlockMixin:
-    """User's block and mute verbs. block_total counts the user's blocks and mutes, so that a
-    page knows without a query whether it must filter the lists of posts."""
+    """User's block and mute verbs, of accounts and of whole servers. block_total counts the
+    user's blocks, mutes and blocked servers, so that a page knows without a query whether
+    it must filter the lists of posts."""
 
     if TYPE_CHECKING:
         id: Mapped[int]
         block_total: Mapped[int]
 
         def recount_alerts(self) -> None: ...  # AlertsMixin's: alerts from them go too
+
+        @property
+        def domain(self) -> str | None: ...
 
     def _block_row(self, user: "User") -> Block | None:
         return db.session.get(Block, (self.id, user.id))
@@ -115,18 +145,60 @@ class BlockMixin:
         return row is not None and row.kind == MUTE
 
     def is_blocked_by(self, user: "User") -> bool:
-        """Whether `user` blocks this user: then this user may not follow, message or reply
-        to them."""
+        """Whether `user` blocks this user, or their server: then this user may not follow,
+        message or reply to them."""
         query = select(Block.kind).where(Block.user_id == user.id, Block.target_id == self.id)
-        return db.session.scalar(query) == BLOCK
+        return db.session.scalar(query) == BLOCK or user.blocks_domain(self.domain)
 
     def either_blocks(self, user: "User") -> bool:
-        """Whether a block stands between the two users, either way."""
+        """Whether a block stands between the two users, either way (of the one, or of the
+        other's server)."""
         pair = or_(
             (Block.user_id == self.id) & (Block.target_id == user.id),
             (Block.user_id == user.id) & (Block.target_id == self.id),
         )
-        return bool(db.session.scalar(select(exists().where(pair, Block.kind == BLOCK))))
+        blocked = [exists().where(pair, Block.kind == BLOCK)]
+        for blocker, account in ((self, user), (user, self)):
+            if account.domain is not None:
+                blocked.append(_domain_block(blocker.id, account.domain))
+        return bool(db.session.scalar(select(or_(*blocked))))
+
+    # Whole servers
+
+    def blocks_domain(self, domain: str | None) -> bool:
+        """Whether this user blocks the server `domain` (None, a local user's: never)."""
+        if domain is None:
+            return False
+        return bool(db.session.scalar(select(_domain_block(self.id, domain))))
+
+    def block_domain(self, domain: str) -> bool:
+        """Block every account of the server `domain` (normalize_domain's form), those known
+        and those to come: follows both ways end, as a block's do. False if already blocked
+        (the caller commits)."""
+        if self.blocks_domain(domain):
+            return False
+        db.session.add(UserDomainBlock(user_id=self.id, domain=domain))
+        self.block_total = (self.block_total or 0) + 1
+        end_follows_with(self.id, domain_accounts(domain))
+        self.recount_alerts()  # flushed: the next verb's lookup finds it
+        return True
+
+    def unblock_domain(self, domain: str) -> bool:
+        row = db.session.get(UserDomainBlock, (self.id, domain))
+        if row is None:
+            return False
+        db.session.delete(row)
+        self.block_total = max((self.block_total or 1) - 1, 0)
+        self.recount_alerts()
+        return True
+
+    def blocked_domains(self) -> Select:
+        """The servers the user blocks, newest first."""
+        return (
+            select(UserDomainBlock)
+            .where(UserDomainBlock.user_id == self.id)
+            .order_by(UserDomainBlock.created_at.desc(), UserDomainBlock.domain)
+        )
 
     def blocked_list(self) -> Select:
         """The user's blocks and mutes, newest first."""
@@ -135,3 +207,8 @@ class BlockMixin:
             .where(Block.user_id == self.id)
             .order_by(Block.created_at.desc(), Block.target_id.desc())
         )
+
+
+def _domain_block(user_id: int, domain: str):
+    """Whether the user blocks the server `domain`, as an EXISTS."""
+    return exists().where(UserDomainBlock.user_id == user_id, UserDomainBlock.domain == domain)

@@ -7,8 +7,10 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Select,
     Table,
     case,
+    delete,
     event,
     func,
     literal,
@@ -128,3 +130,16 @@ class FollowMixin:
 
     def following_count(self) -> int:
         return _count_follows_where(followers.c.follower_id == self.id)
+
+
+def end_follows_with(user_id: int, accounts: Select) -> None:
+    """End the follows, both ways, between the user and any of `accounts` (a select of user
+    ids); the caller commits."""
+    db.session.execute(
+        delete(followers).where(
+            or_(
+                (followers.c.follower_id == user_id) & followers.c.followed_id.in_(accounts),
+                (followers.c.followed_id == user_id) & followers.c.follower_id.in_(accounts),
+            )
+        )
+    )

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.blocks import filtered_authors
 from app.models.followers import followers
 from app.models.post import Post
+from app.models.remote_actor import DOMAIN_MAX
 from app.models.types import MAX_ID, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -29,10 +30,12 @@ class ModerationLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     moderator: Mapped[str] = mapped_column(String(64))
-    # hide_post, unhide_post, suspend, unsuspend, dismiss_report, promote, demote
+    # hide_post, unhide_post, suspend, unsuspend, dismiss_report, promote, demote;
+    # block_domain, silence_domain, lift_domain (app/models/domain_block.py)
     action: Mapped[str] = mapped_column(String(32))
     target_user: Mapped[str | None] = mapped_column(String(64))
     target_post_id: Mapped[int | None]
+    target_domain: Mapped[str | None] = mapped_column(String(DOMAIN_MAX))
     reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
 
     @staticmethod
@@ -44,13 +47,14 @@ class ModerationLog(db.Model):
 
 def log_action(
     moderator: str, action: str, *, user: "User | None" = None, post_id: int | None = None,
-    reason: str = "",
+    domain: str | None = None, reason: str = "",
 ) -> ModerationLog:  # fmt: skip
     entry = ModerationLog(
         moderator=moderator,
         action=action,
         target_user=user.username if user is not None else None,
         target_post_id=post_id,
+        target_domain=domain,
         reason=(reason or "").strip()[:REASON_MAX],
     )
     db.session.add(entry)

@@ -23,7 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.alert import Alert
+
+# Nor does a mention alert those who block its author's server.
+from app.models.alert import ACTORS, DOMAIN_BLOCKS, Alert
 from app.models.inbox_activity import URI_MAX
 from app.models.post_edit import PostEdit
 from app.models.post_text import PostText
@@ -241,10 +243,18 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
 
 def mentioned_ids(names: list[str], author_id: int) -> list[int]:
     """The ids of the users called `names` (normalised usernames) that exist, less those who
-    block or mute `author_id`."""
+    block or mute `author_id`, or block their server."""
     if not names:
         return []
-    turned_away = select(BLOCKS.c.user_id).where(BLOCKS.c.target_id == author_id)
+    turned_away = (
+        select(BLOCKS.c.user_id)
+        .where(BLOCKS.c.target_id == author_id)
+        .union_all(
+            select(DOMAIN_BLOCKS.c.user_id)
+            .join(ACTORS, ACTORS.c.domain == DOMAIN_BLOCKS.c.domain)
+            .where(ACTORS.c.user_id == author_id)
+        )
+    )
     query = select(USERS.c.id).where(USERS.c.username.in_(names), USERS.c.id.not_in(turned_away))
     return list(db.session.scalars(query))
 

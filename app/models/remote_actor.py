@@ -5,8 +5,10 @@ saying where their actor, inboxes and public key are.
 Local sign-up cannot make such a name: its usernames hold no '@' (app/auth/forms.py).
 """
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Self
+from urllib.parse import urlsplit
 
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -23,6 +25,35 @@ if TYPE_CHECKING:
 HANDLE_MAX = 64
 # Unindexed addresses: as long as anyone sensible makes them.
 URL_MAX = 2048
+# A server's host[:port]: a DNS name is at most 253 characters, and this is indexed.
+DOMAIN_MAX = 255
+# An actor's display name, as much as Mastodon allows (30) and then some.
+NAME_MAX = 100
+DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?")
+
+
+def domain_of(url: str) -> str:
+    """The host[:port] of a URL, lower case, as the handles of its server's accounts end."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
+
+
+def normalize_domain(text: str) -> str:
+    """The server someone typed (example.com, a URL on it, or a handle @name@example.com) as
+    domains are kept: host[:port], lower case, an international name in its xn-- form.
+    ValueError for anything else."""
+    value = text.strip()
+    if "://" in value:
+        value = urlsplit(value).netloc
+    value = value.rpartition("@")[2].strip().lower()
+    host, colon, port = value.partition(":")
+    try:
+        host = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise ValueError(f"{text!r} is not a server's name") from error
+    value = f"{host}{colon}{port}"
+    if len(value) > DOMAIN_MAX or not DOMAIN.fullmatch(value):
+        raise ValueError(f"{text!r} is not a server's name")
+    return value
 
 
 class RemoteActor(db.Model):
@@ -38,6 +69,11 @@ class RemoteActor(db.Model):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The actor's profile page for people (their `url`), if any.
     profile_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    # Their server: the host[:port] their handle ends with, for domain blocks and silences.
+    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX), index=True)
+    # The name they show (their `name`) and their picture's address (`icon`), if any.
+    name: Mapped[str | None] = mapped_column(String(NAME_MAX))
+    icon_url: Mapped[str | None] = mapped_column(String(URL_MAX))
 
     user: Mapped["User"] = relationship(back_populates="remote_actor")
 
@@ -47,6 +83,10 @@ class RemoteActor(db.Model):
     @staticmethod
     def by_uri(uri: str) -> "RemoteActor | None":
         return db.session.scalar(select(RemoteActor).where(RemoteActor.uri == uri))
+
+    def is_stale(self, max_age: timedelta, now: datetime | None = None) -> bool:
+        """Whether the actor document was read longer than `max_age` ago."""
+        return self.fetched_at + max_age < (now or utcnow())
 
     @staticmethod
     def by_key_id(key_id: str) -> "RemoteActor | None":
@@ -82,6 +122,11 @@ class RemoteMixin:
         # Local names cannot hold an '@' (app/auth/forms.py), remote ones always do.
         return "@" in self.username
 
+    @property
+    def domain(self) -> str | None:
+        """The server of a remote account (its RemoteActor.domain); None for a local user."""
+        return self.username.rpartition("@")[2] if self.is_remote else None
+
     @classmethod
     def remember_remote(
         cls,
@@ -95,6 +140,8 @@ class RemoteMixin:
         *,
         profile_url: str | None = None,
         about_me: str | None = None,
+        name: str | None = None,
+        icon_url: str | None = None,
     ) -> Self:
         """The remote account whose actor is `actor_uri`, made or brought up to date with what
         its actor document says (the caller commits). ValueError for a name@host longer
@@ -102,13 +149,14 @@ class RemoteMixin:
         handle = remote_handle(username, host)
         if len(actor_uri) > URI_MAX or len(key_id) > URI_MAX:
             raise ValueError(f"an actor or key id longer than {URI_MAX} characters")
-        if max(len(inbox), len(shared_inbox or ""), len(profile_url or "")) > URL_MAX:
+        addresses = (inbox, shared_inbox or "", profile_url or "", icon_url or "")
+        if max(len(address) for address in addresses) > URL_MAX:
             raise ValueError(f"an address longer than {URL_MAX} characters")
         actor = RemoteActor.by_uri(actor_uri)
         if actor is None:
             user = cls()
             user.username, user.email = handle, None
-            actor = RemoteActor(uri=actor_uri, user=user)
+            actor = RemoteActor(uri=actor_uri, user=user, domain=handle.rpartition("@")[2])
             db.session.add_all([user, actor])
         else:
             user = actor.user
@@ -118,4 +166,6 @@ class RemoteMixin:
         actor.inbox, actor.shared_inbox = inbox, shared_inbox
         actor.public_key_pem, actor.key_id = public_key_pem, key_id
         actor.profile_url, actor.fetched_at = profile_url, utcnow()
+        actor.name = (name or "").strip()[:NAME_MAX] or None
+        actor.icon_url = icon_url
         return user

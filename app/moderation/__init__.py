@@ -1,4 +1,4 @@
-from app.moderation import admin  # noqa: F401 (its routes)
+from app.moderation import admin, domains  # noqa: F401 (their routes)
 from app.moderation.routes import bp
 
 __all__ = ["bp"]

@@ -1,5 +1,6 @@
 """The admins' pages: the queue of open reports, hiding posts, suspending accounts (and undoing
-both), dismissing reports, and the moderation log. Anyone else gets 403."""
+both), dismissing reports, and the moderation log. Anyone else gets 403. Servers elsewhere
+are told of a suspension (the Delete of the account's actor) and of its end (an Update)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -8,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app.activitypub import outbox
 from app.extensions import db
 from app.models import ModerationLog, Report
 from app.models.types import MAX_ID
@@ -88,14 +90,20 @@ def hide_post(post_id: int, change: str):
 @bp.route("/admin/users/<username>/<any(suspend, unsuspend):change>", methods=["POST"])
 @admin_required
 def suspend(username: str, change: str):
-    """Suspend an account, or lift its suspension."""
+    """Suspend an account, or lift its suspension; servers elsewhere are told."""
     user = get_user_or_404(username)
-    reason = _reason()
-    if change == "suspend":
-        if changed := current_user.suspend(user, reason):
-            Report.resolve_all_about(target_id=user.id)
-        message = _("%(username)s is suspended.", username=user.username)
-    else:
+    reason, profile = _reason(), url_for("main.user", username=user.username)
+    if change == "unsuspend":
         changed = current_user.unsuspend(user, reason)
         message = _("%(username)s is no longer suspended.", username=user.username)
-    return _done(changed, message, url_for("main.user", username=user.username))
+        response = _done(changed, message, profile)
+        if changed:
+            outbox.publish_return(user)
+        return response
+    told = None
+    if changed := current_user.suspend(user, reason):
+        Report.resolve_all_about(target_id=user.id)
+        told = outbox.farewell(user)
+    response = _done(changed, _("%(username)s is suspended.", username=user.username), profile)
+    outbox.send(told)
+    return response

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Block, Report, user_by_username
-from app.moderation.forms import ReportForm, action_label, reason_label
+from app.moderation.forms import DomainForm, ReportForm, action_label, reason_label
 from app.pagination import paginate, requested_page
 from app.post_lookup import get_listed_post_or_403
 from app.rate_limits import report_limits
@@ -52,10 +52,14 @@ def change_block(username: str, change: str):
 @bp.route("/blocked")
 @login_required
 def blocked():
-    """Whom you block and mute, with buttons to undo."""
+    """Whom you block and mute, and the servers you block, with buttons to undo."""
     query = current_user.blocked_list().options(joinedload(Block.target))
     page = paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("moderation/blocked.html", title=_("Blocked and muted"), page=page)
+    servers = db.session.scalars(current_user.blocked_domains()).all()
+    return render_template(
+        "moderation/blocked.html", title=_("Blocked and muted"), page=page, servers=servers,
+        domain_form=DomainForm(),
+    )  # fmt: skip
 
 
 def _report_page(target, post):

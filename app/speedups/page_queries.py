@@ -27,7 +27,8 @@ from sqlalchemy.types import NullType
 
 from app.database import READS_ONLY
 from app.extensions import db
-from app.models.blocks import Block
+from app.models.blocks import filtered_authors
+from app.models.domain_block import silenced_posts
 from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.tag import post_tag
@@ -71,8 +72,12 @@ HIDDEN_ALIAS = aliased(Post, name="hidden_post")
 HIDDEN_IDS = select(HIDDEN_ALIAS.id).where(
     HIDDEN_ALIAS.hidden > literal_column(str(LISTED)), HIDDEN_ALIAS.user_id != READER
 )
-FILTERED_AUTHORS = select(Block.target_id).where(Block.user_id == READER)
+FILTERED_AUTHORS = filtered_authors(READER)
 _BY_FILTERED = aliased(Post, name="filtered_post")
+# The posts of silenced servers' accounts, left out of the public lists (explore, tags,
+# search): as post ids, like HIDDEN_IDS, so that a list's keys are checked without reading
+# a post's row, where `user_id NOT IN (silenced accounts)` read every skipped row.
+SILENCED_IDS = silenced_posts()
 
 
 def filters_of(reader: Any) -> tuple[Filters, dict]:
@@ -92,6 +97,12 @@ def listed(post_id: Any, author_id: Any, filters: Filters) -> list:
     if filtered and author_id is not None:
         conditions.append(author_id.not_in(FILTERED_AUTHORS))
     return conditions
+
+
+def public(post_id: Any) -> Any:
+    """The condition of a public list (explore, a tag, search) on its post ids: not by an
+    account of a silenced server (app/models/domain_block.py not_silenced)."""
+    return post_id.not_in(SILENCED_IDS)
 
 
 def not_by_filtered_author(post_id: Any) -> Any:
@@ -195,13 +206,14 @@ def reply_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
 
 
 def explore_page_query(filters: Filters = (False, False)) -> Select:
-    """Everyone's posts (less what `filters` leaves out)."""
+    """Everyone's posts (less what `filters` leaves out, and silenced servers')."""
     return _explore_page_query(dialect_name(), filters)
 
 
 @cache
 def _explore_page_query(dialect: str, filters: Filters) -> Select:
-    return page_query(Post.newest_first(*listed(Post.id, Post.user_id, filters)), dialect)
+    conditions = [*listed(Post.id, Post.user_id, filters), public(Post.id)]
+    return page_query(Post.newest_first(*conditions), dialect)
 
 
 def author_page_query(filters: Filters = (False, False)) -> Select:
@@ -216,8 +228,8 @@ def _author_page_query(dialect: str, filters: Filters) -> Select:
 
 
 def tag_page_query(filters: Filters = (False, False)) -> Select:
-    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones and
-    those of blocked or muted authors)."""
+    """The posts carrying the tag whose id is the parameter `tag` (less hidden ones, those
+    of silenced servers and those of blocked or muted authors)."""
     return _tag_page_query(dialect_name(), filters)
 
 
@@ -229,7 +241,7 @@ def _tag_page_query(dialect: str, filters: Filters) -> Select:
         .where(post_tag.c.tag_id == bindparam("tag", type_=Integer))
         .subquery("tagged")
     )
-    conditions = listed(keys.c.id, None, (filters[0], False))
+    conditions = [*listed(keys.c.id, None, (filters[0], False)), public(keys.c.id)]
     if filters[1]:
         conditions.append(not_by_filtered_author(keys.c.id))
     return newest_page_query(keys, dialect, *conditions)

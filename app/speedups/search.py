@@ -19,6 +19,7 @@ from app.speedups.page_queries import (
     listed,
     newest_page_query,
     page_query,
+    public,
     rows_to_read,
 )
 
@@ -36,7 +37,7 @@ def search_page(query: str, number: int, per_page: int, reader: Any = None) -> P
     them (page_queries.filters_of)."""
     dialect = dialect_name()
     filters, params = filters_of(reader)
-    conditions = listed(Post.id, Post.user_id, filters)
+    conditions = [*listed(Post.id, Post.user_id, filters), public(Post.id)]
     if dialect != "postgresql":
         matches = Post.matching(query).where(*conditions)
         return fetch_page(page_query(matches, dialect), number, per_page, params)

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models.blocks import Block
+from app.models.blocks import filtered_authors
 from app.models.followers import followers
 from app.models.moderation import LISTED, listed_conditions
 from app.models.post import Post
@@ -140,12 +140,12 @@ def author_parameters(reader: User, authors: list[int]) -> dict[str, int]:
 
 
 def _followed(filtered: bool) -> list:
-    """Whom the parameter `user` follows; `filtered`: less those they block or mute."""
+    """Whom the parameter `user` follows; `filtered`: less those they block or mute, or of
+    a server they block."""
     user = bindparam("user", type_=Integer)
     mine = [followers.c.follower_id == user]
     if filtered:
-        blocked = select(Block.target_id).where(Block.user_id == user)
-        mine.append(followers.c.followed_id.not_in(blocked))
+        mine.append(followers.c.followed_id.not_in(filtered_authors(user)))
     return mine
 
 

@@ -1,10 +1,10 @@
 """Federation's background jobs (app/federation/background.py): queued only once the
-session commits, run on this process's threads without Redis."""
+session commits, or at once once per claim; run on this process's threads without Redis."""
 
 import logging
 
 from app.extensions import db
-from app.federation.background import run_after_commit
+from app.federation.background import run_after_commit, run_claimed
 from app.models import User
 
 ran: list[tuple] = []
@@ -68,3 +68,17 @@ def test_without_redis_reachable_the_job_runs_here(make_app, caplog):
     assert ran == [(2,)]
     assert "Redis is unreachable: running record here" in caplog.text
     app.extensions["federation_runner"].connection.close()
+
+
+def test_a_claim_runs_one_job_while_it_holds(app, caplog):
+    ran.clear()
+    url = "https://remote.example/users/bob"
+    with app.app_context():
+        assert run_claimed("a", 3600, record, "one", url=url)
+        assert not run_claimed("a", 3600, record, "two", url=url)
+        assert run_claimed("b", 0, record, "three", url=url)
+        assert run_claimed("b", 0, record, "four", url=url)
+        with caplog.at_level(logging.ERROR):
+            assert run_claimed("c", 3600, fail, url=url)
+    assert ran == [("one",), ("three",), ("four",)]
+    assert "Federation job fail failed" in caplog.text

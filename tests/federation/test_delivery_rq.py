@@ -14,6 +14,7 @@ import pytest
 from rq import Queue
 from rq.job import Job
 
+from app.federation.background import run_claimed
 from app.federation.delivery import JOB_TIMEOUT, SigningKey, deliver, set_key_loader
 from app.federation.worker import FederationWorker
 from tests.federation.inbox import SignedInbox
@@ -198,6 +199,29 @@ def test_redis_down_delivers_from_this_process(make_app, alice_key, inbox, caplo
         deliver(ACTIVITY, [f"{server.url}/inbox"], sender_id=1)
     assert [path for path, _, _ in inbox.delivered] == ["/inbox"]
     assert "Redis is unreachable" in caplog.text
+
+
+RAN: list[str] = []
+
+
+def remember(value: str) -> None:
+    RAN.append(value)
+
+
+def test_a_claimed_job_is_queued_once_on_the_hosts_queue(app, prefix):
+    RAN.clear()
+    claim = f"{prefix}refresh"
+    with app.app_context():
+        url = "https://Remote.example/users/bob"
+        assert run_claimed(claim, 60, remember, "first", url=url)
+        assert not run_claimed(claim, 60, remember, "again", url=url)
+    connection = app.extensions["federation_runner"].connection
+    queue = Queue(prefix + "remote.example", connection=connection)
+    assert queue.count == 1
+    assert RAN == []  # nothing runs before a worker does
+    work(app, prefix)
+    assert RAN == ["first"] and queue.count == 0
+    connection.delete(f"{prefix}claim:{claim}")
 
 
 def test_the_worker_command(app, prefix, inbox):

@@ -287,7 +287,10 @@ def test_the_apps_settings_are_the_default_policy(make_app):
         FEDERATION_ALLOW_HTTP=True, FEDERATION_TIMEOUT=3, FEDERATION_MAX_DOCUMENT_BYTES=9
     )
     with app.app_context():
-        assert Policy.from_app() == Policy(allow_http=True, timeout=3, max_bytes=9)
+        # The site's domain blocks say which hosts are refused (app/activitypub/domains.py).
+        refused = app.extensions["federation_refused_hosts"]
+        policy = Policy(allow_http=True, timeout=3, max_bytes=9, refused_hosts=refused)
+        assert Policy.from_app() == policy
     assert Policy.from_app() == Policy()
 
 

@@ -1,4 +1,4 @@
-"""Migration 0025: SQLite never gives a post the id of one deleted (AUTOINCREMENT), and its
+"""Migration 0026: SQLite never gives a post the id of one deleted (AUTOINCREMENT), and its
 search index still follows the rebuilt table; the downgrade keeps the posts."""
 
 import datetime as dt
@@ -43,12 +43,12 @@ def searchable(word: str) -> bool:
 
 
 def test_up_and_down(app, scripts):
-    before = scripts.get_revision("0025").down_revision
+    before = scripts.get_revision("0026").down_revision
     with app.app_context():
         flask_migrate.upgrade(revision=before)
         with db.engine.begin() as connection:
             insert_users_with_posts(connection, WHEN, {"susan": "old", "john": "older"})
-        flask_migrate.upgrade(revision="0025")
+        flask_migrate.upgrade(revision="0026")
         deleted, written = delete_newest_then_write("written after the upgrade")
         assert written > deleted
         assert searchable("written after the upgrade")

@@ -11,6 +11,9 @@ from app.speedups import search
 from app.speedups.pages import FastPostPages
 from tests.test_speedups import pages_of
 
+# The accounts of other servers the speed-ups' site has (tests/test_speedups.py seed_remote).
+REMOTE = {"r0@a.example", "r1@b.example"}
+
 
 def moderate() -> None:
     """Everyone writes three #fruit posts; u4 is an admin; a few posts of u1 and u0 are hidden;
@@ -80,14 +83,14 @@ def test_what_each_reader_is_spared(site):
             for reader in (u0, u4)
         }
         # u0: no u2 (muted), no u4 (blocked), no u3 (suspended), none of u1's hidden posts,
-        # but their own hidden ones.
-        assert {name for name, _ in authors["u0"]} == {"u0", "u1"}
+        # but their own hidden ones; and the seeded accounts of other servers.
+        assert {name for name, _ in authors["u0"]} == {"u0", "u1", *REMOTE}
         assert ("u0", 1) in authors["u0"] and ("u1", 1) not in authors["u0"]
         # Nor on a tag's page.
         tagged = pages_of_rows(lambda n: FastPostPages().tag_page(Tag.by_name("fruit"), n, 100, u0))
         assert {row.username for row in tagged} == {"u0", "u1"}
         # The admin sees everything, hidden posts marked.
-        assert {name for name, _ in authors["u4"]} == {"u0", "u1", "u2", "u3", "u4"}
+        assert {name for name, _ in authors["u4"]} == {"u0", "u1", "u2", "u3", "u4", *REMOTE}
         assert ("u3", 2) in authors["u4"] and ("u1", 1) in authors["u4"]
 
 

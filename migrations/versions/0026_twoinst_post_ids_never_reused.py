@@ -11,16 +11,16 @@ never did: nothing changes there.
 SQLite rebuilds post (batch_alter_table), which drops migration 0004's search triggers with
 the old table: they are created again here, as in 0016.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
