@@ -15,6 +15,7 @@ from app.models.moderation import HIDDEN
 from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
+from app.models.remote_actor import domain_of
 
 CHUNK = 10_000
 # `flask seed --remote`'s accounts live on this many made-up hosts (.example: never real).
@@ -214,7 +215,8 @@ def seed_remote_accounts(count: int, now: datetime) -> dict[int, str]:
         (
             {"user_id": user_id, "uri": uri, "inbox": f"{uri}/inbox",
              "shared_inbox": f"{uri.split('/users/')[0]}/inbox", "public_key_pem": REMOTE_KEY,
-             "key_id": f"{uri}#main-key", "fetched_at": now, "profile_url": uri}
+             "key_id": f"{uri}#main-key", "fetched_at": now, "profile_url": uri,
+             "domain": domain_of(uri)}
             for user_id, uri in actors.items()
         ),
         count,

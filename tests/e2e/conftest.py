@@ -336,8 +336,9 @@ class Site:
         page.goto("/auth/login")
         page.get_by_label("Username or email", exact=True).fill(username)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in", exact=True).click()
-        page.wait_for_load_state()
+        # Waits for the form's own navigation: a later goto() would otherwise cancel it.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
 
     def logout(self) -> None:
         self.page.get_by_role("button", name="Logout").click()

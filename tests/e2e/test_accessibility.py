@@ -54,8 +54,8 @@ def post(page, body: str) -> None:
     page.goto("/index")
     page.locator("textarea[name=post]").fill(body)
     # The post form's button: a new user's empty home also offers Follow buttons.
-    page.locator("main form:has(textarea[name=post]) [name=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form:has(textarea[name=post]) [name=submit]").click()
 
 
 @pytest.fixture(scope="module")

@@ -50,8 +50,8 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/auth/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#submit").click()
 
 
 def link_in(smtp, to: str, subject: str, path: str) -> str:

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.e2e
 
 def choose(page, language: str, button: str) -> None:
     page.get_by_role("navigation").get_by_role("combobox").select_option(label=language)
-    page.get_by_role("navigation").get_by_role("button", name=button).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("button", name=button).click()
 
 
 def test_a_user_picks_spanish_and_keeps_it_after_logging_out_and_in(page, site, browser, server):

@@ -45,8 +45,8 @@ def log_in(page, username: str) -> None:
     page.goto("/auth/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(PASSWORD)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#submit").click()
 
 
 def log_out(page) -> None:
@@ -57,8 +57,8 @@ def log_out(page) -> None:
 def enter_code(page, code: str) -> None:
     expect(page).to_have_url(re.compile(r"/two-factor/verify$"))
     page.locator("#code").fill(code)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#submit").click()
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
