@@ -1,19 +1,20 @@
-"""A blank form's fields are rendered once per form class and language (app/speedups/forms.py)."""
+"""A form's fields are rendered once per form class, language and the data a GET put in them
+(app/speedups/forms.py)."""
 
 import re
 
 import pytest
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 
 from app.auth.forms import LoginForm
 from app.main.forms import EditProfileForm, PostForm
-from app.speedups.forms import hidden_fields, is_blank
+from app.speedups.forms import hidden_fields, is_blank, shown_data
 
 
 def form_of(page: str) -> str:
-    form = re.search(r"<form action=\"\" method=\"post\".*?</form>", page, re.S).group(0)
-    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", form)
+    form = re.search(r'<form action="[^"]*" method="post" novalidate>.*?</form>', page, re.S)
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", form.group(0))
 
 
 @pytest.mark.speedups
@@ -52,6 +53,44 @@ def test_is_blank(app):
         assert is_blank(PostForm())
         assert not is_blank(PostForm(data={"post": "hello"}))
         assert not is_blank(EditProfileForm("susan", data={"username": "susan"}))
+
+
+@pytest.mark.speedups
+def test_a_reply_form_is_kept_per_the_name_it_starts_with(app, client, auth, make_user):
+    from tests.posts.test_routes import write
+
+    for name in ("susan", "john", "mary"):
+        make_user(name)
+    johns, marys = write(app, "john", "hello"), write(app, "mary", "hi")
+    auth.login()
+    first = form_of(client.get(f"/post/{johns}").text)
+    assert "@john " in first
+    kept = app.extensions["microblog.blank_forms"]
+    assert any(key[-1] == (("post", "@john "),) for key in kept)
+    assert form_of(client.get(f"/post/{johns}").text) == first
+    assert "@mary " in form_of(client.get(f"/post/{marys}").text)
+    assert "@john " not in form_of(client.get(f"/post/{marys}").text)
+
+
+def test_shown_data_keeps_only_what_a_get_put_in_a_form(app):
+    class Secret(FlaskForm):
+        name = StringField()
+        password = PasswordField()
+
+    class Choosing(FlaskForm):
+        colour = SelectField(choices=["red", "blue"])
+
+    with app.test_request_context():
+        assert shown_data(PostForm()) == ()
+        assert shown_data(PostForm(data={"post": "@john "})) == (("post", "@john "),)
+        assert shown_data(Secret(data={"name": "susan"})) == (("name", "susan"),)
+        # A password is never part of a key, nor a list of choices.
+        assert shown_data(Secret(data={"password": "hunter2"})) is None
+        assert shown_data(Choosing()) is None
+    with app.test_request_context(method="POST", data={"post": "what a reader typed"}):
+        assert shown_data(PostForm()) is None
+    with app.test_request_context(method="POST"):
+        assert shown_data(PostForm()) == ()
 
 
 def test_hidden_fields_renders_what_hidden_tag_does(make_app):

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, String, select, update
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column
 
 from app.extensions import db
 from app.models.blocks import filtered_authors
@@ -96,7 +96,8 @@ def visible_post(id: int, reader: Any) -> Post | None:
     its author and the admins may. None for no such post, and for an id no post can have."""
     if not 1 <= id <= MAX_ID:
         return None
-    post = db.session.get(Post, id)
+    # Its page shows the author: one query for both.
+    post = db.session.get(Post, id, options=[joinedload(Post.author)])
     if post is None or (post.hidden and not sees_hidden(post, reader)):
         return None
     return post
