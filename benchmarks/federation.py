@@ -41,6 +41,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.federation.delivery import SigningKey, deliver, set_key_loader  # noqa: E402
 from app.federation.signatures import sign_request, verify_request  # noqa: E402
+from tests import queues  # noqa: E402
 
 KEY_ID = "https://blog.example/users/alice#main-key"
 ACTIVITY = {
@@ -116,19 +117,9 @@ def run_worker(settings: dict, private_pem: str) -> None:
 
 def forget_queues(redis_url: str, prefix: str) -> None:
     from redis import Redis
-    from rq import Queue
 
-    connection = Redis.from_url(redis_url)
-    for key in connection.smembers(Queue.redis_queues_keys):
-        name = key.decode().removeprefix(Queue.redis_queue_namespace_prefix)
-        if name.startswith(prefix):
-            queue = Queue(name, connection=connection)
-            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
-            queue.delete(delete_jobs=True)
-            for leftover in connection.scan_iter(f"rq:*:{name}"):
-                connection.delete(leftover)
+    with Redis.from_url(redis_url) as connection:
+        queues.forget_queues(connection, prefix)
 
 
 def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
