@@ -103,16 +103,11 @@ def serve_inboxes(public_pem: str, hosts: int, ports, counter, ready) -> None:
 
 def run_worker(settings: dict, private_pem: str) -> None:
     """A worker process, as `flask federation worker --burst` runs one."""
-    from redis import Redis
-
     from app.federation.worker import FederationWorker
 
     app = create_app(settings)
     set_key_loader(app, lambda sender_id: SigningKey(KEY_ID, private_pem))
-    connection = Redis.from_url(settings["REDIS_URL"])
-    FederationWorker(app, connection, settings["FEDERATION_QUEUE_PREFIX"]).work(
-        burst=True, logging_level="WARNING"
-    )
+    FederationWorker.for_app(app).work(burst=True, logging_level="WARNING")
 
 
 def forget_queues(redis_url: str, prefix: str) -> None:
@@ -263,8 +258,7 @@ def bench_inbox(args, private_pem: str, public_pem: str) -> None:
         print(f"inbox: {len(requests)} signed Creates {how} in {taken:.2f}s: "
               f"{len(requests) / taken:.0f}/s")  # fmt: skip
         if args.redis:
-            runner = app.extensions["federation_inbox"]
-            worker = FederationWorker(app, runner.connection, prefix, inbox_queue=runner.queue_name)
+            worker = FederationWorker.for_app(app)
             start = time.perf_counter()
             worker.work(burst=True, logging_level="WARNING")
             handled = time.perf_counter() - start

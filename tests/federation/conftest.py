@@ -43,3 +43,22 @@ def prefix(redis_url):
     yield prefix
     with Redis.from_url(redis_url) as connection:
         forget_queues(connection, prefix)
+
+
+@pytest.fixture
+def make_rq_app(make_app, redis_url, prefix):
+    """Build an app whose federation jobs go to the real Redis, on this test's queues (the
+    inbox's too); its connections closed afterwards."""
+    apps = []
+
+    def make(**settings):
+        ours = {"REDIS_URL": redis_url, "FEDERATION_QUEUE_PREFIX": prefix,
+                "FEDERATION_INBOX_QUEUE": f"{prefix}inbox"}  # fmt: skip
+        app = make_app(**settings | ours)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["federation_inbox"].connection.close()
+        app.extensions["federation_runner"].connection.close()

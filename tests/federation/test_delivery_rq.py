@@ -30,18 +30,15 @@ INTERVALS = [60, 180, 540]
 
 
 @pytest.fixture
-def app(make_app, redis_url, prefix, alice_key):
-    app = make_app(
-        REDIS_URL=redis_url,
-        FEDERATION_QUEUE_PREFIX=prefix,
+def app(make_rq_app, alice_key):
+    app = make_rq_app(
         FEDERATION_RETRY_INTERVALS=INTERVALS,
         FEDERATION_ALLOW_HTTP=True,
         FEDERATION_ALLOW_PRIVATE_ADDRESSES=True,
         FEDERATION_TIMEOUT=2,
     )
     set_key_loader(app, {1: SigningKey(KEY_ID, alice_key.private_pem)}.get)
-    yield app
-    app.extensions["federation_runner"].connection.close()
+    return app
 
 
 @pytest.fixture
@@ -126,11 +123,9 @@ def test_a_due_retry_is_delivered_by_the_worker(app, prefix, inbox, free_port):
 
 
 def test_a_delivery_failing_every_time_ends_in_the_failed_registry(
-    make_app, redis_url, prefix, alice_key, free_port
+    make_rq_app, prefix, alice_key, free_port
 ):
-    app = make_app(
-        REDIS_URL=redis_url,
-        FEDERATION_QUEUE_PREFIX=prefix,
+    app = make_rq_app(
         FEDERATION_RETRY_INTERVALS=[1],
         FEDERATION_ALLOW_HTTP=True,
         FEDERATION_ALLOW_PRIVATE_ADDRESSES=True,
@@ -147,7 +142,6 @@ def test_a_delivery_failing_every_time_ends_in_the_failed_registry(
     work(app, prefix)
     assert queue.scheduled_job_registry.count == 0
     assert queue.failed_job_registry.get_job_ids() == [job_id]
-    connection.close()
 
 
 def test_the_worker_finds_queues_of_new_hosts(app, prefix, inbox):
