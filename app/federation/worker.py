@@ -1,5 +1,5 @@
-"""`flask federation worker`: one RQ worker for every host's delivery queue, old and new, and
-for the inbox's queue (the activities other servers sent us, inbox_queue.py)."""
+"""`flask federation worker`: one RQ worker for every queue of federation's jobs (jobs.py), old
+and new: each host's, and the inbox's."""
 
 import time
 
@@ -46,7 +46,7 @@ class FederationWorker(SimpleWorker):
         """The worker of the app's queues, on the Redis connection its jobs are queued on."""
         return cls(
             app,
-            app.extensions["federation_runner"].connection,
+            app.extensions["federation_jobs"].connection,
             app.config["FEDERATION_QUEUE_PREFIX"],
             rescan=rescan,
             inbox_queue=app.config["FEDERATION_INBOX_QUEUE"],

@@ -48,7 +48,7 @@ def prefix(redis_url):
 @pytest.fixture
 def make_rq_app(make_app, redis_url, prefix):
     """Build an app whose federation jobs go to the real Redis, on this test's queues (the
-    inbox's too); its connections closed afterwards."""
+    inbox's too); its connection closed afterwards."""
     apps = []
 
     def make(**settings):
@@ -60,5 +60,4 @@ def make_rq_app(make_app, redis_url, prefix):
 
     yield make
     for app in apps:
-        app.extensions["federation_inbox"].connection.close()
-        app.extensions["federation_runner"].connection.close()
+        app.extensions["federation_jobs"].connection.close()

@@ -42,7 +42,7 @@ def bob(bob_key):
 
 
 def inbox_queue(app) -> Queue:
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     return Queue(app.config["FEDERATION_INBOX_QUEUE"], connection=connection)
 
 

@@ -44,7 +44,7 @@ def test_the_images_are_a_job_of_their_own_on_their_hosts_queue(app, bob):
     assert bob.post(client, bob.activity("Create", note)).status_code == 202
     # The Create alone: the worker knows only the inbox's queue, and looks no further.
     work(app, rescan=3600)
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     images = Queue(
         app.config["FEDERATION_QUEUE_PREFIX"] + bob.server.url[7:], connection=connection
     )
