@@ -233,7 +233,6 @@ def bench_inbox(args, private_pem: str, public_pem: str) -> None:
         "RATELIMIT_ENABLED": False,
         "REDIS_URL": args.redis,
         "FEDERATION_QUEUE_PREFIX": prefix,
-        "FEDERATION_INBOX_QUEUE": f"{prefix}inbox",
     }
     app = create_app(settings)
     with app.app_context():

@@ -71,6 +71,9 @@ def handle_activity(activity: dict[str, Any]) -> None:
 
 
 def init_app(app: Flask) -> None:
+    if not app.config["FEDERATION_INBOX_QUEUE"]:
+        # Under the prefix: sites that share a Redis with prefixes of their own share no inbox.
+        app.config["FEDERATION_INBOX_QUEUE"] = app.config["FEDERATION_QUEUE_PREFIX"] + "inbox"
     app.extensions.setdefault("federation_inbox_handler", no_handler)
 
 

@@ -52,9 +52,7 @@ def make_rq_app(make_app, redis_url, prefix):
     apps = []
 
     def make(**settings):
-        ours = {"REDIS_URL": redis_url, "FEDERATION_QUEUE_PREFIX": prefix,
-                "FEDERATION_INBOX_QUEUE": f"{prefix}inbox"}  # fmt: skip
-        app = make_app(**settings | ours)
+        app = make_app(**{**settings, "REDIS_URL": redis_url, "FEDERATION_QUEUE_PREFIX": prefix})
         apps.append(app)
         return app
 
