@@ -130,16 +130,20 @@ def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
         f"http://127.0.0.1:{ports[n % args.hosts]}/users/{n}/inbox" for n in range(args.followers)
     ]
     prefix = f"bench-federation-{uuid.uuid4().hex[:8]}:"
+    # A file every worker process opens: deliver() and the jobs read the domain blocks.
+    folder = tempfile.TemporaryDirectory()
     settings = {
         "TESTING": True,  # lets the development settings below on (and waits for threads)
         "SECRET_KEY": "benchmark-secret-key-long-enough-for-anything",
-        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder.name}/deliveries.db",
         "REDIS_URL": args.redis,
         "FEDERATION_QUEUE_PREFIX": prefix,
         "FEDERATION_ALLOW_HTTP": True,
         "FEDERATION_ALLOW_PRIVATE_ADDRESSES": True,
     }
     app = create_app(settings)
+    with app.app_context():
+        db.create_all()
     set_key_loader(app, lambda sender_id: SigningKey(KEY_ID, private_pem))
     try:
         start = time.perf_counter()
@@ -170,6 +174,9 @@ def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
         if args.redis:
             forget_queues(args.redis, prefix)
         inboxes_process.terminate()
+        with app.app_context():
+            db.engine.dispose()
+        folder.cleanup()
 
 
 def bench_verify(args, private_pem: str, public_pem: str) -> None:
