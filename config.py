@@ -100,9 +100,10 @@ class Config:
     # A remote actor read longer ago than this many seconds is fetched again, in the
     # background, when it is next used (app/activitypub/refresh.py).
     FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)
-    # Activities other servers send us are handled by a job on this RQ queue (with REDIS_URL),
-    # tried again after each of these many seconds when it fails for a reason that may pass.
-    FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE", "federation-inbox")
+    # Activities other servers send us are handled by a job on this RQ queue (with REDIS_URL;
+    # unset: FEDERATION_QUEUE_PREFIX + "inbox", set by app/federation/inbox_queue.py), tried
+    # again after each of these many seconds when it fails for a reason that may pass.
+    FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE")
     FEDERATION_INBOX_RETRY_INTERVALS = [
         int(seconds)
         for seconds in os.environ.get("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600").split(",")

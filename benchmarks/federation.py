@@ -41,6 +41,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.federation.delivery import SigningKey, deliver, set_key_loader  # noqa: E402
 from app.federation.signatures import sign_request, verify_request  # noqa: E402
+from tests import queues  # noqa: E402
 
 KEY_ID = "https://blog.example/users/alice#main-key"
 ACTIVITY = {
@@ -102,33 +103,18 @@ def serve_inboxes(public_pem: str, hosts: int, ports, counter, ready) -> None:
 
 def run_worker(settings: dict, private_pem: str) -> None:
     """A worker process, as `flask federation worker --burst` runs one."""
-    from redis import Redis
-
     from app.federation.worker import FederationWorker
 
     app = create_app(settings)
     set_key_loader(app, lambda sender_id: SigningKey(KEY_ID, private_pem))
-    connection = Redis.from_url(settings["REDIS_URL"])
-    FederationWorker(app, connection, settings["FEDERATION_QUEUE_PREFIX"]).work(
-        burst=True, logging_level="WARNING"
-    )
+    FederationWorker.for_app(app).work(burst=True, logging_level="WARNING")
 
 
 def forget_queues(redis_url: str, prefix: str) -> None:
     from redis import Redis
-    from rq import Queue
 
-    connection = Redis.from_url(redis_url)
-    for key in connection.smembers(Queue.redis_queues_keys):
-        name = key.decode().removeprefix(Queue.redis_queue_namespace_prefix)
-        if name.startswith(prefix):
-            queue = Queue(name, connection=connection)
-            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
-            queue.delete(delete_jobs=True)
-            for leftover in connection.scan_iter(f"rq:*:{name}"):
-                connection.delete(leftover)
+    with Redis.from_url(redis_url) as connection:
+        queues.forget_queues(connection, prefix)
 
 
 def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
@@ -144,16 +130,20 @@ def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
         f"http://127.0.0.1:{ports[n % args.hosts]}/users/{n}/inbox" for n in range(args.followers)
     ]
     prefix = f"bench-federation-{uuid.uuid4().hex[:8]}:"
+    # A file every worker process opens: deliver() and the jobs read the domain blocks.
+    folder = tempfile.TemporaryDirectory()
     settings = {
         "TESTING": True,  # lets the development settings below on (and waits for threads)
         "SECRET_KEY": "benchmark-secret-key-long-enough-for-anything",
-        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder.name}/deliveries.db",
         "REDIS_URL": args.redis,
         "FEDERATION_QUEUE_PREFIX": prefix,
         "FEDERATION_ALLOW_HTTP": True,
         "FEDERATION_ALLOW_PRIVATE_ADDRESSES": True,
     }
     app = create_app(settings)
+    with app.app_context():
+        db.create_all()
     set_key_loader(app, lambda sender_id: SigningKey(KEY_ID, private_pem))
     try:
         start = time.perf_counter()
@@ -184,6 +174,9 @@ def bench_deliveries(args, private_pem: str, public_pem: str) -> None:
         if args.redis:
             forget_queues(args.redis, prefix)
         inboxes_process.terminate()
+        with app.app_context():
+            db.engine.dispose()
+        folder.cleanup()
 
 
 def bench_verify(args, private_pem: str, public_pem: str) -> None:
@@ -247,7 +240,6 @@ def bench_inbox(args, private_pem: str, public_pem: str) -> None:
         "RATELIMIT_ENABLED": False,
         "REDIS_URL": args.redis,
         "FEDERATION_QUEUE_PREFIX": prefix,
-        "FEDERATION_INBOX_QUEUE": f"{prefix}inbox",
     }
     app = create_app(settings)
     with app.app_context():
@@ -272,8 +264,7 @@ def bench_inbox(args, private_pem: str, public_pem: str) -> None:
         print(f"inbox: {len(requests)} signed Creates {how} in {taken:.2f}s: "
               f"{len(requests) / taken:.0f}/s")  # fmt: skip
         if args.redis:
-            runner = app.extensions["federation_inbox"]
-            worker = FederationWorker(app, runner.connection, prefix, inbox_queue=runner.queue_name)
+            worker = FederationWorker.for_app(app)
             start = time.perf_counter()
             worker.work(burst=True, logging_level="WARNING")
             handled = time.perf_counter() - start

@@ -178,13 +178,6 @@ def chromium():
         browser.close()
 
 
-def forget_queue(queue) -> None:
-    """Delete a test's RQ queue, its jobs and its registries: the Redis server is shared."""
-    queue.delete(delete_jobs=True)
-    for key in queue.connection.scan_iter(f"rq:*:{queue.name}"):
-        queue.connection.delete(key)
-
-
 @pytest.fixture
 def redis_url():
     """The real Redis of TEST_REDIS_URL; the test skips, with the reason, without one."""

@@ -1,9 +1,9 @@
-"""The fediverse's wire: HTTP signatures, safe fetching, queued deliveries, and the queue of
-incoming activities."""
+"""The fediverse's wire: HTTP signatures, safe fetching, and the background jobs (jobs.py) of
+deliveries, incoming activities and fetches."""
 
 from flask import Flask
 
-from app.federation import background, delivery, inbox_queue
+from app.federation import delivery, inbox_queue, jobs
 from app.federation.worker import federation
 
 
@@ -24,7 +24,7 @@ def check_development_settings(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     check_development_settings(app)
+    jobs.init_app(app)
     delivery.init_app(app)
     inbox_queue.init_app(app)
-    background.init_app(app)
     app.cli.add_command(federation)

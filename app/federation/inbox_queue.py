@@ -1,18 +1,8 @@
-"""Activities our inboxes took, handled in the background: the request answers 202 once an
-activity is checked (app/activitypub/inbox.py), and the handler registered with
-set_activity_handler runs later, as a job.
-
-With REDIS_URL each activity is one job on the RQ queue FEDERATION_INBOX_QUEUE, worked by
-`flask federation worker` (worker.py). A job that fails for a reason that may pass by itself
-(the database away, a deadlock, a row a concurrent job wrote first, a timeout) is tried again
-after each of FEDERATION_INBOX_RETRY_INTERVALS; any other failure, or the last one, leaves
-the job, activity and traceback, in the queue's failed registry. Without Redis (or with Redis
-down) activities are handled one at a time on a thread of this process, once, and a failure
-is logged with the activity's id. The handler itself makes a job tried twice act once.
+"""Activities our inboxes took, handled later as jobs (jobs.py): the inbox answers 202 once an
+activity is checked (app/activitypub/inbox.py), and a slow handling keeps no sender waiting.
 """
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from flask import Flask, current_app
@@ -21,12 +11,11 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from app.federation.fetch import FetchError
+from app.federation.jobs import Job, Kind, submit
 from app.jobs import job_app_context
 
 # A job still running after this many seconds is stopped (and tried again).
 JOB_TIMEOUT = 60
-# Failed activities stay in the failed registry this long, to be looked at or requeued.
-FAILED_TTL = 7 * 24 * 3600
 TRANSIENT = (
     OperationalError,
     InterfaceError,
@@ -35,6 +24,16 @@ TRANSIENT = (
     TimeoutError,
     ConnectionError,
     JobTimeoutException,
+)
+# On the queue FEDERATION_INBOX_QUEUE, tried again after each of
+# FEDERATION_INBOX_RETRY_INTERVALS; without Redis, once, one at a time in the order they came.
+INBOX = Kind(
+    "inbox",
+    threads=1,
+    timeout=JOB_TIMEOUT,
+    failed="Could not {job.description}",
+    unreachable="Redis is unreachable: handling an activity in this process",
+    retry_setting="FEDERATION_INBOX_RETRY_INTERVALS",
 )
 
 Handler = Callable[[dict[str, Any]], object]
@@ -46,8 +45,10 @@ def set_activity_handler(app: Flask, handler: Handler) -> None:
 
 
 def queue_activity(activity: dict[str, Any]) -> None:
-    """Have the activity handled in the background, on the app's inbox runner."""
-    current_app.extensions["federation_inbox"].submit(activity)
+    """Have the activity handled in the background, by the registered handler (which makes
+    a job tried twice act once)."""
+    queue = current_app.config["FEDERATION_INBOX_QUEUE"]
+    submit(INBOX, [Job(handle_activity, (activity,), queue, f"handle {describe(activity)}")])
 
 
 def describe(activity: dict[str, Any]) -> str:
@@ -55,8 +56,9 @@ def describe(activity: dict[str, Any]) -> str:
 
 
 def handle_activity(activity: dict[str, Any]) -> None:
-    """The RQ job: the registered handler, in an app context. A failure that will not pass by
-    itself is not tried again."""
+    """The job: the registered handler, in an app context. On RQ, only a failure that may pass
+    by itself (TRANSIENT) is tried again; the last, or any other, stays in the failed registry
+    with the activity and its traceback."""
     with job_app_context():
         try:
             current_app.extensions["federation_inbox_handler"](activity)
@@ -68,63 +70,10 @@ def handle_activity(activity: dict[str, Any]) -> None:
             raise
 
 
-class ThreadInbox:
-    """Activities handled on one thread of this process, in the order they came: no Redis."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
-
-    def submit(self, activity: dict[str, Any]) -> None:
-        future = self.executor.submit(self._run, activity)
-        if self.app.testing:
-            # Tests see the activity handled when the inbox has answered: nothing races.
-            wait([future])
-
-    def _run(self, activity: dict[str, Any]) -> None:
-        with self.app.app_context():
-            try:
-                self.app.extensions["federation_inbox_handler"](activity)
-            except Exception:
-                # Without Redis there is no later try: the failure is logged, not lost silently.
-                self.app.logger.exception("Could not handle %s", describe(activity))
-
-
-class RQInbox:
-    """One job an activity on the inbox's RQ queue, tried again on transient failures."""
-
-    def __init__(self, app: Flask) -> None:
-        from redis import Redis
-
-        self.app = app
-        self.connection = Redis.from_url(app.config["REDIS_URL"])
-        self.queue_name = app.config["FEDERATION_INBOX_QUEUE"]
-        self.intervals = app.config["FEDERATION_INBOX_RETRY_INTERVALS"]
-        self.fallback = ThreadInbox(app)
-
-    def submit(self, activity: dict[str, Any]) -> None:
-        from redis.exceptions import RedisError
-        from rq import Queue, Retry
-
-        try:
-            Queue(self.queue_name, connection=self.connection).enqueue(
-                handle_activity,
-                activity,
-                retry=Retry(max=len(self.intervals), interval=self.intervals),
-                job_timeout=JOB_TIMEOUT,
-                result_ttl=0,
-                failure_ttl=FAILED_TTL,
-                # Not RQ's default (the call's repr): the activity once per job is enough.
-                description=f"handle {describe(activity)}",
-            )
-        except RedisError:
-            self.app.logger.warning("Redis is unreachable: handling an activity in this process")
-            self.fallback.submit(activity)
-
-
 def init_app(app: Flask) -> None:
-    runner = RQInbox(app) if app.config["REDIS_URL"] else ThreadInbox(app)
-    app.extensions["federation_inbox"] = runner
+    if not app.config["FEDERATION_INBOX_QUEUE"]:
+        # Under the prefix: sites that share a Redis with prefixes of their own share no inbox.
+        app.config["FEDERATION_INBOX_QUEUE"] = app.config["FEDERATION_QUEUE_PREFIX"] + "inbox"
     app.extensions.setdefault("federation_inbox_handler", no_handler)
 
 

@@ -1,5 +1,5 @@
-"""`flask federation worker`: one RQ worker for every host's delivery queue, old and new, and
-for the inbox's queue (the activities other servers sent us, inbox_queue.py)."""
+"""`flask federation worker`: one RQ worker for every queue of federation's jobs (jobs.py), old
+and new: each host's, and the inbox's."""
 
 import time
 
@@ -40,6 +40,17 @@ class FederationWorker(SimpleWorker):
         self.rescan = rescan
         self.last_scan = float("-inf")
         super().__init__([], connection=connection)
+
+    @classmethod
+    def for_app(cls, app: Flask, rescan: float = RESCAN_SECONDS) -> "FederationWorker":
+        """The worker of the app's queues, on the Redis connection its jobs are queued on."""
+        return cls(
+            app,
+            app.extensions["federation_jobs"].connection,
+            app.config["FEDERATION_QUEUE_PREFIX"],
+            rescan=rescan,
+            inbox_queue=app.config["FEDERATION_INBOX_QUEUE"],
+        )
 
     def perform_job(self, job, queue) -> bool:
         with self.app.app_context():
@@ -112,18 +123,11 @@ def enqueue_due_retries(connection, names: list[str]) -> None:
 def worker(burst: bool) -> None:
     """Deliver queued activities to other servers, and handle those they sent (needs
     REDIS_URL)."""
-    from redis import Redis
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config["REDIS_URL"]:
         raise click.ClickException(
             "REDIS_URL is not set: deliveries and incoming activities run in the web app's "
             "own threads, no worker needed."
         )
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    FederationWorker(
-        app,
-        connection,
-        app.config["FEDERATION_QUEUE_PREFIX"],
-        inbox_queue=app.config["FEDERATION_INBOX_QUEUE"],
-    ).work(burst=burst, dequeue_strategy=DequeueStrategy.ROUND_ROBIN)
+    worker = FederationWorker.for_app(app)
+    worker.work(burst=burst, dequeue_strategy=DequeueStrategy.ROUND_ROBIN)

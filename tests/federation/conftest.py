@@ -4,9 +4,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from redis import Redis
-from rq import Queue
 
-from tests.conftest import forget_queue
+from tests.queues import forget_queues
 
 
 class KeyPair:
@@ -42,13 +41,21 @@ def prefix(redis_url):
     each other's jobs; removed with their jobs afterwards."""
     prefix = f"test-federation-{uuid.uuid4().hex[:8]}:"
     yield prefix
-    connection = Redis.from_url(redis_url)
-    for key in connection.smembers(Queue.redis_queues_keys):
-        name = key.decode().removeprefix(Queue.redis_queue_namespace_prefix)
-        if name.startswith(prefix):
-            queue = Queue(name, connection=connection)
-            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
-            forget_queue(queue)
-    connection.close()
+    with Redis.from_url(redis_url) as connection:
+        forget_queues(connection, prefix)
+
+
+@pytest.fixture
+def make_rq_app(make_app, redis_url, prefix):
+    """Build an app whose federation jobs go to the real Redis, on this test's queues (the
+    inbox's too); its connection closed afterwards."""
+    apps = []
+
+    def make(**settings):
+        app = make_app(**{**settings, "REDIS_URL": redis_url, "FEDERATION_QUEUE_PREFIX": prefix})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["federation_jobs"].connection.close()

@@ -67,7 +67,7 @@ def test_without_redis_reachable_the_job_runs_here(make_app, caplog):
         db.session.commit()
     assert ran == [(2,)]
     assert "Redis is unreachable: running record here" in caplog.text
-    app.extensions["federation_runner"].connection.close()
+    app.extensions["federation_jobs"].connection.close()
 
 
 def test_a_claim_runs_one_job_while_it_holds(app, caplog):

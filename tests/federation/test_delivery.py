@@ -11,7 +11,6 @@ from app.federation.delivery import (
     deliver,
     init_app,
     post_activity,
-    queue_name,
     set_key_loader,
     unique_inboxes,
 )
@@ -135,19 +134,6 @@ def test_an_inbox_at_a_private_address_is_never_tried(make_app, alice_key, caplo
 def test_unique_inboxes(app, inboxes, unique):
     with app.app_context():
         assert unique_inboxes(inboxes) == unique
-
-
-@pytest.mark.parametrize(
-    ("inbox", "queue"),
-    [
-        ("https://social.example/inbox", "federation:social.example"),
-        ("https://Social.Example/users/a/inbox", "federation:social.example"),
-        ("http://127.0.0.1:8001/inbox", "federation:127.0.0.1:8001"),
-        ("https://user:pw@social.example/inbox", "federation:social.example"),
-    ],
-)
-def test_one_queue_per_host(inbox, queue):
-    assert queue_name("federation:", inbox) == queue
 
 
 def test_nothing_is_sent_before_a_key_loader_is_registered(caplog):

@@ -30,18 +30,15 @@ INTERVALS = [60, 180, 540]
 
 
 @pytest.fixture
-def app(make_app, redis_url, prefix, alice_key):
-    app = make_app(
-        REDIS_URL=redis_url,
-        FEDERATION_QUEUE_PREFIX=prefix,
+def app(make_rq_app, alice_key):
+    app = make_rq_app(
         FEDERATION_RETRY_INTERVALS=INTERVALS,
         FEDERATION_ALLOW_HTTP=True,
         FEDERATION_ALLOW_PRIVATE_ADDRESSES=True,
         FEDERATION_TIMEOUT=2,
     )
     set_key_loader(app, {1: SigningKey(KEY_ID, alice_key.private_pem)}.get)
-    yield app
-    app.extensions["federation_runner"].connection.close()
+    return app
 
 
 @pytest.fixture
@@ -51,7 +48,7 @@ def inbox(alice_key):
 
 def work(app, prefix):
     """Run the federation worker in this process until every queue is empty."""
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     return FederationWorker(app, connection, prefix).work(burst=True)
 
 
@@ -64,7 +61,7 @@ def test_one_job_per_inbox_on_the_queue_of_its_host(app, prefix, inbox):
         inboxes = [f"{one.url}/inbox", f"{one.url}/users/bob/inbox", f"{two.url}/inbox"]
         with app.app_context():
             deliver(ACTIVITY, inboxes + [f"{one.url}/inbox"], sender_id=1)
-        connection = app.extensions["federation_runner"].connection
+        connection = app.extensions["federation_jobs"].connection
         first = Queue(prefix + host_of(one.url), connection=connection)
         second = Queue(prefix + host_of(two.url), connection=connection)
         assert (first.count, second.count) == (2, 1)
@@ -97,7 +94,7 @@ def test_a_dead_inbox_is_retried_later_without_holding_up_others(
         after = datetime.now(UTC)
     assert [path for path, _, _ in inbox.delivered] == ["/inbox"]
 
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     queue = Queue(prefix + f"127.0.0.1:{free_port}", connection=connection)
     (job_id,) = queue.scheduled_job_registry.get_job_ids()
     job = Job.fetch(job_id, connection=connection)
@@ -112,7 +109,7 @@ def test_a_due_retry_is_delivered_by_the_worker(app, prefix, inbox, free_port):
     with app.app_context():
         deliver(ACTIVITY, [f"http://127.0.0.1:{free_port}/inbox"], sender_id=1)
     work(app, prefix)
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     queue = Queue(prefix + f"127.0.0.1:{free_port}", connection=connection)
     (job_id,) = queue.scheduled_job_registry.get_job_ids()
     # A minute on: the retry is due (moved forward rather than waited for), the server is up.
@@ -126,11 +123,9 @@ def test_a_due_retry_is_delivered_by_the_worker(app, prefix, inbox, free_port):
 
 
 def test_a_delivery_failing_every_time_ends_in_the_failed_registry(
-    make_app, redis_url, prefix, alice_key, free_port
+    make_rq_app, prefix, alice_key, free_port
 ):
-    app = make_app(
-        REDIS_URL=redis_url,
-        FEDERATION_QUEUE_PREFIX=prefix,
+    app = make_rq_app(
         FEDERATION_RETRY_INTERVALS=[1],
         FEDERATION_ALLOW_HTTP=True,
         FEDERATION_ALLOW_PRIVATE_ADDRESSES=True,
@@ -138,7 +133,7 @@ def test_a_delivery_failing_every_time_ends_in_the_failed_registry(
     set_key_loader(app, lambda sender_id: SigningKey(KEY_ID, alice_key.private_pem))
     with app.app_context():
         deliver(ACTIVITY, [f"http://127.0.0.1:{free_port}/inbox"], sender_id=1)
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     queue = Queue(prefix + f"127.0.0.1:{free_port}", connection=connection)
     work(app, prefix)
     (job_id,) = queue.scheduled_job_registry.get_job_ids()
@@ -147,11 +142,10 @@ def test_a_delivery_failing_every_time_ends_in_the_failed_registry(
     work(app, prefix)
     assert queue.scheduled_job_registry.count == 0
     assert queue.failed_job_registry.get_job_ids() == [job_id]
-    connection.close()
 
 
 def test_the_worker_finds_queues_of_new_hosts(app, prefix, inbox):
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     worker = FederationWorker(app, connection, prefix)
     worker.scan()
     assert worker.queue_names() == []
@@ -167,7 +161,7 @@ def test_the_worker_finds_queues_of_new_hosts(app, prefix, inbox):
 
 
 def test_a_running_worker_delivers_to_a_host_new_since_it_started(app, prefix, inbox):
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     worker = FederationWorker(app, connection, prefix, rescan=0.2)
 
     def deliver_once_the_worker_listens():
@@ -215,7 +209,7 @@ def test_a_claimed_job_is_queued_once_on_the_hosts_queue(app, prefix):
         url = "https://Remote.example/users/bob"
         assert run_claimed(claim, 60, remember, "first", url=url)
         assert not run_claimed(claim, 60, remember, "again", url=url)
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     queue = Queue(prefix + "remote.example", connection=connection)
     assert queue.count == 1
     assert RAN == []  # nothing runs before a worker does

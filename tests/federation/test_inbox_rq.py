@@ -29,20 +29,10 @@ def bob_key():
 
 
 @pytest.fixture
-def app(make_app, redis_url, prefix):
-    app = make_app(
-        **SETTINGS
-        | {
-            "REDIS_URL": redis_url,
-            "FEDERATION_QUEUE_PREFIX": prefix,
-            "FEDERATION_INBOX_QUEUE": f"{prefix}inbox",
-            "FEDERATION_INBOX_RETRY_INTERVALS": INTERVALS,
-        }
-    )
+def app(make_rq_app):
+    app = make_rq_app(**SETTINGS, FEDERATION_INBOX_RETRY_INTERVALS=INTERVALS)
     add_user(app, "susan")
-    yield app
-    app.extensions["federation_inbox"].connection.close()
-    app.extensions["federation_runner"].connection.close()
+    return app
 
 
 @pytest.fixture
@@ -52,8 +42,8 @@ def bob(bob_key):
 
 
 def inbox_queue(app) -> Queue:
-    runner = app.extensions["federation_inbox"]
-    return Queue(runner.queue_name, connection=runner.connection)
+    connection = app.extensions["federation_jobs"].connection
+    return Queue(app.config["FEDERATION_INBOX_QUEUE"], connection=connection)
 
 
 def accepts_queued(app, bob) -> int:
@@ -64,11 +54,7 @@ def accepts_queued(app, bob) -> int:
 
 def work(app):
     """The federation worker, in this process, until every queue is empty."""
-    runner = app.extensions["federation_inbox"]
-    worker = FederationWorker(
-        app, runner.connection, app.config["FEDERATION_QUEUE_PREFIX"], inbox_queue=runner.queue_name
-    )
-    return worker.work(burst=True)
+    return FederationWorker.for_app(app).work(burst=True)
 
 
 def follows(app) -> int:
@@ -159,12 +145,9 @@ def test_a_failure_that_will_not_pass_goes_to_the_failed_registry(app, bob, capl
 
 
 def test_the_worker_listens_to_the_inbox_before_anything_came(app):
-    runner = app.extensions["federation_inbox"]
-    worker = FederationWorker(
-        app, runner.connection, app.config["FEDERATION_QUEUE_PREFIX"], inbox_queue=runner.queue_name
-    )
+    worker = FederationWorker.for_app(app)
     worker.scan()
-    assert worker.queue_names() == [runner.queue_name]
+    assert worker.queue_names() == [app.config["FEDERATION_INBOX_QUEUE"]]
 
 
 def test_the_worker_command_handles_the_inbox(app, bob):

@@ -19,13 +19,8 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def app(make_app, redis_url, prefix):
-    settings = {"REDIS_URL": redis_url, "FEDERATION_QUEUE_PREFIX": prefix,
-                "FEDERATION_INBOX_QUEUE": f"{prefix}inbox"}  # fmt: skip
-    app = make_app(**SETTINGS | settings)
-    yield app
-    app.extensions["federation_inbox"].connection.close()
-    app.extensions["federation_runner"].connection.close()
+def app(make_rq_app):
+    return make_rq_app(**SETTINGS)
 
 
 @pytest.fixture
@@ -37,11 +32,7 @@ def bob(alice_key):
 def work(app, rescan: float) -> None:
     """The federation worker in this process, until the queues it knows of are empty; it
     looks for new queues again only after `rescan` seconds."""
-    runner = app.extensions["federation_inbox"]
-    prefix = app.config["FEDERATION_QUEUE_PREFIX"]
-    FederationWorker(
-        app, runner.connection, prefix, rescan=rescan, inbox_queue=runner.queue_name
-    ).work(burst=True)
+    FederationWorker.for_app(app, rescan=rescan).work(burst=True)
 
 
 def test_the_images_are_a_job_of_their_own_on_their_hosts_queue(app, bob):
@@ -53,7 +44,7 @@ def test_the_images_are_a_job_of_their_own_on_their_hosts_queue(app, bob):
     assert bob.post(client, bob.activity("Create", note)).status_code == 202
     # The Create alone: the worker knows only the inbox's queue, and looks no further.
     work(app, rescan=3600)
-    connection = app.extensions["federation_runner"].connection
+    connection = app.extensions["federation_jobs"].connection
     images = Queue(
         app.config["FEDERATION_QUEUE_PREFIX"] + bob.server.url[7:], connection=connection
     )

@@ -28,3 +28,17 @@ def test_debug_and_testing_apps_may_use_them(setting, mode):
 
 def test_an_app_serving_for_real_starts_without_them():
     assert create_app(SERVING).config["FEDERATION_ALLOW_HTTP"] is False
+
+
+@pytest.mark.parametrize(
+    ("settings", "queue"),
+    [
+        ({}, "federation:inbox"),
+        ({"FEDERATION_QUEUE_PREFIX": "site-a:"}, "site-a:inbox"),
+        ({"FEDERATION_QUEUE_PREFIX": "site-b:"}, "site-b:inbox"),
+        ({"FEDERATION_QUEUE_PREFIX": "site-a:", "FEDERATION_INBOX_QUEUE": "mine"}, "mine"),
+    ],
+)
+def test_the_inbox_queue_is_under_the_queue_prefix(settings, queue):
+    # Two sites sharing a Redis, each with a prefix of its own, share no inbox queue.
+    assert create_app({**TEST_CONFIG, **settings}).config["FEDERATION_INBOX_QUEUE"] == queue

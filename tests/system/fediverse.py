@@ -121,8 +121,6 @@ class Instance:
             RATELIMIT_STORAGE_URI="memory://",
             MEDIA_FOLDER=str(folder / f"{name}-media"),
             FEDERATION_QUEUE_PREFIX=self.prefix,
-            # Its own inbox queue too: another run's worker on the same Redis must not take it.
-            FEDERATION_INBOX_QUEUE=f"{self.prefix}inbox",
             TASKS_QUEUE=f"{self.prefix}tasks",
             GUNICORN_ACCESS_LOG="-",
             **settings,

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Post, Task
-from tests.conftest import TEST_CONFIG, AuthActions, add_user, forget_queue
+from tests.conftest import TEST_CONFIG, AuthActions, add_user
 from tests.mailbox import smtp_server
+from tests.queues import forget_queue
 
 pytestmark = pytest.mark.redis
 

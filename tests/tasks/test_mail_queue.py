@@ -10,7 +10,7 @@ from rq import SimpleWorker
 
 from app.email import send_email
 from tests import mailbox
-from tests.conftest import forget_queue
+from tests.queues import forget_queue
 
 pytestmark = pytest.mark.redis
 
