@@ -8,7 +8,7 @@ from jinja2 import nodes
 
 from app.extensions import db
 from app.models import Message, User
-from app.speedups.fragments import rendered_once
+from app.speedups.fragments import fill_holes, hole, rendered_once
 from tests.conftest import PASSWORD, add_user
 
 
@@ -125,6 +125,16 @@ def test_the_unread_badge_shows_the_readers_count(app, client, auth, make_user):
     auth.logout()
     auth.login("susan")
     assert re.search(r'class="badge text-bg-danger"[^>]*>1<', client.get("/index").text)
+
+
+def test_fill_holes_prints_each_value_escaped_where_its_holes_are():
+    kept = f"<p>{hole('a')}</p><i>{hole('b')}{hole('a')}</i>"
+    values = {"a": "<x & y>", "b": "\x00a\x00", "unused": "z"}
+    # A value's own text is not searched for holes; every value is escaped.
+    assert fill_holes(kept, values) == "<p>&lt;x &amp; y&gt;</p><i>\x00a\x00&lt;x &amp; y&gt;</i>"
+    assert fill_holes("<p>no holes</p>", values) == "<p>no holes</p>"
+    # A stray NUL, which no page should hold, leaves the holes found as they are.
+    assert fill_holes(f"1\x002{hole('a')}", values) == "1\x002&lt;x &amp; y&gt;"
 
 
 def test_a_full_store_is_emptied_before_it_grows():
