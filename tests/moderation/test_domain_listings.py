@@ -10,8 +10,7 @@ from app.models import domain_block as rules
 from app.post_pages import PostPages
 from app.speedups import search
 from app.speedups.pages import FastPostPages
-from tests.moderation.test_listings import REMOTE, lists_of, pages_of_rows
-from tests.test_speedups import pages_of
+from tests.moderation.test_listings import REMOTE, assert_fast_lists_as_plain, pages_of_rows
 
 LOUD, QUIET, RUDE = "loud.example", "quiet.example", "rude.example"
 
@@ -56,17 +55,8 @@ def test_plain_and_fast_leave_out_the_same_posts(
     fast_app, _ = site
     with fast_app.app_context():
         federate()
-        reader = db.session.scalar(User.by_username(reader_name))
-        for author_name in (f"ann@{QUIET}", f"bob@{RUDE}", f"ann@{LOUD}"):
-            author = db.session.scalar(User.by_username(author_name))
-            for name, page_of in lists_of(reader, author, per_page).items():
-                plain = pages_of(lambda n, page_of=page_of: page_of(PostPages(), n))
-                fast = pages_of(lambda n, page_of=page_of: page_of(FastPostPages(), n))
-                assert fast == plain, (name, author_name)
-        everything = db.session.scalars(PostPages().timeline(reader)).all()
-        assert db.session.scalars(FastPostPages().timeline(reader)).all() == everything
-        front = [pages.front_page(per_page) for pages in (PostPages(), FastPostPages())]
-        assert [p.id for p in front[0].items] == [p.id for p in front[1].items]
+        authors = (f"ann@{QUIET}", f"bob@{RUDE}", f"ann@{LOUD}")
+        assert_fast_lists_as_plain(reader_name, authors, per_page)
 
 
 def authors_of(page_of) -> set[str]:
