@@ -1,7 +1,8 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request
 from flask_babel import _, format_decimal
+from flask_login import login_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import (
     HTTPException,
@@ -21,6 +22,18 @@ def wants_json_response() -> bool:
     tutorial's test). Without an Accept header a client rates neither: it gets the page."""
     accept = request.accept_mimetypes
     return is_api_request() or 0 < accept["application/json"] >= accept["text/html"]
+
+
+def sign_in_first():
+    """A page that needs sign-in sends a visitor to the login page, as Flask-Login would; a
+    script's request (the navbar's polling, a user card) gets a JSON 401 and leaves the session
+    alone. Followed by fetch(), the redirect would render the login page in the background:
+    on a session without a CSRF token that page writes a new one, and the cookie it sets
+    spoils the token of a login form open in the same browser ("CSRF tokens do not match")."""
+    if wants_json_response():
+        abort(401, description=_("Please log in to access this page."))
+    flash(login.login_message, category=login.login_message_category)
+    return redirect(login_url(login.login_view, next_url=request.url))
 
 
 def http_error(error: HTTPException):
@@ -100,6 +113,7 @@ def end_session(error: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    login.unauthorized_handler(sign_in_first)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(404, not_found)

@@ -37,6 +37,24 @@ def test_404_is_a_page_otherwise(client, accept):
     assert response.mimetype == "text/html"
 
 
+@pytest.mark.parametrize("accept", [JSON, {"Accept": "*/*"}])
+@pytest.mark.parametrize("path", ["/notifications?since=0", "/user/susan/popup", "/index"])
+def test_a_script_that_needs_sign_in_gets_a_json_401_and_no_cookie(client, accept, path):
+    response = client.get(path, headers=accept)
+    assert_json_error(response, 401, "Unauthorized")
+    assert response.json["message"] == "Please log in to access this page."
+    # No flash and no session: a login form open in the same browser keeps its CSRF token.
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_page_that_needs_sign_in_sends_a_browser_to_the_login_page(client):
+    response = client.get("/notifications?since=0", headers=BROWSER)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=%2Fnotifications%3Fsince%3D0"
+    login_page = client.get(response.headers["Location"], headers=BROWSER)
+    assert "Please log in to access this page." in login_page.text
+
+
 def test_405_is_json_with_its_allow_header(client):
     response = client.get("/auth/logout", headers=JSON)
     assert_json_error(response, 405, "Method Not Allowed")

@@ -36,7 +36,7 @@ function setUpUserPopups() {
   async function card(url) {
     if (!cache.has(url)) {
       const response = await fetch(url, { credentials: "same-origin" });
-      // A visitor (the front page) is sent to the login page: no card for them.
+      // A visitor (the front page) is refused with a 401: no card for them.
       if (!response.ok || response.redirected) return null;
       cache.set(url, await response.text());
     }
@@ -238,8 +238,8 @@ function setUpNotifications() {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      // Redirected to the login page: the session ended, so stop asking.
-      if (response.redirected) return false;
+      // Refused (401; a redirect to the login page before): the session ended, so stop asking.
+      if (response.status === 401 || response.redirected) return false;
       if (response.ok) {
         for (const notification of await response.json()) {
           since = Math.max(since, notification.timestamp);

@@ -216,6 +216,27 @@ def test_pages_after_login_leave_the_session_cookie_alone(make_app, csrf_token):
         assert "Set-Cookie" not in response.headers, path
 
 
+def test_a_signed_out_pages_polling_leaves_a_login_form_valid(make_app, csrf_token):
+    """A page left open still polls after its session is gone (cookies cleared, signed out
+    elsewhere), and the answer may come after the login page opened meanwhile: it must not
+    replace the session cookie holding that form's CSRF token (the e2e flake of
+    test_markdown_post_with_a_mention_and_a_tag: "The CSRF tokens do not match")."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    add_user(app)
+    browser = app.test_client()
+    form_token = csrf_token(browser.get("/auth/login"))
+    # Sent without the login page's cookie, answered after it; fetch() follows redirects.
+    poll = app.test_client()
+    poll.get(
+        "/notifications?since=0", headers={"Accept": "application/json"}, follow_redirects=True
+    )
+    if (cookie := poll.get_cookie("session")) is not None:
+        browser.set_cookie("session", cookie.value)
+    credentials = {"username": "susan", "password": PASSWORD, "csrf_token": form_token}
+    assert browser.post("/auth/login", data=credentials).status_code == 302
+    assert logged_in_as(browser) == "1"
+
+
 def test_logout_without_a_session_changes_nothing(app, client, auth, make_user):
     make_user()
     elsewhere = app.test_client()

@@ -332,6 +332,14 @@ class Site:
         self.page.wait_for_load_state()
 
     def login(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in through the form; fails here, with what the page said, if it refused."""
+        self.submit_login(username, password)
+        if urlsplit(self.page.url).path == "/auth/login":
+            said = self.page.locator("main").inner_text()
+            pytest.fail(f"{username} was not signed in: {self.page.url} says\n{said}")
+
+    def submit_login(self, username: str, password: str = PASSWORD) -> None:
+        """Fill in and send the login form, and wait for its answer, whatever it is."""
         page = self.page
         page.goto("/auth/login")
         page.get_by_label("Username or email", exact=True).fill(username)

@@ -43,7 +43,7 @@ def test_login_by_email_in_another_letter_case(page, site):
 
 def test_wrong_password_is_refused(page, site):
     account = site.register()
-    site.login(account.username, "not the password")
+    site.submit_login(account.username, "not the password")
     expect(page).to_have_url(re.compile(r"/auth/login$"))
     expect(page.get_by_text("Invalid username or password")).to_be_visible()
 
@@ -74,7 +74,7 @@ def test_password_reset_by_email(page, site, smtp, server):
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {account.username}!")
     site.logout()
 
-    site.login(account.username, account.password)
+    site.submit_login(account.username, account.password)
     expect(page.get_by_text("Invalid username or password")).to_be_visible()
 
     page.goto(link)
@@ -103,7 +103,7 @@ def test_change_password(page, site, smtp):
     smtp.wait_for(account.email, "Your password was changed")
 
     site.logout()
-    site.login(account.username, account.password)
+    site.submit_login(account.username, account.password)
     expect(page.get_by_text("Invalid username or password")).to_be_visible()
     site.login(account.username, NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hi, {account.username}!")
