@@ -10,12 +10,22 @@ import click
 from sqlalchemy import bindparam, insert, select, update
 
 from app.extensions import db
-from app.models import Alert, Block, Post, RemoteActor, Tag, User, post_tag, utcnow
+from app.models import (
+    ActorDomain,
+    Alert,
+    Block,
+    Post,
+    RemoteActor,
+    Tag,
+    User,
+    post_tag,
+    utcnow,
+)
 from app.models.moderation import HIDDEN
 from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
-from app.models.remote_actor import domain_of
+from app.models.remote_actor import domain_and_parents, domain_of
 
 CHUNK = 10_000
 # `flask seed --remote`'s accounts live on this many made-up hosts (.example: never real).
@@ -222,4 +232,14 @@ def seed_remote_accounts(count: int, now: datetime) -> dict[int, str]:
         count,
         "remote actors",
     )  # fmt: skip
+    insert_rows(
+        ActorDomain,
+        (
+            {"user_id": user_id, "domain": domain}
+            for user_id, uri in actors.items()
+            for domain in domain_and_parents(domain_of(uri))
+        ),
+        count * 2,
+        "remote actors' domains",
+    )
     return actors

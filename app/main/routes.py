@@ -120,24 +120,25 @@ def user(username: str):
     profile = profile_by_username(username, current_user) or abort(404)
     page = post_pages().profile_page(profile.user, *page_request(), current_user)
     refresh_if_stale(profile.user)  # someone elsewhere: in the background, when old
+    blocked, blocked_server = blocked_state(profile.user)
     return render_template(
         "main/user.html", title=profile.user.username, profile=profile, user=profile.user,
-        page=page, blocked=blocked_state(profile.user),
+        page=page, blocked=blocked, blocked_server=blocked_server,
     )  # fmt: skip
 
 
-def blocked_state(user: User) -> str | None:
+def blocked_state(user: User) -> tuple[str | None, str | None]:
     """ "block" or "mute" when the reader blocks or mutes `user`, "domain" when they block
-    their server ("suspended" wins)."""
+    their server ("suspended" wins); and the server they block, theirs or a domain above."""
     if user.is_suspended:
-        return "suspended"
+        return "suspended", None
     if not current_user.block_total or user.id == current_user.id:
-        return None  # no query for a reader who blocks no one
+        return None, None  # no query for a reader who blocks no one
     if current_user.blocks(user):
-        return "block"
-    if current_user.blocks_domain(user.domain):
-        return "domain"
-    return "mute" if current_user.mutes(user) else None
+        return "block", None
+    if server := current_user.domain_block_of(user.domain):
+        return "domain", server
+    return "mute" if current_user.mutes(user) else None, None
 
 
 @bp.route("/user/<username>/popup")

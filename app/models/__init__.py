@@ -20,7 +20,7 @@ from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.post_edit import PostEdit
 from app.models.post_image import PostImage
-from app.models.remote_actor import RemoteActor
+from app.models.remote_actor import ActorDomain, RemoteActor
 from app.models.report import Report
 from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
@@ -37,6 +37,7 @@ __all__ = [
     "FollowRequest",
     "InboxActivity",
     "InstanceKey",
+    "ActorDomain",
     "RemoteActor",
     "Alert",
     "ApiToken",

@@ -42,10 +42,11 @@ USERS = table(
 # Whom a user blocks or mutes (Block of app/models/blocks.py, which imports the posts that
 # import this module): their alerts are left out, even those from before.
 BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
-# Which servers a user blocks, and each remote account's server (blocks.py, remote_actor.py):
-# the accounts of a blocked server are blocked one by one.
+# Which servers a user blocks, and each remote account's server and the domains above it
+# (blocks.py, remote_actor.py ActorDomain): the accounts of a blocked server and of its
+# subdomains are blocked one by one.
 DOMAIN_BLOCKS = table("user_domain_block", column("user_id", Integer), column("domain", String))
-ACTORS = table("remote_actor", column("user_id", Integer), column("domain", String))
+ACTORS = table("actor_domain", column("user_id", Integer), column("domain", String))
 
 
 class Alert(db.Model):

@@ -3,7 +3,8 @@
 One row per pair, its kind "block" or "mute"; a block also ends follows both ways and stops
 the blocked user from following, messaging or replying to the blocker. A user may also block
 a whole server of the fediverse (UserDomainBlock): each of its accounts is then blocked, those
-known now and those that come later.
+known now and those that come later, and those of its subdomains (as the admins' rules,
+app/models/domain_block.py).
 """
 
 from datetime import datetime
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.followers import end_follows_with, followers
-from app.models.remote_actor import DOMAIN_MAX, RemoteActor
+from app.models.remote_actor import DOMAIN_MAX, ActorDomain, domain_and_parents
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -51,16 +52,16 @@ class UserDomainBlock(db.Model):
 
 
 def domain_accounts(domain) -> Select:
-    """The ids of the accounts of the server `domain` known here."""
-    return select(RemoteActor.user_id).where(RemoteActor.domain == domain)
+    """The ids of the accounts of the server `domain` and its subdomains known here."""
+    return select(ActorDomain.user_id).where(ActorDomain.domain == domain)
 
 
 def filtered_authors(reader_id) -> CompoundSelect:
     """The ids of the users whose posts `reader_id` does not want to see: blocked or muted,
     or of a server they block."""
     of_blocked_servers = (
-        select(RemoteActor.user_id)
-        .join(UserDomainBlock, UserDomainBlock.domain == RemoteActor.domain)
+        select(ActorDomain.user_id)
+        .join(UserDomainBlock, UserDomainBlock.domain == ActorDomain.domain)
         .where(UserDomainBlock.user_id == reader_id)
     )
     return select(Block.target_id).where(Block.user_id == reader_id).union_all(of_blocked_servers)
@@ -166,16 +167,26 @@ class BlockMixin:
     # Whole servers
 
     def blocks_domain(self, domain: str | None) -> bool:
-        """Whether this user blocks the server `domain` (None, a local user's: never)."""
+        """Whether this user blocks the server `domain` or a domain above it (None, a local
+        user's: never)."""
+        return self.domain_block_of(domain) is not None
+
+    def domain_block_of(self, domain: str | None) -> str | None:
+        """The server this user blocks that `domain` is (or is a subdomain of), the nearest;
+        None if none, or for a local user's (None)."""
         if domain is None:
-            return False
-        return bool(db.session.scalar(select(_domain_block(self.id, domain))))
+            return None
+        names = domain_and_parents(domain)
+        query = select(UserDomainBlock.domain).where(
+            UserDomainBlock.user_id == self.id, UserDomainBlock.domain.in_(names)
+        )
+        return max(db.session.scalars(query), key=len, default=None)
 
     def block_domain(self, domain: str) -> bool:
-        """Block every account of the server `domain` (normalize_domain's form), those known
-        and those to come: follows both ways end, as a block's do. False if already blocked
-        (the caller commits)."""
-        if self.blocks_domain(domain):
+        """Block every account of the server `domain` (normalize_domain's form) and of its
+        subdomains, those known and those to come: follows both ways end, as a block's do.
+        False if already blocked (the caller commits)."""
+        if db.session.get(UserDomainBlock, (self.id, domain)) is not None:
             return False
         db.session.add(UserDomainBlock(user_id=self.id, domain=domain))
         self.block_total = (self.block_total or 0) + 1
@@ -210,5 +221,6 @@ class BlockMixin:
 
 
 def _domain_block(user_id: int, domain: str):
-    """Whether the user blocks the server `domain`, as an EXISTS."""
-    return exists().where(UserDomainBlock.user_id == user_id, UserDomainBlock.domain == domain)
+    """Whether the user blocks the server `domain` or a domain above it, as an EXISTS."""
+    names = domain_and_parents(domain)
+    return exists().where(UserDomainBlock.user_id == user_id, UserDomainBlock.domain.in_(names))

@@ -4,21 +4,22 @@ A block cuts the server off: its deliveries are refused (403), nothing is fetche
 to it (app/activitypub/keys.py tells app/federation), and its accounts known here are
 suspended. A silence keeps its accounts' posts out of the public lists (Explore, the front
 page, tag pages, search and their feeds); their followers here still read them in their
-timelines and on their profiles. A rule names one host[:port] (RemoteActor.domain): a
-subdomain is another server, with a rule of its own.
+timelines and on their profiles. A rule names one host[:port] (RemoteActor.domain) and covers
+its subdomains as Mastodon's do: example.com's is social.example.com's too (not
+notexample.com's). Where rules overlap, the strictest applies.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, String, select, update
+from sqlalchemy import ColumnElement, Select, String, func, select, update
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from app.extensions import db
 from app.models.followers import followers
 from app.models.moderation import LISTED, SUSPENDED, log_action
 from app.models.post import Post
-from app.models.remote_actor import DOMAIN_MAX, RemoteActor
+from app.models.remote_actor import DOMAIN_MAX, ActorDomain, domain_and_parents
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
@@ -44,14 +45,17 @@ class DomainBlock(db.Model):
 
 
 def blocked_among(domains: Iterable[str]) -> set[str]:
-    """Those of `domains` that are blocked, in one query (none asked: none)."""
-    asked = sorted(set(domains))
+    """Those of `domains` that are blocked, themselves or a domain above them, in one query
+    (none asked: none)."""
+    asked = {domain: domain_and_parents(domain) for domain in set(domains)}
     if not asked:
         return set()
+    names = sorted({name for names in asked.values() for name in names})
     query = select(DomainBlock.domain).where(
-        DomainBlock.domain.in_(asked), DomainBlock.severity == BLOCK
+        DomainBlock.domain.in_(names), DomainBlock.severity == BLOCK
     )
-    return set(db.session.scalars(query))
+    blocked = set(db.session.scalars(query))
+    return {domain for domain, names in asked.items() if blocked.intersection(names)}
 
 
 def is_blocked(domain: str) -> bool:
@@ -94,7 +98,8 @@ def lift(domain: str, moderator: str, reason: str = "") -> bool:
 
 
 def _accounts(domain: str) -> Select:
-    return select(RemoteActor.user_id).where(RemoteActor.domain == domain)
+    """The accounts of the server `domain` and of its subdomains."""
+    return select(ActorDomain.user_id).where(ActorDomain.domain == domain)
 
 
 def _suspend_accounts(rule: DomainBlock) -> None:
@@ -113,8 +118,22 @@ def _suspend_accounts(rule: DomainBlock) -> None:
 
 
 def _let_back(rule: DomainBlock) -> None:
-    """Lift the suspensions the block made (those at its time), and list their posts again."""
+    """Lift the suspensions the block made (those at its time), and list their posts again;
+    an account another block covers (example.com's, as social.example.com's rule goes) is
+    that block's now, to be let back when it is lifted."""
     by_the_block = (User.id.in_(_accounts(rule.domain)), User.suspended_at == rule.since)
+    others = (
+        select(ActorDomain.user_id)
+        .join(DomainBlock, DomainBlock.domain == ActorDomain.domain)
+        .where(DomainBlock.severity == BLOCK, DomainBlock.id != rule.id)
+    )
+    handed_to = others.with_only_columns(func.min(DomainBlock.since), maintain_column_froms=True)
+    db.session.execute(
+        update(User)
+        .where(*by_the_block, User.id.in_(others))
+        .values(suspended_at=handed_to.where(ActorDomain.user_id == User.id).scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
     _set_hidden(select(User.id).where(*by_the_block), SUSPENDED, LISTED)
     db.session.execute(
         update(User)
@@ -141,11 +160,11 @@ def _set_hidden(authors: Select, old: int, new: int) -> None:
 
 
 def silenced_authors() -> Select:
-    """The ids of the accounts of silenced servers: the few rules drive the query, each a
-    range of ix_remote_actor_domain."""
+    """The ids of the accounts of silenced servers and their subdomains: the few rules drive
+    the query, each a range of actor_domain's primary key."""
     return (
-        select(RemoteActor.user_id)
-        .join(DomainBlock, DomainBlock.domain == RemoteActor.domain)
+        select(ActorDomain.user_id)
+        .join(DomainBlock, DomainBlock.domain == ActorDomain.domain)
         .where(DomainBlock.severity == SILENCE)
     )
 

@@ -56,6 +56,30 @@ def normalize_domain(text: str) -> str:
     return value
 
 
+def domain_and_parents(domain: str) -> list[str]:
+    """The server `domain` and each domain above it, most specific first, with its port if it
+    has one: a.example.com:8443 is example.com:8443 and com:8443 too. An address is itself."""
+    host, colon, port = domain.partition(":")
+    labels = host.split(".")
+    if labels[-1].isdigit() or not all(labels):  # no top-level domain is a number
+        return [domain]
+    return [".".join(labels[start:]) + colon + port for start in range(len(labels))]
+
+
+class ActorDomain(db.Model):
+    """A remote account's server and each domain above it, one a row (domain_and_parents): a
+    rule about example.com finds the accounts of social.example.com by one equality join, as
+    it finds those of example.com (benchmarks/README.md, "Subdomains")."""
+
+    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    # On SQLite the primary key is the table (no rowid): the rows are kept once, not twice.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 class RemoteActor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -117,6 +141,11 @@ class RemoteMixin:
     def remote_actor(cls) -> Mapped["RemoteActor | None"]:
         return relationship(back_populates="user", uselist=False, passive_deletes=True)
 
+    @declared_attr
+    def server_domains(cls) -> Mapped[list["ActorDomain"]]:
+        """The account's rows of ActorDomain: written with it, never read through here."""
+        return relationship(passive_deletes=True, lazy="raise")
+
     @property
     def is_remote(self) -> bool:
         # Local names cannot hold an '@' (app/auth/forms.py), remote ones always do.
@@ -157,6 +186,7 @@ class RemoteMixin:
             user = cls()
             user.username, user.email = handle, None
             actor = RemoteActor(uri=actor_uri, user=user, domain=handle.rpartition("@")[2])
+            user.server_domains = [ActorDomain(domain=d) for d in domain_and_parents(actor.domain)]
             db.session.add_all([user, actor])
         else:
             user = actor.user
