@@ -142,7 +142,7 @@ def create(activity: dict, sender: User) -> None:
 
 
 def update(activity: dict, sender: User) -> None:
-    """A remote user edited a post of theirs, or their profile."""
+    """A remote user edited a post of theirs, a direct message, or their profile."""
     document = activity.get("object")
     if isinstance(document, dict) and object_id(document) == activity["actor"]:
         try:
@@ -151,8 +151,13 @@ def update(activity: dict, sender: User) -> None:
             raise Malformed(str(error)) from error
         return
     note = sender_note(activity)
-    post = remote_post(note["id"]) if note is not None else None
-    if note is None or post is None or post.user_id != sender.id:
+    if note is None:
+        return
+    post = remote_post(note["id"])
+    if post is None:
+        direct.edit(note, sender)
+        return
+    if post.user_id != sender.id:
         return
     html, text = notes.note_text(note)
     if text and text[: remote_posts.BODY_MAX] != post.body:
