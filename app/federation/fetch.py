@@ -73,13 +73,8 @@ class RequestFailed(FetchError):
     def __init__(self, message: str, status_code: int | None = None) -> None:
         super().__init__(message)
         self.status_code = status_code
-
-    @property
-    def may_pass(self) -> bool:
-        """Whether the same request may succeed later: no answer at all, a server error, or
-        an answer that changes by itself (TRY_AGAIN)."""
-        status = self.status_code
-        return status is None or status in TRY_AGAIN or status >= 500
+        # Whether the same request may succeed later: no answer, a server error, TRY_AGAIN.
+        self.may_pass = status_code is None or status_code in TRY_AGAIN or status_code >= 500
 
 
 @dataclass(frozen=True)
