@@ -97,6 +97,16 @@ class Config:
             "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
         ).split(",")
     ]
+    # How often `flask federation worker` looks for the queues of hosts new to it and for the
+    # retries that are due, in seconds: a new host's first delivery, or a retry, waits up to
+    # this long; a shorter wait costs Redis a few commands more each time.
+    FEDERATION_WORKER_POLL_SECONDS = float(os.environ.get("FEDERATION_WORKER_POLL_SECONDS") or 5)
+    # A remote post's image that could not be had for a reason that may pass (no answer, a
+    # server error) is fetched again after each of these many seconds (with REDIS_URL).
+    FEDERATION_IMAGE_RETRY_INTERVALS = [
+        int(seconds)
+        for seconds in os.environ.get("FEDERATION_IMAGE_RETRY_INTERVALS", "60,600,3600").split(",")
+    ]
     # A remote actor read longer ago than this many seconds is fetched again, in the
     # background, when it is next used (app/activitypub/refresh.py).
     FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)

@@ -3,8 +3,9 @@ to followers).
 
 In: a Note from another server addressed only to people, local users among them, becomes a
 private message (Message) from its author to each of those local users who does not block
-them. Anything it is addressed to on its author's server that we do not know as an actor is
-taken to be a collection (their followers): that Note is followers-only, and not kept.
+them; its Update edits them, its Delete removes them. Anything it is addressed to on its
+author's server that we do not know as an actor is taken to be a collection (their
+followers): that Note is followers-only, and not kept.
 
 Out: a local user's message to someone elsewhere goes as a Create of a direct Note to their
 inbox, only if the sender opted in (user.fediverse_messages): it is not end-to-end
@@ -14,14 +15,14 @@ encrypted, and the admins of both servers can read it.
 from html import escape
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.activitypub import documents, negotiation, notes, outbox
 from app.activitypub.remote_actors import same_origin
 from app.extensions import db
 from app.main.text import linkify
 from app.models import Message, Notification, RemoteActor, User
-from app.models.types import iso
+from app.models.types import iso, utcnow
 
 # The message's column: a longer text is cut, as a post's is.
 BODY_MAX = 280
@@ -59,6 +60,25 @@ def receive(note: dict, sender: User, recipients: list[User]) -> None:
             Message(sender_id=sender.id, recipient_id=user.id, body=text[:BODY_MAX], uri=note["id"])
         )
         Notification.replace(user, "unread_message_count", user.count_unread_messages())
+
+
+def edit(note: dict, sender: User) -> None:
+    """The sender edited a direct Note of theirs: the messages it became take its new text,
+    marked edited, as a post's edit (the caller commits). Nothing if its text is now empty:
+    a Delete removes a message."""
+    _, text = notes.note_text(note)
+    if not text:
+        return
+    db.session.execute(
+        update(Message)
+        .where(
+            Message.uri == note["id"],
+            Message.sender_id == sender.id,
+            Message.body != text[:BODY_MAX],
+        )
+        .values(body=text[:BODY_MAX], edited_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def forget(uri: str, sender: User) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete as delete_rows
 
-from app.activitypub import direct, notes, outbox, remote_posts
+from app.activitypub import attachments, direct, notes, outbox, remote_posts
 from app.activitypub.lookups import local_post, local_user, object_id, remote_post
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
@@ -142,7 +142,8 @@ def create(activity: dict, sender: User) -> None:
 
 
 def update(activity: dict, sender: User) -> None:
-    """A remote user edited a post of theirs, or their profile."""
+    """A remote user edited a post of theirs (its text, its images), a direct message, or
+    their profile."""
     document = activity.get("object")
     if isinstance(document, dict) and object_id(document) == activity["actor"]:
         try:
@@ -151,14 +152,22 @@ def update(activity: dict, sender: User) -> None:
             raise Malformed(str(error)) from error
         return
     note = sender_note(activity)
-    post = remote_post(note["id"]) if note is not None else None
-    if note is None or post is None or post.user_id != sender.id:
+    if note is None:
+        return
+    post = remote_post(note["id"])
+    if post is None:
+        direct.edit(note, sender)
+        return
+    if post.user_id != sender.id:
         return
     html, text = notes.note_text(note)
+    now = utcnow()
     if text and text[: remote_posts.BODY_MAX] != post.body:
-        db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=utcnow()))
-        post.body, post.body_html, post.edited_at = text[: remote_posts.BODY_MAX], html, utcnow()
+        db.session.add(PostEdit(post_id=post.id, body=post.body, replaced_at=now))
+        post.body, post.body_html, post.edited_at = text[: remote_posts.BODY_MAX], html, now
         Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
+    if attachments.edit_images(post, note, now):
+        post.edited_at = now
 
 
 def delete(activity: dict, sender: User) -> None:

@@ -14,8 +14,6 @@ from app.models import Post, RemoteActor, Tag, User
 from app.models.inbox_activity import URI_MAX
 
 BODY_MAX = 280
-# Answers that may change by themselves, as no answer at all (a timeout, a refused connection).
-TRY_AGAIN = {408, 425, 429}
 
 
 def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | None:
@@ -66,7 +64,7 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
         known = RemoteActor.by_uri(author_uri)
         author = known.user if known is not None else fetch_actor(author_uri)
     except RequestFailed as error:
-        if error.status_code is None or error.status_code in TRY_AGAIN or error.status_code >= 500:
+        if error.may_pass:
             raise  # the inbox's job is tried again later (app/federation/inbox_queue.py)
         current_app.logger.info("Not keeping the Note %s: %s", uri, error)
         return None

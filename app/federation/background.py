@@ -20,7 +20,11 @@ FETCHES = Kind(
     failed="Federation job {job.name} failed",
     unreachable="Redis is unreachable: running {job.name} here",
 )
-# session.info's list of (app's runner, job) to submit once it commits.
+# A remote post's images: as FETCHES (on the same threads without Redis), but tried again on
+# RQ after each of FEDERATION_IMAGE_RETRY_INTERVALS while an image cannot be had for a reason
+# that may pass (app/activitypub/attachments.py).
+IMAGES = FETCHES._replace(retry_setting="FEDERATION_IMAGE_RETRY_INTERVALS")
+# session.info's list of (app's runner, kind, job) to submit once it commits.
 PENDING = "microblog.federation_jobs"
 
 
@@ -28,14 +32,17 @@ def fetch_job(function: Callable[..., Any], args: tuple, url: str) -> Job:
     return Job(function, args, host_queue(url), f"{function.__name__} from {url}")
 
 
-def run_after_commit(function: Callable[..., Any], *args: Any, url: str) -> None:
+def run_after_commit(
+    function: Callable[..., Any], *args: Any, url: str, kind: Kind = FETCHES
+) -> None:
     """Run function(*args) in the background once the session commits (the job reads the rows
-    it was given ids of; a rollback leaves no job behind); `url` names the host the job talks
-    to (its queue). The function opens its own app context (app.jobs)."""
+    it was given ids of; a rollback leaves no job behind), as a job of `kind`; `url` names
+    the host the job talks to (its queue). The function opens its own app context (app.jobs)."""
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback, even of nothing else, drops the job
-    session.info.setdefault(PENDING, []).append((app_runner(), fetch_job(function, args, url)))
+    job = fetch_job(function, args, url)
+    session.info.setdefault(PENDING, []).append((app_runner(), kind, job))
 
 
 def run_claimed(claim: str, hold: int, function: Callable[..., Any], *args: Any, url: str) -> bool:
@@ -52,8 +59,8 @@ def run_claimed(claim: str, hold: int, function: Callable[..., Any], *args: Any,
 
 @event.listens_for(Session, "after_commit")
 def _submit_pending(session: Session) -> None:
-    for runner, job in session.info.pop(PENDING, []):
-        runner.submit(FETCHES, [job])
+    for runner, kind, job in session.info.pop(PENDING, []):
+        runner.submit(kind, [job])
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -29,6 +29,8 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 JSON_TYPES = {"application/activity+json", "application/ld+json", "application/json"}
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 3
+# Answers that may change by themselves, as no answer at all (a timeout, a refused connection).
+TRY_AGAIN = {408, 425, 429}
 USER_AGENT = "microblog (+https://github.com/miguelgrinberg/microblog)"
 CHUNK = 64 * 1024
 
@@ -71,6 +73,8 @@ class RequestFailed(FetchError):
     def __init__(self, message: str, status_code: int | None = None) -> None:
         super().__init__(message)
         self.status_code = status_code
+        # Whether the same request may succeed later: no answer, a server error, TRY_AGAIN.
+        self.may_pass = status_code is None or status_code in TRY_AGAIN or status_code >= 500
 
 
 @dataclass(frozen=True)

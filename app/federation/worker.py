@@ -13,14 +13,12 @@ from rq.worker import DequeueStrategy
 
 federation = AppGroup("federation", help="Fediverse commands.")
 
-# Seconds between looks for queues of hosts never delivered to before, and for retries due.
-RESCAN_SECONDS = 5
-
 
 class FederationWorker(SimpleWorker):
     """Works round robin through every queue named FEDERATION_QUEUE_PREFIX + host, picking up
     new hosts' queues as they appear, and through `inbox_queue` if given; puts their due
-    retries back in line.
+    retries back in line. It looks for both every `rescan` seconds
+    (FEDERATION_WORKER_POLL_SECONDS unless given).
 
     It runs jobs in its own process rather than forking one per job: a delivery is a single
     HTTP request under a timeout, and a fork would cost more than the request itself.
@@ -31,18 +29,18 @@ class FederationWorker(SimpleWorker):
         app: Flask,
         connection,
         prefix: str,
-        rescan: float = RESCAN_SECONDS,
+        rescan: float | None = None,
         inbox_queue: str | None = None,
     ):
         self.app = app
         self.prefix = prefix
         self.inbox_queue = inbox_queue
-        self.rescan = rescan
+        self.rescan = app.config["FEDERATION_WORKER_POLL_SECONDS"] if rescan is None else rescan
         self.last_scan = float("-inf")
         super().__init__([], connection=connection)
 
     @classmethod
-    def for_app(cls, app: Flask, rescan: float = RESCAN_SECONDS) -> "FederationWorker":
+    def for_app(cls, app: Flask, rescan: float | None = None) -> "FederationWorker":
         """The worker of the app's queues, on the Redis connection its jobs are queued on."""
         return cls(
             app,
@@ -129,5 +127,7 @@ def worker(burst: bool) -> None:
             "REDIS_URL is not set: deliveries and incoming activities run in the web app's "
             "own threads, no worker needed."
         )
+    if app.config["FEDERATION_WORKER_POLL_SECONDS"] <= 0:
+        raise click.ClickException("FEDERATION_WORKER_POLL_SECONDS must be more than 0.")
     worker = FederationWorker.for_app(app)
     worker.work(burst=burst, dequeue_strategy=DequeueStrategy.ROUND_ROBIN)

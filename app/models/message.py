@@ -32,6 +32,8 @@ class Message(db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A message from another server: its Note's id, which a Delete names (NULL for ours).
     uri: Mapped[str | None] = mapped_column(String(URI_MAX), index=True)
+    # When its author last changed its text (an Update of its Note), if ever.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped["User"] = relationship(foreign_keys=[sender_id], back_populates="messages_sent")
     recipient: Mapped["User"] = relationship(

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.post import Post
+from app.models.remote_actor import URL_MAX
 
 # A post carries at most this many images.
 MAX_IMAGES = 4
@@ -30,6 +31,9 @@ class PostImage(db.Model):
     thumbnail_width: Mapped[int] = mapped_column(Integer)
     thumbnail_height: Mapped[int] = mapped_column(Integer)
     alt: Mapped[str] = mapped_column(String(ALT_MAX))
+    # A remote post's image: the address it was fetched from, which an Update of its Note
+    # is compared with (NULL for an upload).
+    source_url: Mapped[str | None] = mapped_column(String(URL_MAX))
 
     __table_args__ = (Index("ix_post_image_post_id_position", "post_id", "position"),)
 

@@ -4,7 +4,8 @@ Speeds up every list of posts (timeline, explore, profile, search, thread), wher
 each post's template costs more than the database (how much: benchmarks/README.md). A post
 looks the same to every reader with the same language until its relative time changes, so
 the key is the page query's row (its edit time and image count included: a post's images
-never change but for a remote post's, which arrive once, with their count) plus those; only
+never change but for a remote post's, which arrive with their count, or with an edit of its
+Note, which sets its edit time again when they are stored) plus those; only
 the posts not kept yet read their images, in one query. Breaks if main/_post.html comes to
 show anything else (the reader, the CSRF token): tests/test_speedups.py renders both ways
 and compares.

@@ -160,9 +160,26 @@ def test_the_worker_finds_queues_of_new_hosts(app, prefix, inbox):
         assert other.name not in worker.queue_names()
 
 
-def test_a_running_worker_delivers_to_a_host_new_since_it_started(app, prefix, inbox):
+def test_the_worker_looks_again_as_often_as_the_setting_says(make_rq_app, prefix):
+    app = make_rq_app(FEDERATION_WORKER_POLL_SECONDS=0.2)
     connection = app.extensions["federation_jobs"].connection
-    worker = FederationWorker(app, connection, prefix, rescan=0.2)
+    assert FederationWorker(app, connection, prefix).rescan == 0.2
+    assert FederationWorker.for_app(app).rescan == 0.2
+    assert FederationWorker.for_app(app, rescan=0).rescan == 0  # a test's own
+    assert make_rq_app().config["FEDERATION_WORKER_POLL_SECONDS"] == 5
+    # Never looking again would be a busy loop.
+    result = (
+        make_rq_app(FEDERATION_WORKER_POLL_SECONDS=0)
+        .test_cli_runner()
+        .invoke(args=["federation", "worker", "--burst"])
+    )
+    assert result.exit_code != 0 and "must be more than 0" in result.output
+
+
+def test_a_running_worker_delivers_to_a_host_new_since_it_started(app, prefix, inbox):
+    app.config["FEDERATION_WORKER_POLL_SECONDS"] = 0.2
+    connection = app.extensions["federation_jobs"].connection
+    worker = FederationWorker(app, connection, prefix)
 
     def deliver_once_the_worker_listens():
         while worker.last_scan == float("-inf"):

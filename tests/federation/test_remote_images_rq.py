@@ -60,3 +60,30 @@ def test_the_images_are_a_job_of_their_own_on_their_hosts_queue(app, bob):
         post = db.session.scalar(select(Post).where(Post.uri == note["id"]))
         assert post.image_count == 1 and post.images[0].alt == "A photo"
     assert 'alt="A photo"' in client.get("/index").text
+
+
+@pytest.mark.parametrize(("answers", "fetches", "kept"), [
+    ([503, 200], 2, ["a.jpg", "b.jpg"]),  # the second try has it
+    ([503, 429, 503], 3, ["b.jpg"]),  # every try missed it: the last keeps the others
+])  # fmt: skip
+def test_an_image_that_may_come_later_is_tried_again(make_rq_app, bob, answers, fetches, kept):
+    app = make_rq_app(**SETTINGS, FEDERATION_IMAGE_RETRY_INTERVALS=[0, 0])
+    client = app.test_client()
+    susan_follows_bob(app, client, bob)
+    statuses = iter(answers)
+
+    def answer(received):
+        if received.path == "/a.jpg":
+            status = next(statuses)
+            return Reply(status, jpeg() if status == 200 else b"not now", JPEG)
+        return Reply(200, jpeg(), JPEG)
+
+    bob.server.answer = answer
+    urls = [f"{bob.server.url}/{name}" for name in ("a.jpg", "b.jpg")]
+    note = bob.note("<p>later</p>", attachment=[image(url, url[-5:]) for url in urls])
+    assert bob.post(client, bob.activity("Create", note)).status_code == 202
+    work(app, rescan=0)  # the Create, then the images' job and its tries (at once: 0 s)
+    assert [r.path for r in bob.server.received].count("/a.jpg") == fetches
+    with app.app_context():
+        post = db.session.scalar(select(Post).where(Post.uri == note["id"]))
+        assert [i.source_url.rpartition("/")[2] for i in post.images] == kept

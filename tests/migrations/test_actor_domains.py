@@ -9,23 +9,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from tests.databases import insert_users
-from tests.migrations.test_domain_moderation import tables
+from tests.migrations.test_domain_moderation import add_remote, tables
 
 WHEN = dt.datetime(2026, 12, 1, 2, 3, 4)
 HOSTS = ("a.social.example.com", "other.example:8443", "127.0.0.1:8000")
-
-
-def add_remote(connection, users: sa.Table, actors: sa.Table, host: str) -> int:
-    """bob@host, with his remote_actor row as migration 0025 left them."""
-    handle = f"bob@{host}"
-    row = {"username": handle, "username_skeleton": handle, "email": None}
-    connection.execute(users.insert().values(**row, created_at=WHEN, last_seen=WHEN))
-    id = connection.execute(sa.select(users.c.id).where(users.c.username == handle)).scalar_one()
-    actor = f"https://{host}/users/bob"
-    connection.execute(actors.insert().values(
-        user_id=id, uri=actor, inbox=f"{actor}/inbox", public_key_pem="KEY",
-        key_id=f"{actor}#main-key", fetched_at=WHEN, domain=host))  # fmt: skip
-    return id
 
 
 def test_up_and_down(app, scripts):
@@ -36,7 +23,10 @@ def test_up_and_down(app, scripts):
             insert_users(connection, {"susan": WHEN})
             old = tables("user", "remote_actor")
             users, actors = old["user"], old["remote_actor"]
-            ids = {host: add_remote(connection, users, actors, host) for host in HOSTS}
+            ids = {
+                host: add_remote(connection, users, actors, "bob", host, domain=host)
+                for host in HOSTS
+            }
         flask_migrate.upgrade(revision="0027")
         new = tables("user", "actor_domain")
         rows = new["actor_domain"]

@@ -21,7 +21,10 @@ def tables(*names: str) -> dict[str, sa.Table]:
     return metadata.tables
 
 
-def add_remote(connection, users: sa.Table, actors: sa.Table, name: str, host: str) -> int:
+def add_remote(
+    connection, users: sa.Table, actors: sa.Table, name: str, host: str, **columns
+) -> int:
+    """name@host, with a remote_actor row of these `columns` besides those every version has."""
     handle = f"{name}@{host}"
     row = {"username": handle, "username_skeleton": handle, "email": None}
     connection.execute(users.insert().values(**row, created_at=WHEN, last_seen=WHEN))
@@ -29,7 +32,7 @@ def add_remote(connection, users: sa.Table, actors: sa.Table, name: str, host: s
     actor = f"https://{host}/users/{name}"
     connection.execute(actors.insert().values(
         user_id=id, uri=actor, inbox=f"https://{host}/inbox", public_key_pem="KEY",
-        key_id=f"{actor}#main-key", fetched_at=WHEN))  # fmt: skip
+        key_id=f"{actor}#main-key", fetched_at=WHEN, **columns))  # fmt: skip
     return id
 
 

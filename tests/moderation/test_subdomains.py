@@ -92,38 +92,33 @@ def test_nothing_is_fetched_from_or_delivered_to_a_blocked_servers_subdomain(sit
             fetch_document("https://a.b.example.com/users/bob")
 
 
+def apply(app, *changes: tuple[str, str | None]) -> list[str]:
+    """Each (domain, severity) imposed, or lifted where the severity is None, committed one
+    by one; then the servers of the accounts suspended."""
+    with app.app_context():
+        for domain, severity in changes:
+            if severity is None:
+                rules.lift(domain, "boss")
+            else:
+                rules.impose(domain, severity, "boss")
+            db.session.commit()
+    return suspended(app)
+
+
 @pytest.mark.parametrize("first", ["example.com", "social.example.com"])
 def test_overlapping_blocks_let_an_account_back_when_the_last_is_lifted(each_site, first):
     app = each_site
     then = "social.example.com" if first == "example.com" else "example.com"
+    assert apply(app, (first, rules.BLOCK), (then, rules.BLOCK)) == sorted(COVERED)
+    # example.com's block becomes a silence: social.example.com stays blocked.
+    assert apply(app, ("example.com", rules.SILENCE)) == ["social.example.com"]
+    lifted = apply(app, ("example.com", rules.BLOCK), ("example.com", None))
+    assert lifted == ["social.example.com"]
+    lifted = apply(app, ("example.com", rules.BLOCK), ("social.example.com", None))
+    assert lifted == sorted(COVERED)
+    assert apply(app, ("example.com", None)) == []
     with app.app_context():
-        rules.impose(first, rules.BLOCK, "boss")
-        db.session.commit()
-        rules.impose(then, rules.BLOCK, "boss")
-        db.session.commit()
-    assert suspended(app) == sorted(COVERED)
-    with app.app_context():
-        # example.com's block becomes a silence: social.example.com stays blocked.
-        rules.impose("example.com", rules.SILENCE, "boss")
-        db.session.commit()
-    assert suspended(app) == ["social.example.com"]
-    with app.app_context():
-        rules.impose("example.com", rules.BLOCK, "boss")
-        db.session.commit()
-        rules.lift("example.com", "boss")
-        db.session.commit()
-    assert suspended(app) == ["social.example.com"]
-    with app.app_context():
-        rules.impose("example.com", rules.BLOCK, "boss")
-        db.session.commit()
-        rules.lift("social.example.com", "boss")
-        db.session.commit()
-    assert suspended(app) == sorted(COVERED)
-    with app.app_context():
-        rules.lift("example.com", "boss")
-        db.session.commit()
-        posts = db.session.scalars(select(Post).where(Post.hidden != 0)).all()
-    assert suspended(app) == [] and posts == []
+        assert db.session.scalars(select(Post).where(Post.hidden != 0)).all() == []
 
 
 def test_a_users_block_covers_the_servers_subdomains(site, client, auth):

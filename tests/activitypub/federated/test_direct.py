@@ -3,6 +3,7 @@ his followers-only ones), and hers go to him as direct Notes once she opts in.""
 
 from sqlalchemy import select
 
+from app.activitypub import handlers
 from app.extensions import db
 from app.models import Message, Notification, Post, RemoteActor, User
 from tests.activitypub.federated.remote import SITE, trust
@@ -85,6 +86,48 @@ def test_deleting_the_note_deletes_the_message(app, client, make_user, bob):
     assert messages(app) == []
     with app.app_context():
         assert db.session.scalar(User.by_username("susan")).count_unread_messages() == 0
+
+
+def test_an_update_of_the_note_edits_the_message(app, client, make_user, bob):
+    make_user("susan")
+    note = direct_note(bob, "see you at 5", to=[SUSAN])
+    bob.post(client, bob.activity("Create", note))
+    AuthActions(client).login("susan")
+    assert "edited" not in client.get("/messages").text
+    note["content"] = "<p>@susan see you at 6</p>"
+    assert bob.post(client, bob.activity("Update", note)).status_code == 202
+    assert messages(app) == [(bob_name(bob), "susan", "@susan see you at 6")]
+    page = client.get("/messages").text
+    assert "see you at 6" in page and "message-edited" in page
+    with app.app_context():
+        message = db.session.scalar(select(Message))
+        edited_at = message.edited_at
+        # Still one unread message: an edit is no new message.
+        assert edited_at is not None and message.recipient.count_unread_messages() == 1
+    # The same text again, or none, changes nothing.
+    assert bob.post(client, bob.activity("Update", note)).status_code == 202
+    note["content"] = "<p></p>"
+    assert bob.post(client, bob.activity("Update", note)).status_code == 202
+    with app.app_context():
+        message = db.session.scalar(select(Message))
+        assert (message.body, message.edited_at) == ("@susan see you at 6", edited_at)
+
+
+def test_only_its_author_edits_a_message(app, client, make_user, bob):
+    make_user("susan")
+    note = direct_note(bob, "mine", to=[SUSAN])
+    bob.post(client, bob.activity("Create", note))
+    carol = f"{bob.server.url}/users/carol"
+    with app.app_context():
+        sender = User.remember_remote(
+            carol, "carol", bob.server.url.removeprefix("http://"), f"{carol}/inbox", None,
+            "pem", f"{carol}#main-key",
+        )  # fmt: skip
+        # carol, of bob's server, sends an Update of bob's Note as hers.
+        forged = {**note, "attributedTo": carol, "content": "<p>@susan hers now</p>"}
+        handlers.update({"type": "Update", "actor": carol, "object": forged}, sender)
+        db.session.commit()
+    assert messages(app) == [(bob_name(bob), "susan", "@susan mine")]
 
 
 def test_without_opting_in_susan_is_told_her_message_cannot_go(app, client, make_user, bob):
