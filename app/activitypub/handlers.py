@@ -12,10 +12,9 @@ from app.activitypub.lookups import local_post, local_user, object_id, remote_po
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import Alert, FollowRequest, PostEdit, Tag, User
+from app.models import FollowRequest, PostEdit, Tag, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
-from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
 from app.models.types import utcnow
 
@@ -98,11 +97,6 @@ def block(activity: dict, sender: User) -> None:
 # Posts
 
 
-def mentioned_locals(note: dict) -> list[User]:
-    users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))
-    return [user for user in users if user is not None]
-
-
 def sender_note(activity: dict) -> dict | None:
     """The sender's own Note a Create or Update carries, if it carries one."""
     note = activity.get("object")
@@ -127,18 +121,11 @@ def create(activity: dict, sender: User) -> None:
         local = (local_user(name) for name in notes.addressees(note))
         direct.receive(note, sender, [user for user in local if user is not None])
         return
-    in_reply_to = object_id(note.get("inReplyTo"))
-    parent = local_post(in_reply_to) or remote_post(in_reply_to)
-    mentioned = mentioned_locals(note)
+    parent = remote_posts.parent_of(note)
+    mentioned = remote_posts.mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    post = remote_posts.keep_note(note, sender, parent)
-    if post is None:
-        return
-    told = [user.username for user in mentioned]
-    if parent is not None and not parent.author.is_remote:
-        told.append(parent.author.username)
-    Alert.mentions(post, (id for id in mentioned_ids(told, sender.id) if id != sender.id))
+    remote_posts.keep_and_tell(note, sender, parent, mentioned)
 
 
 def update(activity: dict, sender: User) -> None:
