@@ -4,6 +4,7 @@ its shape by check() in the request. Each returns the deliveries it causes (an A
 after the commit; the types not here are taken and ignored."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import delete as delete_rows
 
@@ -12,7 +13,7 @@ from app.activitypub.lookups import local_post, local_user, object_id, remote_po
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import FollowRequest, PostEdit, Tag, User
+from app.models import FollowRequest, Post, PostEdit, Tag, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
 from app.models.reactions import forget_reactions_of
@@ -111,12 +112,24 @@ def sender_note(activity: dict) -> dict | None:
 
 
 def create(activity: dict, sender: User) -> None:
-    """A remote user's public post, kept when someone here can see why: a local user follows
-    them, or it answers or mentions one (who is then told). One addressed only to people
-    here is a private message (direct.py); a followers-only one is not kept."""
+    """A remote user's post, or the Note sent again (a retried Create): taken as an edit only
+    if it is a newer version than the one kept, never over a newer one."""
     note = sender_note(activity)
-    if note is None or remote_post(note["id"]) is not None:
+    if note is None:
         return
+    post = remote_post(note["id"])
+    if post is None:
+        create_note(note, sender)
+        return
+    newer, kept = notes.version(note, created=True), post.note_updated_at
+    if post.user_id == sender.id and newer and kept and newer > kept:
+        edit_post(post, note, newer)
+
+
+def create_note(note: dict, sender: User, edited_at: datetime | None = None) -> None:
+    """A public Note, kept when someone here can see why: a local user follows its author, or
+    it answers or mentions one (who is then told). One addressed only to people here is a
+    private message (direct.py); a followers-only one is not kept."""
     if not notes.is_public(note):
         local = (local_user(name) for name in notes.addressees(note))
         direct.receive(note, sender, [user for user in local if user is not None])
@@ -125,12 +138,13 @@ def create(activity: dict, sender: User) -> None:
     mentioned = remote_posts.mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    remote_posts.keep_and_tell(note, sender, parent, mentioned)
+    remote_posts.keep_and_tell(note, sender, parent, mentioned, edited_at)
 
 
 def update(activity: dict, sender: User) -> None:
     """A remote user edited a post of theirs (its text, its images), a direct message, or
-    their profile."""
+    their profile. An Update of a Note we never had (its Create is late, or lost) makes it,
+    as that Create would have; one older than the version kept changes nothing."""
     document = activity.get("object")
     if isinstance(document, dict) and object_id(document) == activity["actor"]:
         try:
@@ -143,10 +157,16 @@ def update(activity: dict, sender: User) -> None:
         return
     post = remote_post(note["id"])
     if post is None:
-        direct.edit(note, sender)
+        if not direct.edit(note, sender):
+            create_note(note, sender, edited_at=utcnow())
         return
-    if post.user_id != sender.id:
-        return
+    newer, kept = notes.version(note, created=False), post.note_updated_at
+    if post.user_id == sender.id and not (newer and kept and newer <= kept):
+        edit_post(post, note, newer)
+
+
+def edit_post(post: Post, note: dict, version: datetime | None) -> None:
+    """The post takes the Note's text and images, and its version (when it gives one)."""
     html, text = notes.note_text(note)
     now = utcnow()
     if text and text[: remote_posts.BODY_MAX] != post.body:
@@ -155,6 +175,7 @@ def update(activity: dict, sender: User) -> None:
         Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     if attachments.edit_images(post, note, now):
         post.edited_at = now
+    post.note_updated_at = version or post.note_updated_at
 
 
 def delete(activity: dict, sender: User) -> None:

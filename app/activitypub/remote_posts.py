@@ -2,6 +2,8 @@
 someone followed here boosted it), with its text, tags and, in the background, its images;
 the local users it mentions or answers are told, however it came."""
 
+from datetime import datetime
+
 from flask import current_app
 
 from app.activitypub import attachments, notes
@@ -18,9 +20,12 @@ from app.models.post import mentioned_ids
 BODY_MAX = 280
 
 
-def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | None:
-    """The remote post `note` is (by `author`, answering `parent`), made (the caller commits);
-    None for a Note with neither text nor images. Its images are fetched after the commit."""
+def keep_note(
+    note: dict, author: User, parent: Post | None = None, edited_at: datetime | None = None
+) -> Post | None:
+    """The remote post `note` is (by `author`, answering `parent`; edited at `edited_at` when
+    an Update brought it), made (the caller commits); None for a Note with neither text nor
+    images. Its images are fetched after the commit."""
     html, text = notes.note_text(note)
     if not text and not attachments.image_attachments(note):
         return None
@@ -30,6 +35,8 @@ def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | No
         body=text[:BODY_MAX],
         body_html=html,
         timestamp=notes.published(note),
+        edited_at=edited_at,
+        note_updated_at=notes.version(note, created=True),
         language=notes.language(note, text),
         image_count=0,
     )
@@ -55,11 +62,15 @@ def parent_of(note: dict) -> Post | None:
 
 
 def keep_and_tell(
-    note: dict, author: User, parent: Post | None, mentioned: list[User]
+    note: dict,
+    author: User,
+    parent: Post | None,
+    mentioned: list[User],
+    edited_at: datetime | None = None,
 ) -> Post | None:
     """keep_note, then tell the local users it mentions, and the author of ours it answers,
     less those who block or mute its author or their server (the caller commits)."""
-    post = keep_note(note, author, parent)
+    post = keep_note(note, author, parent, edited_at)
     if post is None:
         return None
     told = [user.username for user in mentioned]
