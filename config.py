@@ -139,6 +139,8 @@ class Config:
     INBOX_RATE_LIMIT = os.environ.get("INBOX_RATE_LIMIT", "300 per minute")
     # ...and from one server (the host of the actor whose signature verified), from any address.
     INBOX_HOST_RATE_LIMIT = os.environ.get("INBOX_HOST_RATE_LIMIT", "300 per minute")
+    # Signed GETs of our documents (ACTIVITYPUB_AUTHORIZED_FETCH) from one server, once verified.
+    FETCH_HOST_RATE_LIMIT = os.environ.get("FETCH_HOST_RATE_LIMIT", "300 per minute")
 
     # Argon2id at OWASP's recommended floor or above (m=19 MiB, t=2, p=1 is the minimum).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST") or 3)
