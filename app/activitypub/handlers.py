@@ -161,7 +161,9 @@ def update(activity: dict, sender: User) -> None:
             create_note(note, sender, edited_at=utcnow())
         return
     newer, kept = notes.version(note, created=False), post.note_updated_at
-    if post.user_id == sender.id and not (newer and kept and newer <= kept):
+    # Only an older one is stale: times are often to the second, and an edit may come in the
+    # second its post was written (the same version again changes nothing).
+    if post.user_id == sender.id and not (newer and kept and newer < kept):
         edit_post(post, note, newer)
 
 

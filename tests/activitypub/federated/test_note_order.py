@@ -74,6 +74,14 @@ def test_an_older_update_after_a_newer_one_changes_nothing(app, client, bob):
     assert kept(app, note) == ("third", True, 1)
 
 
+def test_an_update_in_the_second_of_its_create_is_taken(app, client, bob):
+    susan_follows_bob(app, client, bob)
+    note = bob.note("<p>first</p>", published=T1)
+    bob.post(client, bob.activity("Create", note))
+    bob.post(client, bob.activity("Update", version(note, "second", T1)))
+    assert kept(app, note) == ("second", True, 1)
+
+
 def test_an_update_that_gives_no_time_is_taken(app, client, bob):
     susan_follows_bob(app, client, bob)
     note = bob.note("<p>first</p>", published=T1)
