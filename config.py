@@ -21,6 +21,11 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_seconds(name: str, default: str) -> list[int]:
+    """A comma-separated list of seconds (retry intervals); set but empty: none, no retries."""
+    return [int(item) for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 def database_url(url: str | None) -> str:
     """The SQLAlchemy URL for DATABASE_URL, accepting Heroku's old ``postgres://`` form."""
     if not url:
@@ -91,22 +96,18 @@ class Config:
     FEDERATION_MAX_DOCUMENT_BYTES = int(os.environ.get("FEDERATION_MAX_DOCUMENT_BYTES") or 1 << 20)
     FEDERATION_QUEUE_PREFIX = os.environ.get("FEDERATION_QUEUE_PREFIX", "federation:")
     # A failed delivery is tried again after each of these many seconds (about 18 hours in all).
-    FEDERATION_RETRY_INTERVALS = [
-        int(seconds)
-        for seconds in os.environ.get(
-            "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
-        ).split(",")
-    ]
+    FEDERATION_RETRY_INTERVALS = env_seconds(
+        "FEDERATION_RETRY_INTERVALS", "60,180,540,1620,4860,14580,43740"
+    )
     # How often `flask federation worker` looks for the queues of hosts new to it and for the
     # retries that are due, in seconds: a new host's first delivery, or a retry, waits up to
     # this long; a shorter wait costs Redis a few commands more each time.
     FEDERATION_WORKER_POLL_SECONDS = float(os.environ.get("FEDERATION_WORKER_POLL_SECONDS") or 5)
     # A remote post's image that could not be had for a reason that may pass (no answer, a
     # server error) is fetched again after each of these many seconds (with REDIS_URL).
-    FEDERATION_IMAGE_RETRY_INTERVALS = [
-        int(seconds)
-        for seconds in os.environ.get("FEDERATION_IMAGE_RETRY_INTERVALS", "60,600,3600").split(",")
-    ]
+    FEDERATION_IMAGE_RETRY_INTERVALS = env_seconds(
+        "FEDERATION_IMAGE_RETRY_INTERVALS", "60,600,3600"
+    )
     # A remote actor read longer ago than this many seconds is fetched again, in the
     # background, when it is next used (app/activitypub/refresh.py).
     FEDERATION_ACTOR_MAX_AGE = int(os.environ.get("FEDERATION_ACTOR_MAX_AGE") or 86400)
@@ -114,10 +115,7 @@ class Config:
     # unset: FEDERATION_QUEUE_PREFIX + "inbox", set by app/federation/inbox_queue.py), tried
     # again after each of these many seconds when it fails for a reason that may pass.
     FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE")
-    FEDERATION_INBOX_RETRY_INTERVALS = [
-        int(seconds)
-        for seconds in os.environ.get("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600").split(",")
-    ]
+    FEDERATION_INBOX_RETRY_INTERVALS = env_seconds("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600")
     # Development only (the app refuses to start with them outside --debug or tests): fetch
     # from and deliver to addresses on this machine or its network, and over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")
@@ -141,6 +139,8 @@ class Config:
     INBOX_RATE_LIMIT = os.environ.get("INBOX_RATE_LIMIT", "300 per minute")
     # ...and from one server (the host of the actor whose signature verified), from any address.
     INBOX_HOST_RATE_LIMIT = os.environ.get("INBOX_HOST_RATE_LIMIT", "300 per minute")
+    # Signed GETs of our documents (ACTIVITYPUB_AUTHORIZED_FETCH) from one server, once verified.
+    FETCH_HOST_RATE_LIMIT = os.environ.get("FETCH_HOST_RATE_LIMIT", "300 per minute")
 
     # Argon2id at OWASP's recommended floor or above (m=19 MiB, t=2, p=1 is the minimum).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST") or 3)

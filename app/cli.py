@@ -13,9 +13,10 @@ from flask_login.config import COOKIE_DURATION
 from flask_migrate.cli import db as db_commands
 from sqlalchemy.exc import DBAPIError
 
-from app.activitypub.commands import rotate_key
+from app.activitypub.commands import rotate_key, rotate_site_key
 from app.database import require_current_schema
 from app.extensions import db
+from app.federation.worker import federation
 from app.media.commands import media
 from app.models import (
     LoginSession,
@@ -45,6 +46,7 @@ users = AppGroup(
     " rotate-key NAME`.",
 )
 users.add_command(rotate_key)
+federation.add_command(rotate_site_key)
 
 
 def pybabel(*args: str) -> None:

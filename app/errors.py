@@ -1,5 +1,8 @@
 """Error pages: one handler per status, and a clear page when the database is unavailable."""
 
+import math
+import time
+
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request
 from flask_babel import _, format_decimal
 from flask_login import login_url
@@ -13,7 +16,7 @@ from werkzeug.exceptions import (
 
 from app.api.errors import error_response, is_api_request
 from app.database import schema_advice
-from app.extensions import db, login
+from app.extensions import db, limiter, login
 from app.media.uploads import receives_images
 
 
@@ -71,9 +74,21 @@ def too_large(error: HTTPException):
 
 
 def too_many_requests(error: HTTPException):
+    """A 429 that says when to try again (Retry-After), as servers and scripts heed it."""
     if wants_json_response():
-        return error_response(error)
-    return render_template("errors/429.html"), 429
+        response = error_response(error)
+    else:
+        response = current_app.make_response((render_template("errors/429.html"), 429))
+    response.headers["Retry-After"] = str(retry_after())
+    return response
+
+
+def retry_after() -> int:
+    """Seconds until the limit this request broke lets it through again (a minute if unknown)."""
+    broken = limiter.current_limit
+    if broken is None:
+        return 60
+    return max(1, math.ceil(broken.reset_at - time.time()))
 
 
 def internal_error(error: HTTPException):

@@ -168,13 +168,17 @@ inbox_limits = rate_limits("inbox", "INBOX_RATE_LIMIT", "INBOX_RATE_LIMIT")
 
 
 def sending_host() -> str:
-    return f"host:{g.get('inbox_sending_host', '')}"
+    return f"host:{g.get('sending_host', '')}"
 
 
 # One limit object for every request: the host is read from g, never built into the limit,
-# which Flask-Limiter keeps between requests and threads.
+# which Flask-Limiter keeps between requests and threads. Each is entered at a line of its
+# own: Flask-Limiter files a limit used as a context manager under the line entering it.
 _inbox_host_limit = limiter.shared_limit(
     setting("INBOX_HOST_RATE_LIMIT"), "inbox-host", key_func=sending_host
+)
+_fetch_host_limit = limiter.shared_limit(
+    setting("FETCH_HOST_RATE_LIMIT"), "fetch-host", key_func=sending_host
 )
 
 
@@ -182,6 +186,15 @@ def count_inbox_host(host: str) -> None:
     """Count a delivery whose signature verified against the server `host` it came from,
     whatever its address: RateLimitExceeded (429) past INBOX_HOST_RATE_LIMIT. Keyed by the
     verified signer, a stranger cannot spend another server's allowance."""
-    g.inbox_sending_host = host
+    g.sending_host = host
     with _inbox_host_limit:  # counted, and refused past the limit, on entering
+        pass
+
+
+def count_fetch_host(host: str) -> None:
+    """Count a signed GET of our documents (authorized fetch) whose signature verified
+    against the server `host`, as count_inbox_host counts deliveries: RateLimitExceeded (429)
+    past FETCH_HOST_RATE_LIMIT."""
+    g.sending_host = host
+    with _fetch_host_limit:
         pass

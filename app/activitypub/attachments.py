@@ -70,7 +70,9 @@ def fetch_images_later(post: Post, note: dict) -> None:
     """Fetch and store the Note's images as the post's, once the post is committed."""
     images = image_attachments(note)
     if images:
-        run_after_commit(store_remote_images, post.id, images, url=images[0][0], kind=IMAGES)
+        run_after_commit(
+            store_remote_images, post.id, images, post.edited_at, url=images[0][0], kind=IMAGES
+        )
 
 
 def edit_images(post: Post, note: dict, edited_at: datetime) -> bool:
@@ -132,8 +134,8 @@ def store_remote_images(
 ) -> None:
     """The job: fetch the images (address, alt text) and make those that can be had the
     post's, in one transaction; nothing if the post is gone, or was edited since the job was
-    queued (at `edited_at`; None: queued by its Create), a later job's to do. Raises MayPass
-    (RQ tries again later) while an image may come on a later try."""
+    queued (at `edited_at`; None: the post as a Create made it), a later job's to do. Raises
+    MayPass (RQ tries again later) while an image may come on a later try."""
     with job_app_context():
         post = db.session.get(Post, post_id)
         stale = post is None or post.edited_at != edited_at

@@ -2,7 +2,7 @@
 ACTIVITYPUB_AUTHORIZED_FETCH on, the collections and Notes are served only to a request
 signed by a remote actor whose key verifies, checked as the inbox checks deliveries
 (inbox.signer); an unsigned or badly signed request gets a 401, one signed by a suspended
-account a 403.
+account a 403, and past FETCH_HOST_RATE_LIMIT signed requests of one server a 429.
 
 Open to anyone still: discovery (WebFinger, host-meta, NodeInfo), the site's own actor
 (/actor), and each user's actor cut down to what checking their signatures needs: a server
@@ -16,8 +16,10 @@ from functools import wraps
 from flask import abort, current_app, g, request
 
 from app.activitypub.inbox import Refused, signer
+from app.activitypub.remote_actors import origin
 from app.extensions import db
 from app.models import RemoteActor
+from app.rate_limits import count_fetch_host
 
 # What an unsigned request still reads of a user's actor (as Mastodon leaves it).
 OPEN_ACTOR_FIELDS = ("@context", "id", "type", "preferredUsername", "inbox", "outbox",
@@ -44,6 +46,7 @@ def check_signature() -> RemoteActor | None:
         current_app.logger.info("Unsigned fetch of %s: %s", request.path, error)
         return None
     db.session.commit()  # the signer's actor, if it was fetched just now
+    count_fetch_host(origin(actor.uri)[1])
     return actor
 
 

@@ -1,11 +1,12 @@
-"""`flask users rotate-key NAME`: a new key pair for a user's actor."""
+"""`flask users rotate-key NAME`: a new key pair for a user's actor; `flask federation
+rotate-site-key`: one for the site's own actor (/actor)."""
 
 import click
 from flask.cli import with_appcontext
 
 from app.database import require_current_schema
 from app.extensions import db
-from app.models import user_by_username
+from app.models import InstanceKey, user_by_username
 
 
 @click.command("rotate-key")
@@ -21,3 +22,15 @@ def rotate_key(username: str) -> None:
     user.rotate_key()
     db.session.commit()
     click.echo(f"{user.username} has a new key.")
+
+
+@click.command("rotate-site-key")
+@with_appcontext
+def rotate_site_key() -> None:
+    """Give the site's own actor (/actor, which signs the documents the site fetches) a new
+    signing key (the old private key is deleted). Other servers fetch the new public key
+    when a signature fails with the old."""
+    require_current_schema()
+    InstanceKey.rotate()
+    db.session.commit()
+    click.echo("The site's actor has a new key.")

@@ -62,13 +62,16 @@ def receive(note: dict, sender: User, recipients: list[User]) -> None:
         Notification.replace(user, "unread_message_count", user.count_unread_messages())
 
 
-def edit(note: dict, sender: User) -> None:
+def edit(note: dict, sender: User) -> bool:
     """The sender edited a direct Note of theirs: the messages it became take its new text,
     marked edited, as a post's edit (the caller commits). Nothing if its text is now empty:
-    a Delete removes a message."""
+    a Delete removes a message. Whether the Note became messages here at all."""
+    query = select(Message.id).where(Message.uri == note["id"], Message.sender_id == sender.id)
+    if db.session.scalar(query.limit(1)) is None:
+        return False
     _, text = notes.note_text(note)
     if not text:
-        return
+        return True
     db.session.execute(
         update(Message)
         .where(
@@ -79,6 +82,7 @@ def edit(note: dict, sender: User) -> None:
         .values(body=text[:BODY_MAX], edited_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
+    return True
 
 
 def forget(uri: str, sender: User) -> None:

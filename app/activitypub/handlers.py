@@ -4,6 +4,7 @@ its shape by check() in the request. Each returns the deliveries it causes (an A
 after the commit; the types not here are taken and ignored."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import delete as delete_rows
 
@@ -12,10 +13,9 @@ from app.activitypub.lookups import local_post, local_user, object_id, remote_po
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import Alert, FollowRequest, PostEdit, Tag, User
+from app.models import FollowRequest, Post, PostEdit, Tag, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
-from app.models.post import mentioned_ids
 from app.models.reactions import forget_reactions_of
 from app.models.types import utcnow
 
@@ -98,11 +98,6 @@ def block(activity: dict, sender: User) -> None:
 # Posts
 
 
-def mentioned_locals(note: dict) -> list[User]:
-    users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))
-    return [user for user in users if user is not None]
-
-
 def sender_note(activity: dict) -> dict | None:
     """The sender's own Note a Create or Update carries, if it carries one."""
     note = activity.get("object")
@@ -117,33 +112,39 @@ def sender_note(activity: dict) -> dict | None:
 
 
 def create(activity: dict, sender: User) -> None:
-    """A remote user's public post, kept when someone here can see why: a local user follows
-    them, or it answers or mentions one (who is then told). One addressed only to people
-    here is a private message (direct.py); a followers-only one is not kept."""
+    """A remote user's post, or the Note sent again (a retried Create): taken as an edit only
+    if it is a newer version than the one kept, never over a newer one."""
     note = sender_note(activity)
-    if note is None or remote_post(note["id"]) is not None:
+    if note is None:
         return
+    post = remote_post(note["id"])
+    if post is None:
+        create_note(note, sender)
+        return
+    newer, kept = notes.version(note, created=True), post.note_updated_at
+    if post.user_id == sender.id and newer and kept and newer > kept:
+        edit_post(post, note, newer)
+
+
+def create_note(note: dict, sender: User, edited_at: datetime | None = None) -> None:
+    """A public Note, kept when someone here can see why: a local user follows its author, or
+    it answers or mentions one (who is then told). One addressed only to people here is a
+    private message (direct.py); a followers-only one is not kept."""
     if not notes.is_public(note):
         local = (local_user(name) for name in notes.addressees(note))
         direct.receive(note, sender, [user for user in local if user is not None])
         return
-    in_reply_to = object_id(note.get("inReplyTo"))
-    parent = local_post(in_reply_to) or remote_post(in_reply_to)
-    mentioned = mentioned_locals(note)
+    parent = remote_posts.parent_of(note)
+    mentioned = remote_posts.mentioned_locals(note)
     if parent is None and not mentioned and not sender.followers_count():
         return
-    post = remote_posts.keep_note(note, sender, parent)
-    if post is None:
-        return
-    told = [user.username for user in mentioned]
-    if parent is not None and not parent.author.is_remote:
-        told.append(parent.author.username)
-    Alert.mentions(post, (id for id in mentioned_ids(told, sender.id) if id != sender.id))
+    remote_posts.keep_and_tell(note, sender, parent, mentioned, edited_at)
 
 
 def update(activity: dict, sender: User) -> None:
     """A remote user edited a post of theirs (its text, its images), a direct message, or
-    their profile."""
+    their profile. An Update of a Note we never had (its Create is late, or lost) makes it,
+    as that Create would have; one older than the version kept changes nothing."""
     document = activity.get("object")
     if isinstance(document, dict) and object_id(document) == activity["actor"]:
         try:
@@ -156,10 +157,18 @@ def update(activity: dict, sender: User) -> None:
         return
     post = remote_post(note["id"])
     if post is None:
-        direct.edit(note, sender)
+        if not direct.edit(note, sender):
+            create_note(note, sender, edited_at=utcnow())
         return
-    if post.user_id != sender.id:
-        return
+    newer, kept = notes.version(note, created=False), post.note_updated_at
+    # Only an older one is stale: times are often to the second, and an edit may come in the
+    # second its post was written (the same version again changes nothing).
+    if post.user_id == sender.id and not (newer and kept and newer < kept):
+        edit_post(post, note, newer)
+
+
+def edit_post(post: Post, note: dict, version: datetime | None) -> None:
+    """The post takes the Note's text and images, and its version (when it gives one)."""
     html, text = notes.note_text(note)
     now = utcnow()
     if text and text[: remote_posts.BODY_MAX] != post.body:
@@ -168,6 +177,7 @@ def update(activity: dict, sender: User) -> None:
         Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     if attachments.edit_images(post, note, now):
         post.edited_at = now
+    post.note_updated_at = version or post.note_updated_at
 
 
 def delete(activity: dict, sender: User) -> None:

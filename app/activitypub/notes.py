@@ -44,16 +44,28 @@ def note_text(note: dict) -> tuple[str, str]:
     return html, plain_text(html)
 
 
+def moment(value: object) -> datetime | None:
+    """A time a Note gives, in UTC, never later than now; None when it gives none usable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return min(moment.astimezone(UTC), utcnow())
+    except (ValueError, OverflowError):  # OverflowError: year 1 an hour east of UTC
+        return None
+
+
 def published(note: dict) -> datetime:
     """When the Note says it was written; now when it says nothing usable or the future."""
-    now = utcnow()
-    try:
-        moment = datetime.fromisoformat(note.get("published") or "")
-    except (TypeError, ValueError):
-        return now
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return min(moment.astimezone(UTC), now)
+    return moment(note.get("published")) or utcnow()
+
+
+def version(note: dict, *, created: bool) -> datetime | None:
+    """When this version of the Note was written: its `updated`, or for a Create's, its
+    `published`; None when it does not say."""
+    return moment(note.get("updated")) or (moment(note.get("published")) if created else None)
 
 
 def tags_of(note: dict, kind: str) -> list[dict]:

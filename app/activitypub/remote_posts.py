@@ -1,24 +1,31 @@
 """Posts of other servers kept here: made from a Note (a Create's, or one fetched because
-someone followed here boosted it), with its text, tags and, in the background, its images."""
+someone followed here boosted it), with its text, tags and, in the background, its images;
+the local users it mentions or answers are told, however it came."""
+
+from datetime import datetime
 
 from flask import current_app
 
 from app.activitypub import attachments, notes
 from app.activitypub.documents import site_url
 from app.activitypub.instance_actor import signed_fetch
-from app.activitypub.lookups import local_post, object_id, remote_post
+from app.activitypub.lookups import local_post, local_user, object_id, remote_post
 from app.activitypub.remote_actors import BadActor, fetch_actor, same_origin
 from app.extensions import db
 from app.federation.fetch import FetchError, RequestFailed
-from app.models import Post, RemoteActor, Tag, User
+from app.models import Alert, Post, RemoteActor, Tag, User
 from app.models.inbox_activity import URI_MAX
+from app.models.post import mentioned_ids
 
 BODY_MAX = 280
 
 
-def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | None:
-    """The remote post `note` is (by `author`, answering `parent`), made (the caller commits);
-    None for a Note with neither text nor images. Its images are fetched after the commit."""
+def keep_note(
+    note: dict, author: User, parent: Post | None = None, edited_at: datetime | None = None
+) -> Post | None:
+    """The remote post `note` is (by `author`, answering `parent`; edited at `edited_at` when
+    an Update brought it), made (the caller commits); None for a Note with neither text nor
+    images. Its images are fetched after the commit."""
     html, text = notes.note_text(note)
     if not text and not attachments.image_attachments(note):
         return None
@@ -28,6 +35,8 @@ def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | No
         body=text[:BODY_MAX],
         body_html=html,
         timestamp=notes.published(note),
+        edited_at=edited_at,
+        note_updated_at=notes.version(note, created=True),
         language=notes.language(note, text),
         image_count=0,
     )
@@ -37,6 +46,37 @@ def keep_note(note: dict, author: User, parent: Post | None = None) -> Post | No
     db.session.flush()
     Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     attachments.fetch_images_later(post, note)
+    return post
+
+
+def mentioned_locals(note: dict) -> list[User]:
+    """The local users the Note's Mention tags name."""
+    users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))
+    return [user for user in users if user is not None]
+
+
+def parent_of(note: dict) -> Post | None:
+    """The post the Note answers, if we have it (ours or one from elsewhere)."""
+    in_reply_to = object_id(note.get("inReplyTo"))
+    return local_post(in_reply_to) or remote_post(in_reply_to)
+
+
+def keep_and_tell(
+    note: dict,
+    author: User,
+    parent: Post | None,
+    mentioned: list[User],
+    edited_at: datetime | None = None,
+) -> Post | None:
+    """keep_note, then tell the local users it mentions, and the author of ours it answers,
+    less those who block or mute its author or their server (the caller commits)."""
+    post = keep_note(note, author, parent, edited_at)
+    if post is None:
+        return None
+    told = [user.username for user in mentioned]
+    if parent is not None and not parent.author.is_remote:
+        told.append(parent.author.username)
+    Alert.mentions(post, (id for id in mentioned_ids(told, author.id) if id != author.id))
     return post
 
 
@@ -76,7 +116,8 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
 
 def boosted_post(uri: str | None, sender: User) -> Post | None:
     """The post an Announce boosts: ours, or one from elsewhere when someone here follows the
-    booster (fetched if unknown, checked as a Create's Note is)."""
+    booster (fetched if unknown, checked as a Create's Note is, and kept as a Create's is:
+    whom it mentions here is told)."""
     post = local_post(uri)
     if post is not None or uri is None or not sender.followers_count():
         return post
@@ -89,7 +130,5 @@ def boosted_post(uri: str | None, sender: User) -> Post | None:
     note, author = found
     post = remote_post(note["id"])
     if post is None and not author.is_suspended:
-        in_reply_to = object_id(note.get("inReplyTo"))
-        parent = local_post(in_reply_to) or remote_post(in_reply_to)
-        post = keep_note(note, author, parent)
+        post = keep_and_tell(note, author, parent_of(note), mentioned_locals(note))
     return post

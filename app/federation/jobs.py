@@ -122,8 +122,8 @@ class RQJobs:
         from rq import Queue, Retry
 
         retry = None
-        if kind.retry_setting is not None:
-            intervals = self.app.config[kind.retry_setting]
+        intervals = self.app.config[kind.retry_setting] if kind.retry_setting else []
+        if intervals:  # none: tried once (RQ's Retry refuses max=0)
             retry = Retry(max=len(intervals), interval=intervals)
         try:
             # One round trip for every job, however many.

@@ -1,7 +1,7 @@
 """The key pair of the site's own actor (/actor, app/activitypub/instance_actor.py), which
 signs the documents the site fetches from other servers, so that those answering only signed
 requests (Mastodon's authorized fetch) answer it. One row, made by the first process that
-needs it."""
+needs it; `flask federation rotate-site-key` replaces its keys."""
 
 from datetime import datetime
 
@@ -47,3 +47,14 @@ class InstanceKey(db.Model):
             return
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         db.session.execute(insert(InstanceKey).values(values).on_conflict_do_nothing())
+
+    @staticmethod
+    def rotate() -> "InstanceKey":
+        """Give the site a new key pair, the old private key gone (the caller commits)."""
+        key = InstanceKey.current()
+        if key is None:
+            key = InstanceKey(id=SITE)
+            db.session.add(key)
+        key.private_key_pem, key.public_key_pem = new_key_pair()
+        key.created_at = utcnow()
+        return key

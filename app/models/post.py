@@ -91,6 +91,10 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     )
     is_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A post from another server: when the version of its Note kept here was written (its
+    # `updated`, else `published`, by that server's clock); a Create or Update of an older
+    # one, arriving late, is stale (app/activitypub/handlers.py). NULL: not known.
+    note_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The body as Markdown rendered and sanitised when written (render_body), as rendering
     # costs more than reading a page's posts (benchmarks/README.md). NULL: a post from before
     # Markdown, shown as plain text with its addresses made links, as it always was.

@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from app.federation.jobs import Job, Kind, ThreadJobs, queue_name
+from app.federation.jobs import Job, Kind, ThreadJobs, queue_name, submit
+from config import env_seconds
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,32 @@ def test_each_kind_runs_on_a_pool_of_its_own(app):
     assert len(threads) == 4
     assert all(name.startswith(f"{kind}_") for kind, name in threads)
     assert len({name for kind, name in threads if kind == "first"}) == 1
+
+
+@pytest.mark.redis
+def test_no_retry_intervals_means_one_try_on_rq(make_rq_app):
+    from rq import Queue
+
+    app = make_rq_app(FEDERATION_INBOX_RETRY_INTERVALS=[])
+    kind = Kind(
+        "inbox", 1, 60, "{job.description} failed", "unused", "FEDERATION_INBOX_RETRY_INTERVALS"
+    )
+    queue = app.config["FEDERATION_QUEUE_PREFIX"] + "tries"
+    with app.app_context():
+        submit(kind, [Job(print, ("once",), queue, "print once")])
+    connection = app.extensions["federation_jobs"].connection
+    (job,) = Queue(queue, connection=connection).jobs
+    assert job.args == ("once",)
+    assert not job.retries_left
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, [60, 600]), ("", []), ("5", [5]), ("1, 2,", [1, 2])],
+)
+def test_retry_intervals_from_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("MICROBLOG_TEST_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("MICROBLOG_TEST_SECONDS", value)
+    assert env_seconds("MICROBLOG_TEST_SECONDS", "60,600") == expected

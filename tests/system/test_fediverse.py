@@ -18,14 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.databases import server_database
-from tests.system.fediverse import (
-    Browser,
-    Instance,
-    eventually,
-    migrated_sqlite,
-    reachable_redis,
-    start_sites,
-)
+from tests.system.fediverse import Instance, migrated_sqlite, reachable_redis, start_sites
+from tests.system.fediverse_clients import Browser, eventually
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("fediverse")]
 

@@ -1,5 +1,5 @@
 """Fixtures of the federation tests of the site: an app on blog.test that federates over
-http and may reach 127.0.0.1, and bob's server (remote.py)."""
+http and may reach 127.0.0.1, bob's server (remote.py), and carol's on a third one."""
 
 from collections.abc import Iterator
 
@@ -29,4 +29,13 @@ def bob(bob_key) -> Iterator[Remote]:
     """bob's server, whose inbox checks the signatures of our users' keys (put in
     bob.inbox.public_keys)."""
     with remote_server(bob_key, {}) as remote:
+        yield remote
+
+
+@pytest.fixture
+def carol(mallory_key) -> Iterator[Remote]:
+    """carol's server, another than bob's, with her actor."""
+    with remote_server(mallory_key, {}) as remote:
+        remote.name = "carol"
+        remote.serve_actor()
         yield remote

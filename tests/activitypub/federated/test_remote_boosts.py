@@ -6,7 +6,6 @@ import json
 import logging
 from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -14,20 +13,11 @@ from app.models import Post, RemoteActor, User
 from app.models.reactions import Boost
 from app.post_pages import PostPages
 from app.speedups.pages import FastPostPages
-from tests.activitypub.federated.remote import ACTIVITY_JSON, PUBLIC, SITE, Remote, remote_server
+from tests.activitypub.federated.remote import ACTIVITY_JSON, PUBLIC, SITE, Remote
 from tests.activitypub.federated.test_remote_images import JPEG, image, susan_follows_bob
 from tests.conftest import AuthActions, add_user
 from tests.federation.servers import Reply
 from tests.media.samples import jpeg
-
-
-@pytest.fixture
-def carol(mallory_key) -> Iterator[Remote]:
-    """carol's server, another than bob's, with her actor."""
-    with remote_server(mallory_key, {}) as remote:
-        remote.name = "carol"
-        remote.serve_actor()
-        yield remote
 
 
 def serve(remote: Remote, note: dict) -> str:
