@@ -21,6 +21,7 @@ from sqlalchemy import Row
 from app.main.rendering import images_of_page, relative_time_at, render_article
 from app.models import utcnow
 from app.speedups.fragments import markup_store
+from app.speedups.page_queries import shared_columns
 from app.translate.targets import reader_language_for_translation, translation_target
 
 # Past this many, the kept pieces of a store are dropped and the busy ones rendered again.
@@ -38,7 +39,7 @@ def article_keys(posts: Sequence[Row]) -> tuple[list[tuple], dict[int, str | Non
     for post in posts:
         relative = relative_time_at(post.timestamp, locale, now)
         translate_to = targets[post.id] = translation_target(post, reader_language)
-        keys.append((*post, locale, relative, translate_to, script_root))
+        keys.append((*shared_columns(post), locale, relative, translate_to, script_root))
     return keys, targets
 
 

@@ -17,6 +17,7 @@ from functools import partial
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 
 from app.reactions.bar import Reactions, reader_reactions
@@ -31,7 +32,7 @@ TOKEN_SLOT = hole("csrf")
 def articles_with_bars(posts: list) -> Markup:
     """app/reactions/bar.py's articles_with_bars for a page query's rows, each article and
     its bar kept together, the token filled in once for the whole list."""
-    reactions = reader_reactions(posts)
+    reactions = reader_reactions(posts, reactions_in_rows(posts))
     page_key = (reactions.signed_in, reactions.back)
     article_keyed, targets = article_keys(posts)
     keys = [
@@ -44,6 +45,14 @@ def articles_with_bars(posts: list) -> Markup:
 
     pieces = kept_pieces("articles_with_bars", posts, keys, render)
     return fill_holes(Markup("\n").join(pieces), {"csrf": reactions.csrf})
+
+
+def reactions_in_rows(posts: list) -> tuple[set[int], set[int]] | None:
+    """The likes and boosts the page query read with its rows (page_queries.READER_COLUMNS),
+    when it read them for this reader."""
+    if not posts or posts[0].reactions_of != getattr(current_user, "id", None):
+        return None
+    return {post.id for post in posts if post.liked}, {post.id for post in posts if post.boosted}
 
 
 def _bar(post, reactions: Reactions) -> Markup:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     bindparam,
+    exists,
     literal_column,
     null,
     select,
@@ -31,6 +32,7 @@ from app.models.blocks import filtered_authors
 from app.models.domain_block import silenced_posts
 from app.models.moderation import LISTED
 from app.models.post import Post
+from app.models.reactions import Boost, Like
 from app.models.tag import post_tag
 from app.models.thread import ancestors_query, hidden_from, reading_order, replies_query
 from app.models.user import User
@@ -128,8 +130,8 @@ def page_query(posts: Select, dialect: str | None = None) -> Select:
 def rows_of_page(page: Subquery) -> Select:
     """The posts of `page`, a page of post keys (id, timestamp, and for a timeline
     booster_id) already cut, in its order, each with its counts, its author's username and
-    email, what it shows of the post it answers, whether it is hidden, and the name of the
-    booster that placed it (boosted_by, or None)."""
+    email, what it shows of the post it answers, whether it is hidden, the name of the
+    booster that placed it (boosted_by, or None), and the READER_COLUMNS."""
     columns = [Post.id, Post.body, Post.timestamp, Post.language, User.username, User.email]
     columns += [Post.body_html, Post.image_count]
     counts = [Post.like_count, Post.boost_count]
@@ -144,7 +146,24 @@ def rows_of_page(page: Subquery) -> Select:
         query = query.join(booster, booster.id == page.c.booster_id, isouter=True)
     else:
         query = query.add_columns(null().label("boosted_by"))
+    query = query.add_columns(*READER_COLUMNS)
     return query.order_by(page.c.timestamp.desc(), page.c.id.desc())
+
+
+# The reader's own, last in each row (the parameter reader, 0 for a visitor): whose these are,
+# and whether they liked and boosted the post. Every list's action bars ask, for the whole page:
+# read with its rows, that is one statement less a page. Never part of a shared piece's key
+# (shared_columns).
+READER_COLUMNS = (
+    READER.label("reactions_of"),
+    exists().where(Like.post_id == Post.id, Like.user_id == READER).label("liked"),
+    exists().where(Boost.post_id == Post.id, Boost.user_id == READER).label("boosted"),
+)
+
+
+def shared_columns(row: Row) -> tuple:
+    """A page query's row without its reader's columns: what every reader is shown alike."""
+    return tuple(row[: -len(READER_COLUMNS)])
 
 
 # Replies (issue 19): what main/_post.html shows of the answered post, and "edited".
@@ -169,9 +188,11 @@ _ROWS_BY_ID = rows_of_page(
 
 
 def rows_by_id(ids: list[int]) -> dict[int, Row]:
-    """The page-query rows of the posts `ids` (those that exist), by id: a thread's page."""
+    """The page-query rows of the posts `ids` (those that exist), by id: a thread's page,
+    whose one action bar reads its reactions itself."""
     connection = db.session.connection()
-    rows = connection.execute(_ROWS_BY_ID, {"ids": ids}, execution_options=READS_ONLY)
+    params = {"ids": ids, "reader": 0}
+    rows = connection.execute(_ROWS_BY_ID, params, execution_options=READS_ONLY)
     return {row.id: row for row in rows}
 
 
@@ -276,6 +297,6 @@ def fetch_page(query: Select, number: int, per_page: int, params: dict | None = 
     objects, so the ORM's layer of execution would add cost and nothing else.
     """
     window = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
-    params = {**(params or {}), **window}
+    params = {"reader": 0, **(params or {}), **window}  # without a reader, a visitor's page
     rows = db.session.connection().execute(query, params, execution_options=READS_ONLY).all()
     return page_of_rows(rows, number, per_page)

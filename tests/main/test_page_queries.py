@@ -62,7 +62,7 @@ def read_from_index_alone(plan: str, index: str) -> bool:
 
 
 def test_a_deep_page_skips_index_entries_not_posts(authors):
-    deep = {"page_limit": 6, "page_offset": 35}
+    deep = {"page_limit": 6, "page_offset": 35, "reader": 0}
     connection = db.session.connection()
     plan = explain(lambda: connection.execute(explore_page_query(), deep), bitmap_scans=False)
     assert read_from_index_alone(plan, "ix_post_timestamp_id"), plan

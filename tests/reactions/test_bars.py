@@ -37,3 +37,29 @@ def test_kept_bars_hold_no_token_and_each_reader_gets_their_own(make_app, csrf_t
     kept = "".join(app.extensions["microblog.articles_with_bars"].values())
     assert kept.count("\x00csrf\x00") >= 4
     assert not re.search(r'name="csrf_token" type="hidden" value="[^"\x00]', kept)
+
+
+def test_a_lists_rows_carry_their_readers_likes_and_boosts(make_app):
+    app = make_app(SPEEDUPS=True)
+    with app.test_request_context("/explore"):
+        susan, john = (
+            User(username=name, email=f"{name}@example.com") for name in ("susan", "john")
+        )
+        posts = [Post(body=f"post {n}", author=john) for n in range(4)]
+        db.session.add_all([susan, john, *posts])
+        db.session.flush()
+        susan.like(posts[0])
+        susan.like(posts[1])
+        susan.boost(posts[1])
+        susan.boost(posts[2])
+        john.like(posts[3])
+        db.session.commit()
+        pages = app.extensions["microblog.post_pages"]
+        for reader in (susan, john):
+            rows = pages.explore_page(1, 10, reader).items
+            assert {row.reactions_of for row in rows} == {reader.id}
+            found = ({row.id for row in rows if row.liked}, {row.id for row in rows if row.boosted})
+            assert found == reader.reactions_to(post.id for post in posts)
+        # A visitor's page (no reader) likes and boosts nothing.
+        rows = pages.explore_page(1, 10).items
+        assert not any(row.liked or row.boosted for row in rows)
