@@ -53,10 +53,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 10)
     # Send mail from a background thread so a slow SMTP server never holds a page.
     MAIL_ASYNC = env_bool("MAIL_ASYNC", True)
-    # With REDIS_URL, a mail that could not be sent is tried again after these many seconds.
-    MAIL_RETRY_INTERVALS = [
-        int(seconds) for seconds in os.environ.get("MAIL_RETRY_INTERVALS", "10,60,300").split(",")
-    ]
+    # With REDIS_URL, a mail that could not be sent is tried again after these many seconds
+    # (set but empty: tried once).
+    MAIL_RETRY_INTERVALS = env_seconds("MAIL_RETRY_INTERVALS", "10,60,300")
     ADMINS = env_list("ADMINS")
 
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
