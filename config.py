@@ -115,6 +115,9 @@ class Config:
     # again after each of these many seconds when it fails for a reason that may pass.
     FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE")
     FEDERATION_INBOX_RETRY_INTERVALS = env_seconds("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600")
+    # A post (or account) deleted on another server is not made again here by a late Create,
+    # an Update or a boost for this many days (`flask accounts prune` forgets older ones).
+    FEDERATION_TOMBSTONE_DAYS = int(os.environ.get("FEDERATION_TOMBSTONE_DAYS") or 90)
     # Development only (the app refuses to start with them outside --debug or tests): fetch
     # from and deliver to addresses on this machine or its network, and over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")
