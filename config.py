@@ -53,10 +53,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 10)
     # Send mail from a background thread so a slow SMTP server never holds a page.
     MAIL_ASYNC = env_bool("MAIL_ASYNC", True)
-    # With REDIS_URL, a mail that could not be sent is tried again after these many seconds.
-    MAIL_RETRY_INTERVALS = [
-        int(seconds) for seconds in os.environ.get("MAIL_RETRY_INTERVALS", "10,60,300").split(",")
-    ]
+    # With REDIS_URL, a mail that could not be sent is tried again after these many seconds
+    # (set but empty: tried once).
+    MAIL_RETRY_INTERVALS = env_seconds("MAIL_RETRY_INTERVALS", "10,60,300")
     ADMINS = env_list("ADMINS")
 
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
@@ -116,6 +115,9 @@ class Config:
     # again after each of these many seconds when it fails for a reason that may pass.
     FEDERATION_INBOX_QUEUE = os.environ.get("FEDERATION_INBOX_QUEUE")
     FEDERATION_INBOX_RETRY_INTERVALS = env_seconds("FEDERATION_INBOX_RETRY_INTERVALS", "30,120,600")
+    # A post (or account) deleted on another server is not made again here by a late Create,
+    # an Update or a boost for this many days (`flask accounts prune` forgets older ones).
+    FEDERATION_TOMBSTONE_DAYS = int(os.environ.get("FEDERATION_TOMBSTONE_DAYS") or 90)
     # Development only (the app refuses to start with them outside --debug or tests): fetch
     # from and deliver to addresses on this machine or its network, and over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES")

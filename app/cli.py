@@ -24,6 +24,7 @@ from app.models import (
     ReservedUsername,
     RetiredKey,
     SecurityEvent,
+    Tombstone,
     User,
     user_by_username,
 )
@@ -105,8 +106,9 @@ def reindex() -> None:
 def prune() -> None:
     """Remove the accounts left unconfirmed longer than UNCONFIRMED_ACCOUNT_DAYS, the records
     of sessions ended longer ago than ENDED_SESSION_DAYS or expired, security log events older
-    than SECURITY_LOG_DAYS, ended username reservations, and the expired keys kept to sign
-    the farewells of deleted or suspended accounts."""
+    than SECURITY_LOG_DAYS, ended username reservations, the expired keys kept to sign the
+    farewells of deleted or suspended accounts, and the posts and accounts deleted on other
+    servers more than FEDERATION_TOMBSTONE_DAYS ago (which may then come back)."""
     require_current_schema()
     days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     removed = User.prune_unconfirmed(days)
@@ -120,12 +122,16 @@ def prune() -> None:
     events = SecurityEvent.prune(log_days)
     names = ReservedUsername.prune()
     keys = RetiredKey.prune()
+    tombstone_days = current_app.config["FEDERATION_TOMBSTONE_DAYS"]
+    tombstones = Tombstone.prune(tombstone_days)
     db.session.commit()
     click.echo(f"Removed {removed} account(s) left unconfirmed for more than {days} days.")
     click.echo(f"Removed {sessions} session record(s) ended over {ended_days} days ago or expired.")
     click.echo(f"Removed {events} security log event(s) older than {log_days} days.")
     click.echo(f"Released {names} username(s) of deleted accounts.")
     click.echo(f"Removed {keys} expired key(s) of deleted or suspended accounts.")
+    gone = f"{tombstones} post(s) and account(s) deleted elsewhere over {tombstone_days} days ago"
+    click.echo(f"Forgot {gone}.")
 
 
 def _set_admin(username: str, admin: bool) -> None:

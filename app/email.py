@@ -14,7 +14,7 @@ from flask import Flask, current_app, render_template
 from flask_mail import Message, email_dispatched
 
 from app.extensions import mail
-from app.jobs import job_app_context
+from app.jobs import job_app_context, rq_retry
 from app.mail_connection import envelope_address
 from app.security import canonical_url_for
 
@@ -100,15 +100,13 @@ def send_email(
 
 def _queue(app: Flask, message: Message, dummy: bool = False) -> None:
     from redis.exceptions import RedisError
-    from rq import Retry
 
-    intervals = app.config["MAIL_RETRY_INTERVALS"]
     try:
         app.extensions["tasks"].queue.enqueue(
             deliver_queued_email,
             message,
             dummy,
-            retry=Retry(max=len(intervals), interval=intervals),
+            retry=rq_retry(app.config["MAIL_RETRY_INTERVALS"]),
         )
     except RedisError:
         app.logger.warning("Redis is unreachable: sending %r from this process", message.subject)

@@ -1,9 +1,14 @@
-"""What every background job needs: an app context, wherever the job runs."""
+"""What every background job needs: an app context, wherever the job runs; and on RQ, its
+tries again."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from flask import has_app_context
+
+if TYPE_CHECKING:
+    from rq import Retry
 
 
 @contextmanager
@@ -17,3 +22,11 @@ def job_app_context() -> Iterator[None]:
 
     with create_app().app_context():
         yield
+
+
+def rq_retry(intervals: Sequence[int]) -> "Retry | None":
+    """RQ's tries again after each of these many seconds; None for none (one try: RQ's Retry
+    refuses max=0)."""
+    from rq import Retry
+
+    return Retry(max=len(intervals), interval=list(intervals)) if intervals else None

@@ -1,3 +1,5 @@
+import importlib.util
+
 import pytest
 
 from config import basedir, database_url, env_bool
@@ -50,3 +52,19 @@ def test_env_bool(monkeypatch, value, default, expected):
     else:
         monkeypatch.setenv("MICROBLOG_TEST_FLAG", value)
     assert env_bool("MICROBLOG_TEST_FLAG", default) is expected
+
+
+def fresh_config():
+    """config.py read again, as a new process would read it with the environment as it is."""
+    spec = importlib.util.spec_from_file_location("microblog_test_config", basedir / "config.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Config
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", []), ("5, 30", [5, 30])])
+def test_mail_retry_intervals(monkeypatch, value, expected):
+    monkeypatch.setenv("MAIL_RETRY_INTERVALS", value)
+    intervals = fresh_config().MAIL_RETRY_INTERVALS
+    assert intervals == expected

@@ -13,7 +13,7 @@ from app.activitypub.lookups import local_post, local_user, object_id, remote_po
 from app.activitypub.outbox import Delivery
 from app.activitypub.remote_actors import BadActor, remember_actor, same_origin
 from app.extensions import db
-from app.models import FollowRequest, Post, PostEdit, Tag, User
+from app.models import FollowRequest, Post, PostEdit, Tag, Tombstone, User
 from app.models.inbox_activity import URI_MAX
 from app.models.moderation import LISTED
 from app.models.reactions import forget_reactions_of
@@ -129,7 +129,10 @@ def create(activity: dict, sender: User) -> None:
 def create_note(note: dict, sender: User, edited_at: datetime | None = None) -> None:
     """A public Note, kept when someone here can see why: a local user follows its author, or
     it answers or mentions one (who is then told). One addressed only to people here is a
-    private message (direct.py); a followers-only one is not kept."""
+    private message (direct.py); a followers-only one is not kept. Never one its author
+    deleted (its Create or Update came again, or late)."""
+    if remote_posts.was_deleted(note):
+        return
     if not notes.is_public(note):
         local = (local_user(name) for name in notes.addressees(note))
         direct.receive(note, sender, [user for user in local if user is not None])
@@ -182,9 +185,13 @@ def edit_post(post: Post, note: dict, version: datetime | None) -> None:
 
 def delete(activity: dict, sender: User) -> None:
     """A remote user deleted a post or a direct message of theirs, or their account (then
-    they go, with all they did here)."""
+    they go, with all they did here). Either is remembered (a tombstone), even one we never
+    had: nothing deleted is made again by a Create, an Update or a boost that comes later."""
     target = object_id(activity.get("object"))
+    if target is None:
+        return
     if target == activity["actor"]:
+        Tombstone.record(target)
         forget_reactions_of(sender.id)
         db.session.execute(
             delete_rows(User).where(User.id == sender.id),
@@ -195,8 +202,11 @@ def delete(activity: dict, sender: User) -> None:
     post = remote_post(target)
     if post is not None and post.user_id == sender.id:
         post.delete()
-    elif post is None and target is not None:
+        Tombstone.record(target)
+    elif post is None:
         direct.forget(target, sender)
+        if same_origin(target, activity["actor"]):  # theirs, as far as we can tell
+            Tombstone.record(target)
 
 
 # Likes of our posts, boosts of ours and of posts from elsewhere

@@ -13,7 +13,7 @@ from app.activitypub.lookups import local_post, local_user, object_id, remote_po
 from app.activitypub.remote_actors import BadActor, fetch_actor, same_origin
 from app.extensions import db
 from app.federation.fetch import FetchError, RequestFailed
-from app.models import Alert, Post, RemoteActor, Tag, User
+from app.models import Alert, Post, RemoteActor, Tag, Tombstone, User
 from app.models.inbox_activity import URI_MAX
 from app.models.post import mentioned_ids
 
@@ -25,9 +25,13 @@ def keep_note(
 ) -> Post | None:
     """The remote post `note` is (by `author`, answering `parent`; edited at `edited_at` when
     an Update brought it), made (the caller commits); None for a Note with neither text nor
-    images. Its images are fetched after the commit."""
+    images, or one its author deleted (was_deleted). Its images are fetched after the
+    commit."""
     html, text = notes.note_text(note)
     if not text and not attachments.image_attachments(note):
+        return None
+    if was_deleted(note):
+        current_app.logger.info("Not keeping the Note %s: its author deleted it", note["id"])
         return None
     post = Post(
         author=author,
@@ -47,6 +51,11 @@ def keep_note(
     Tag.set_post_tags(post.id, post.timestamp, Tag.ids_for(notes.hashtags(note)))
     attachments.fetch_images_later(post, note)
     return post
+
+
+def was_deleted(note: dict) -> bool:
+    """Whether the Note, or its author's account, was deleted (a tombstone is kept for it)."""
+    return Tombstone.any_of(object_id(note.get("id")), object_id(note.get("attributedTo")))
 
 
 def mentioned_locals(note: dict) -> list[User]:
@@ -88,6 +97,8 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
     try:
         if same_origin(uri, site_url()):
             raise BadActor("it is on this site, not another server")
+        if Tombstone.any_of(uri):
+            raise BadActor("its author deleted it")
         fetched = signed_fetch(uri)
         note = fetched.document
         id, author_uri = note.get("id"), note.get("attributedTo")
@@ -101,6 +112,8 @@ def fetch_note(uri: str) -> tuple[dict, User] | None:
             raise BadActor("the Note's id is not on the server it came from, or its author's")
         if not notes.is_public(note):
             raise BadActor("the Note is not public")
+        if Tombstone.any_of(id, author_uri):  # before its author is fetched (and kept) again
+            raise BadActor("its author deleted it, or their account")
         known = RemoteActor.by_uri(author_uri)
         author = known.user if known is not None else fetch_actor(author_uri)
     except RequestFailed as error:

@@ -60,7 +60,12 @@ def run_claimed(claim: str, hold: int, function: Callable[..., Any], *args: Any,
 @event.listens_for(Session, "after_commit")
 def _submit_pending(session: Session) -> None:
     for runner, kind, job in session.info.pop(PENDING, []):
-        runner.submit(kind, [job])
+        try:
+            runner.submit(kind, [job])
+        except Exception:
+            # The commit is done: one job that cannot be queued (a runner shut down, a broken
+            # argument) must not raise out of it, nor cost the jobs after it their turn.
+            runner.app.logger.exception("Could not queue federation job %s", job.description)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -8,7 +8,6 @@ and the connection cannot point the request at this machine's network.
 
 import ipaddress
 import json
-import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ import urllib3
 from flask import current_app, has_app_context
 from requests.adapters import HTTPAdapter
 
+from app.federation import resolve
 from app.federation.hosts import EXTENSION, RefusedHosts, host_of
 from app.federation.signatures import sign_request
 
@@ -259,7 +259,7 @@ def check_url(url: str, policy: Policy):
 def public_address(host: str, port: int, policy: Policy) -> str:
     """The address to connect to for host, once every address it resolves to is checked."""
     try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        answers = resolve.getaddrinfo(host, port, policy.timeout)
     except (OSError, ValueError) as error:  # ValueError: a NUL, UnicodeError: a bad name
         raise RequestFailed(f"{host} does not resolve: {error}") from error
     addresses = list(dict.fromkeys(str(answer[4][0]) for answer in answers))

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from flask import Flask, current_app
 
 from app.federation.hosts import host_of
+from app.jobs import rq_retry
 
 # Failed jobs stay in their queue's failed registry this long, to be looked at or requeued.
 FAILED_TTL = 7 * 24 * 3600
@@ -119,12 +120,9 @@ class RQJobs:
 
     def submit(self, kind: Kind, jobs: Sequence[Job]) -> None:
         from redis.exceptions import RedisError
-        from rq import Queue, Retry
+        from rq import Queue
 
-        retry = None
-        intervals = self.app.config[kind.retry_setting] if kind.retry_setting else []
-        if intervals:  # none: tried once (RQ's Retry refuses max=0)
-            retry = Retry(max=len(intervals), interval=intervals)
+        retry = rq_retry(self.app.config[kind.retry_setting] if kind.retry_setting else [])
         try:
             # One round trip for every job, however many.
             with self.connection.pipeline() as pipeline:

@@ -26,6 +26,7 @@ from app.models.reserved_username import ReservedUsername
 from app.models.security_event import SecurityEvent, record_security_event
 from app.models.tag import Tag, post_tag
 from app.models.task import Task
+from app.models.tombstone import Tombstone
 from app.models.two_factor import RecoveryCode, TwoFactor
 from app.models.two_factor_setup import TwoFactorSetup
 from app.models.types import UTCDateTime, utcnow
@@ -53,6 +54,7 @@ __all__ = [
     "Notification",
     "Passkey",
     "Task",
+    "Tombstone",
     "TwoFactor",
     "TwoFactorSetup",
     "RecoveryCode",

@@ -2,7 +2,7 @@
 a delivery arrived, a job may be tried again, and an activity must act once."""
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, String, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
@@ -41,17 +41,19 @@ class InboxActivity(db.Model):
         what handling it did). One statement that skips a duplicate, so two jobs at once
         cannot both pass: the second waits for the first's transaction to end."""
         InboxActivity.check_id(activity_id)
-        values = {"activity_id": activity_id, "received_at": utcnow()}
-        dialect = db.session.get_bind().dialect.name
-        if dialect in {"mysql", "mariadb"}:
-            ignored = mysql_insert(InboxActivity).values(values).prefix_with("IGNORE")
-            return cast(CursorResult, db.session.execute(ignored)).rowcount == 1
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        # The new row's id, or none: psycopg counts no rows here (rowcount -1).
-        statement = (
-            insert(InboxActivity)
-            .values(values)
-            .on_conflict_do_nothing()
-            .returning(InboxActivity.id)
-        )
-        return db.session.execute(statement).scalar() is not None
+        return insert_new(InboxActivity, {"activity_id": activity_id, "received_at": utcnow()})
+
+
+def insert_new(model: type[db.Model], values: dict[str, Any]) -> bool:  # type: ignore[name-defined]
+    """Insert the row unless one with the same unique key is there; whether it was new (the
+    caller commits). One statement, so two transactions at once cannot both insert: the
+    second waits for the first to end, and then skips."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect in {"mysql", "mariadb"}:
+        ignored = mysql_insert(model).values(values).prefix_with("IGNORE")
+        return cast(CursorResult, db.session.execute(ignored)).rowcount == 1
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # The new row's key, or none: psycopg counts no rows here (rowcount -1).
+    key = list(model.__table__.primary_key.columns)
+    statement = insert(model).values(values).on_conflict_do_nothing().returning(*key)
+    return db.session.execute(statement).first() is not None

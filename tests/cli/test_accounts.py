@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import LoginSession, Post, User, utcnow
+from app.models import LoginSession, Post, Tombstone, User, utcnow
 from tests.conftest import add_user
 
 
@@ -62,3 +62,21 @@ def test_prune_removes_long_ended_and_expired_session_records(app_on_each_databa
     assert "Removed 2 session record(s) ended over 30 days ago or expired." in result.output
     with app.app_context():
         assert sorted(db.session.scalars(select(LoginSession.id))) == ["ended-lately", "live"]
+
+
+def test_prune_forgets_old_tombstones(app_on_each_database):
+    app = app_on_each_database
+    now = utcnow()
+    with app.app_context():
+        for uri, age in (("https://social.example/a", 91), ("https://social.example/b", 89)):
+            db.session.add(Tombstone(uri=uri, deleted_at=now - timedelta(days=age)))
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["accounts", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Forgot 1 post(s) and account(s) deleted elsewhere over 90 days ago." in result.output
+    app.config["FEDERATION_TOMBSTONE_DAYS"] = 10
+    result = app.test_cli_runner().invoke(args=["accounts", "prune"])
+    assert "Forgot 1 post(s) and account(s) deleted elsewhere over 10 days ago." in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Tombstone)) is None

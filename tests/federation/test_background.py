@@ -59,6 +59,35 @@ def test_a_failing_job_is_logged(app, caplog):
     assert "the job broke" in caplog.text
 
 
+class BrokenFirst:
+    """A runner that cannot take its first job (it raises), and runs the others here."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.calls = 0
+
+    def submit(self, kind, jobs) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        for job in jobs:
+            job.function(*job.args)
+
+
+def test_a_job_that_cannot_be_queued_costs_the_others_nothing(app, monkeypatch, caplog):
+    ran.clear()
+    monkeypatch.setitem(app.extensions, "federation_jobs", BrokenFirst(app))
+    with app.app_context(), caplog.at_level(logging.ERROR):
+        for n in range(3):
+            run_after_commit(record, n, url=f"https://files.example/{n}.jpg")
+        db.session.add(User(username="susan", email="susan@example.com"))
+        db.session.commit()
+        assert db.session.scalar(db.select(User.username)) == "susan"
+    assert ran == [(1,), (2,)]
+    assert "Could not queue federation job record from https://files.example/0.jpg" in caplog.text
+    assert "cannot schedule new futures" in caplog.text
+
+
 def test_without_redis_reachable_the_job_runs_here(make_app, caplog):
     app = make_app(REDIS_URL="redis://127.0.0.1:9/0")  # nothing listens on the discard port
     ran.clear()

@@ -65,6 +65,28 @@ def test_mail_is_queued_and_retried_until_the_smtp_server_answers(
     assert queue.failed_job_registry.count == 0
 
 
+def test_no_retry_intervals_means_one_try(make_app, redis_url):
+    app = make_app(
+        REDIS_URL=redis_url,
+        TASKS_QUEUE=f"test-mail-{uuid.uuid4().hex[:8]}",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_SUPPRESS_SEND=False,
+        MAIL_ASYNC=True,
+        MAIL_RETRY_INTERVALS=[],
+    )
+    queue = app.extensions["tasks"].queue
+    try:
+        with app.test_request_context():
+            user = SimpleNamespace(username="s")
+            send_email("Once", ["susan@example.com"], "password_changed", user=user)
+        (job,) = queue.jobs
+        assert job.args[0].subject == "Once"
+        assert not job.retries_left
+    finally:
+        queue.empty()
+        forget_queue(queue)
+
+
 def test_mail_is_sent_from_this_process_when_redis_is_down(make_app, free_port, caplog):
     app = make_app(
         REDIS_URL="redis://127.0.0.1:1/0",
