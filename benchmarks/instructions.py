@@ -34,7 +34,9 @@ def instructions(path: str, requests: int) -> int:
         f"--only={path}",
         f"--requests={requests}",
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    # A fixed hash seed: with a random one, starting up alone varies by tens of millions.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stderr
     return int(re.search(r"I\s+refs:\s+([\d,]+)", output).group(1).replace(",", ""))
 
 
