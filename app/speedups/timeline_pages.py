@@ -97,16 +97,44 @@ def not_boosted(post_id, reader) -> ColumnElement[bool]:
 def newest_boosts(reader, since=None) -> Select:
     """The boosts the reader sees (each post's newest alone) as timeline keys: (post id,
     boost time, booster's id); with `since`, only those at or after it."""
-    boost, newer = aliased(Boost), aliased(Boost)
+    boost = aliased(Boost)
+    query = select(
+        boost.post_id.label("id"), boost.timestamp, boost.user_id.label("booster_id")
+    ).where(seen_by(boost.user_id, reader), newest_of_its_post(boost, reader))
+    return query if since is None else query.where(boost.timestamp >= since)
+
+
+def newest_of_its_post(boost, reader) -> ColumnElement[bool]:
+    """No later boost of the same post that the reader sees."""
+    newer = aliased(Boost)
     later = or_(
         newer.timestamp > boost.timestamp,
         and_(newer.timestamp == boost.timestamp, newer.id > boost.id),
     )
-    newest = ~exists().where(newer.post_id == boost.post_id, seen_by(newer.user_id, reader), later)
-    query = select(
-        boost.post_id.label("id"), boost.timestamp, boost.user_id.label("booster_id")
-    ).where(seen_by(boost.user_id, reader), newest)
-    return query if since is None else query.where(boost.timestamp >= since)
+    return ~exists().where(newer.post_id == boost.post_id, seen_by(newer.user_id, reader), later)
+
+
+# The OFFSET that fences boosts_of_boosters' LATERAL, written into the SQL as limit_and_offset does.
+LITERAL_ZERO = literal_column("0", Integer)
+
+
+def boosts_of_boosters(boosters: FromClause, reader, since) -> Select:
+    """newest_boosts(reader, since) as one range of ix_boost_user_id_timestamp_post_id per
+    booster (`boosters`: the reader and everyone they follow, as rows of `id`), each boost
+    then checked for a later one by a probe of ix_boost_post_id_user_id.
+
+    Asked with seen_by's OR, PostgreSQL scans every boost, and it hashes every boost the
+    reader sees to find later ones. OFFSET 0 keeps it from flattening the LATERAL into a
+    join, which it would plan as those scans again."""
+    boost = aliased(Boost)
+    ranges = (
+        select(boost.post_id.label("id"), boost.timestamp, boost.user_id.label("booster_id"))
+        .where(boost.user_id == boosters.c.id, boost.timestamp >= since)
+        .where(newest_of_its_post(boost, reader))
+        .offset(LITERAL_ZERO)
+        .lateral("boosts")
+    )
+    return select(ranges).select_from(boosters).join(ranges, true())
 
 
 @cache
@@ -157,8 +185,13 @@ def _postgresql_timeline_page_query(filters: Filters) -> Select:
         .join(newest, true())
         .where(or_(author.c.newest.is_(None), author.c.newest >= since))
     )
+    # Whoever boosts counts, blocked or muted: listed_keys leaves out only whose posts they are.
+    booster = union_all(
+        select(followers.c.followed_id.label("id")).where(followers.c.follower_id == reader),
+        select(reader.label("id")),
+    ).cte("booster")
     # A boost is never older than its post: the boosts on the page are at or after `since` too.
-    keys = union_all(written, newest_boosts(reader, since)).subquery("keys")
+    keys = union_all(written, boosts_of_boosters(booster, reader, since)).subquery("keys")
     page = (
         select(keys)
         .where(*listed_keys(keys, filters))
