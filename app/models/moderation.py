@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, String, select, update
 from sqlalchemy.orm import Mapped, aliased, joinedload, mapped_column
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models.blocks import filtered_authors
 from app.models.followers import followers
@@ -97,7 +98,7 @@ def visible_post(id: int, reader: Any) -> Post | None:
     if not 1 <= id <= MAX_ID:
         return None
     # Its page shows the author: one query for both.
-    post = db.session.get(Post, id, options=[joinedload(Post.author)])
+    post = db.session.get(Post, id, options=[joinedload(Post.author)], execution_options=READS_ONLY)
     if post is None or (post.hidden and not sees_hidden(post, reader)):
         return None
     return post

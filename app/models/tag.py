@@ -7,6 +7,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models.post_text import TAG_MAX, tag_name
 from app.models.types import UTCDateTime
@@ -36,7 +37,8 @@ class Tag(db.Model):
         name = tag_name(name)
         if len(name) > TAG_MAX or "\x00" in name:  # no such tag can exist
             return None
-        return db.session.scalar(select(Tag).where(Tag.name == name))
+        query = select(Tag).where(Tag.name == name)
+        return db.session.scalar(query, execution_options=READS_ONLY)
 
     @staticmethod
     def ids_for(names: Sequence[str]) -> list[int]:
