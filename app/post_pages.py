@@ -78,7 +78,7 @@ class PostPages:
         # Paged after the hidden replies go: a page is never all hidden, nor one left short.
         keys = self.reply_tree(post, reader)
         tree = page_of_rows(keys[start : start + per_page + 1], number, per_page)
-        found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)])
+        found = self.posts_by_id([*shown, post.id, *(id_ for id_, _ in tree.items)], reader)
         if post.id not in found:
             return None
         found = {
@@ -99,8 +99,9 @@ class PostPages:
     def reply_tree(self, post: Post, reader: Any = None) -> list[tuple[int, int]]:
         return post.reply_tree(reader)
 
-    def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
-        """The posts `ids` (those that exist), by id."""
+    def posts_by_id(self, ids: list[int], reader: Any = None) -> dict[int, Any]:
+        """The posts `ids` (those that exist), by id (`reader`: whose likes and boosts of them
+        the speed-ups' rows carry)."""
         query = select(Post).where(Post.id.in_(ids))
         return {post.id: post for post in db.session.scalars(query, execution_options=READS_ONLY)}
 

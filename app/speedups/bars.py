@@ -50,9 +50,14 @@ def articles_with_bars(posts: list) -> Markup:
 def reactions_in_rows(posts: list) -> tuple[set[int], set[int]] | None:
     """The likes and boosts the page query read with its rows (page_queries.READER_COLUMNS),
     when it read them for this reader."""
-    if not posts or posts[0].reactions_of != getattr(current_user, "id", None):
+    if not posts or getattr(posts[0], "reactions_of", None) != getattr(current_user, "id", None):
         return None
     return {post.id for post in posts if post.liked}, {post.id for post in posts if post.boosted}
+
+
+def reader_reactions_of_rows(posts: list) -> Reactions:
+    """app/reactions/bar.py's reader_reactions, without its query for rows that carry them."""
+    return reader_reactions(posts, reactions_in_rows(posts))
 
 
 def _bar(post, reactions: Reactions) -> Markup:
@@ -79,4 +84,5 @@ def action_bar(post, reactions: Reactions) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_bar"] = action_bar
+    app.jinja_env.globals["reader_reactions"] = reader_reactions_of_rows
     app.jinja_env.globals["articles_with_bars"] = articles_with_bars

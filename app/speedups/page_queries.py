@@ -187,11 +187,11 @@ _ROWS_BY_ID = rows_of_page(
 )
 
 
-def rows_by_id(ids: list[int]) -> dict[int, Row]:
-    """The page-query rows of the posts `ids` (those that exist), by id: a thread's page,
-    whose one action bar reads its reactions itself."""
+def rows_by_id(ids: list[int], reader: Any = None) -> dict[int, Row]:
+    """The page-query rows of the posts `ids` (those that exist), by id, with `reader`'s likes
+    and boosts of them (READER_COLUMNS): a thread's page."""
     connection = db.session.connection()
-    params = {"ids": ids, "reader": 0}
+    params = {"ids": ids, "reader": getattr(reader, "id", None) or 0}
     rows = connection.execute(_ROWS_BY_ID, params, execution_options=READS_ONLY)
     return {row.id: row for row in rows}
 

@@ -44,8 +44,8 @@ class FastPostPages(PostPages):
     def reply_tree(self, post: Post, reader: Any = None) -> list[tuple[int, int]]:
         return page_queries.reply_tree(post, reader)
 
-    def posts_by_id(self, ids: list[int]) -> dict[int, Any]:
-        return page_queries.rows_by_id(ids)
+    def posts_by_id(self, ids: list[int], reader: Any = None) -> dict[int, Any]:
+        return page_queries.rows_by_id(ids, reader)
 
     def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
         filters, params = page_queries.filters_of(reader)

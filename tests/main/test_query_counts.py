@@ -1,6 +1,7 @@
 """Each page sends the same small number of queries whatever its size: no N+1."""
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post, User
@@ -52,3 +53,34 @@ def test_query_count_does_not_grow_with_page_size(make_app, count_queries, path)
     large = queries_for(make_app, count_queries, 25, path)
     assert small == large
     assert large <= BUDGET[path], large
+
+
+def thread_queries(make_app, count_queries, per_page) -> int:
+    """Queries for the page of susan's post with 30 replies, one per author."""
+    app = make_app(POSTS_PER_PAGE=per_page)
+    fill(app)
+    with app.app_context():
+        susan = db.session.scalar(User.by_username("susan"))
+        first = db.session.scalar(susan.posts.select().order_by(Post.id))
+        for author in db.session.scalars(select(User).where(User.id != susan.id)):
+            Post.write(author, "a reply", in_reply_to=first)
+        db.session.commit()
+        path = f"/post/{first.id}"
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "susan", "password": "correct horse"})
+    client.get(path)
+    with count_queries(app) as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.text.count('class="post-body') == 1 + per_page
+    return counter.count
+
+
+# The user, the post with its author, the reply tree's keys, then the page's rows with the
+# reader's likes and boosts of them (the post's action bar).
+@pytest.mark.speedups
+def test_a_threads_query_count_does_not_grow_with_its_replies(make_app, count_queries):
+    small = thread_queries(make_app, count_queries, 5)
+    large = thread_queries(make_app, count_queries, 25)
+    assert small == large
+    assert large <= 4, large
