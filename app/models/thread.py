@@ -2,6 +2,7 @@
 reading order (each post followed by its replies, oldest first), read with recursive CTEs."""
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Select, literal_column, select
@@ -81,16 +82,17 @@ def hidden_from(rows, reader: Any) -> set[int]:
 def reading_order(root: int, rows, leave_out: set[int] | None = None) -> list[tuple[int, int]]:
     """Depth-first order of (id, parent id, timestamp) rows under `root`, siblings oldest first,
     less the ids `leave_out` (their replies stay)."""
-    children: dict[int, list] = defaultdict(list)
-    for row in rows:
-        children[row[1]].append(row)
-    for replies in children.values():
-        replies.sort(key=lambda row: (row[2], row[0]))
+    children: dict[int, list[int]] = defaultdict(list)
+    # Sorted once, the siblings come out oldest first under each parent.
+    for row in sorted(rows, key=itemgetter(2, 0)):
+        children[row[1]].append(row[0])
+    leave_out = leave_out or set()
     order: list[tuple[int, int]] = []
-    stack = [(row[0], 1) for row in reversed(children[root])]
+    stack = [(id_, 1) for id_ in reversed(children[root])]
     while stack:
         id_, depth = stack.pop()
-        if not leave_out or id_ not in leave_out:
+        if id_ not in leave_out:
             order.append((id_, depth))
-        stack.extend((row[0], depth + 1) for row in reversed(children[id_]))
+        if id_ in children:
+            stack.extend([(child, depth + 1) for child in reversed(children[id_])])
     return order
