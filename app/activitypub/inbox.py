@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, abort, current_app, request
 
-from app.activitypub import handlers
+from app.activitypub import handlers, remote_posts
 from app.activitypub.domains import refuses
 from app.activitypub.refresh import is_stale, refresh_later
 from app.activitypub.remote_actors import BadActor, fetch_key_owner, origin, same_origin
@@ -179,6 +179,7 @@ def handle_queued(activity: dict) -> bool:
         db.session.commit()
         return False
     db.session.commit()
+    remote_posts.delete_if_crossed(activity)
     for delivery in deliveries:
         deliver(*delivery)
     return True

@@ -58,6 +58,24 @@ def was_deleted(note: dict) -> bool:
     return Tombstone.any_of(object_id(note.get("id")), object_id(note.get("attributedTo")))
 
 
+# The activities that make a Note into a post, or delete it.
+MAKE_OR_DELETE = ("Create", "Update", "Announce", "Delete")
+
+
+def delete_if_crossed(activity: dict) -> None:
+    """A Note's Delete and its Create (Update, boost) handled at the same moment by two jobs
+    each read before the other committed, so the post was kept after its tombstone. Asked
+    again after each commit, the job that commits last finds both and deletes the post."""
+    if activity.get("type") not in MAKE_OR_DELETE:
+        return
+    uri = object_id(activity.get("object"))
+    post = remote_post(uri)
+    if post is not None and Tombstone.any_of(uri):
+        current_app.logger.info("Deleting %s: its Delete crossed its arrival", uri)
+        post.delete()
+        db.session.commit()
+
+
 def mentioned_locals(note: dict) -> list[User]:
     """The local users the Note's Mention tags name."""
     users = (local_user(object_id(tag.get("href"))) for tag in notes.tags_of(note, "Mention"))

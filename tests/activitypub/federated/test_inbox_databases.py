@@ -6,10 +6,11 @@ once, however often it is delivered, and when two jobs handle it at the same mom
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Alert, InboxActivity, Post, RemoteActor, User, followers
+from app.models import Alert, InboxActivity, Post, RemoteActor, Tombstone, User, followers
 from tests.activitypub.federated.remote import PUBLIC, SETTINGS, SITE, trust
 from tests.databases import ROOT, migrated_app
 
@@ -79,3 +80,46 @@ def test_two_jobs_of_one_activity_at_the_same_moment_act_once(app, client, make_
     assert sorted(done) == [False, True]
     assert count(app, followers) == 1
     assert count(app, InboxActivity) == 2
+
+
+def handled_across(app, first: dict, second: dict) -> None:
+    """Handle `first` as a job does; just before it commits, another job handles `second` to
+    the end: each reads the database before the other's work is in it."""
+    handle = app.extensions["federation_inbox_handler"]
+    own, crossed = threading.current_thread(), []
+
+    def other_job() -> None:
+        with app.app_context():
+            crossed.append(handle(second))
+
+    def before_commit(session) -> None:
+        if threading.current_thread() is own and not crossed:
+            job = threading.Thread(target=other_job)
+            job.start()
+            job.join()
+
+    event.listen(Session, "before_commit", before_commit)
+    try:
+        with app.app_context():
+            assert handle(first)
+    finally:
+        event.remove(Session, "before_commit", before_commit)
+    assert crossed == [True]
+
+
+@pytest.mark.parametrize("last", ["Create", "Delete"])
+def test_a_delete_crossing_its_create_leaves_no_post(
+    app, client, make_user, bob, last, database_url
+):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite takes one writer at a time: two jobs cannot cross there")
+    make_user("susan")
+    assert bob.post(client, bob.activity("Flag", "x")).status_code == 202  # bob is remembered
+    mention = {"type": "Mention", "href": f"{SITE}/users/susan"}
+    note = bob.note("<p>said and unsaid at once, susan</p>", tag=[mention])
+    create = bob.activity("Create", note, to=[PUBLIC])
+    delete = bob.activity("Delete", {"id": note["id"], "type": "Tombstone"}, to=[PUBLIC])
+    first, second = (delete, create) if last == "Delete" else (create, delete)
+    handled_across(app, first, second)
+    assert count(app, Tombstone) == 1
+    assert count(app, Post) == 0
