@@ -135,7 +135,8 @@ PATHS = {
     },
     "/api/posts/{id}/replies": {
         "get": operation(
-            "The replies to the post, oldest first (less hidden ones); each has its own.",
+            "The replies to the post, oldest first (less hidden ones, and those of authors "
+            "the reader blocks or mutes); each has its own.",
             (200, "PostCollection"),
             (400, 401, 404),
             parameters=(ID, *PAGED),

@@ -115,9 +115,10 @@ def get_post(id: int):
 @bp.get("/posts/<id:id>/replies")
 @token_required
 def get_replies(id: int):
-    """The replies to a post, oldest first (less hidden ones)."""
+    """The replies to a post, oldest first (less hidden ones, and those of authors the reader
+    blocks or mutes)."""
     replies = get_post_or_404(id).replies_oldest_first()
-    listed = replies.where(*listed_conditions(token_user(), authors=False))
+    listed = replies.where(*listed_conditions(token_user()))
     return post_collection(listed, "api.get_replies", id=id)
 
 

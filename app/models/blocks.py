@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CompoundSelect, ForeignKey, Select, String, delete, exists, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.database import READS_ONLY
 from app.extensions import db
 from app.models.followers import end_follows_with, followers
 from app.models.remote_actor import DOMAIN_MAX, ActorDomain, domain_and_parents
@@ -150,6 +151,12 @@ class BlockMixin:
         message or reply to them."""
         query = select(Block.kind).where(Block.user_id == user.id, Block.target_id == self.id)
         return db.session.scalar(query) == BLOCK or user.blocks_domain(self.domain)
+
+    def filtered_author_ids(self) -> set[int]:
+        """The ids of the users whose posts this user does not want to see (filtered_authors)."""
+        if not self.block_total:
+            return set()
+        return set(db.session.scalars(filtered_authors(self.id), execution_options=READS_ONLY))
 
     def either_blocks(self, user: "User") -> bool:
         """Whether a block stands between the two users, either way (of the one, or of the

@@ -72,11 +72,16 @@ def replies_query(post: Any, root_id: Any) -> Select:
 
 def hidden_from(rows, reader: Any) -> set[int]:
     """The ids of the rows of replies_query `reader` may not see: a hidden post only its
-    author and the admins may (as app/models/moderation.py's visible_post)."""
-    if getattr(reader, "is_admin", False):
-        return set()
+    author and the admins may (as app/models/moderation.py's visible_post); and they are not
+    shown the replies of authors they block or mute, or of a server they block."""
     reader_id = getattr(reader, "id", None)
-    return {row[0] for row in rows if row[3] and row[4] != reader_id}
+    hidden = set()
+    if not getattr(reader, "is_admin", False):
+        hidden = {row[0] for row in rows if row[3] and row[4] != reader_id}
+    if rows and getattr(reader, "block_total", None):
+        filtered = reader.filtered_author_ids()
+        hidden |= {row[0] for row in rows if row[4] in filtered}
+    return hidden
 
 
 def reading_order(root: int, rows, leave_out: set[int] | None = None) -> list[tuple[int, int]]:

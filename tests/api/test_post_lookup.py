@@ -140,3 +140,27 @@ def test_no_like_or_boost_across_a_block(app, client, make_user, get_token, head
     )
     with app.app_context():
         assert db.session.scalars(db.select(Like if verb == "like" else Boost)).all() == []
+
+
+@pytest.mark.parametrize("how", ["block", "mute"])
+def test_a_posts_replies_leave_out_whom_the_reader_blocks_or_mutes(
+    app, client, headers, make_user, get_token, how
+):
+    make_user("john"), make_user("mary")
+    with app.app_context():
+        susan, john, mary = (
+            db.session.scalar(User.by_username(n)) for n in ("susan", "john", "mary")
+        )
+        post = Post.write(susan, "a question")
+        db.session.flush()
+        Post.write(john, "a rude answer", in_reply_to=post)
+        Post.write(mary, "a kind answer", in_reply_to=post)
+        getattr(susan, how)(john)
+        db.session.commit()
+        url = f"/api/posts/{post.id}/replies"
+
+    def bodies(headers) -> list[str]:
+        return [item["body"] for item in client.get(url, headers=headers).json["items"]]
+
+    assert bodies(headers) == ["a kind answer"]
+    assert bodies(bearer(get_token("mary"))) == ["a rude answer", "a kind answer"]

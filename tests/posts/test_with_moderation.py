@@ -152,3 +152,24 @@ def test_the_replies_a_reader_may_see_fill_the_thread_pages(make_app):
         client.post("/auth/login", data={"username": name, "password": PASSWORD})
         pages = [replies_on(client, root, n) for n in (1, 2, 3)]
         assert pages == [["0", "1"], ["2", "3"], ["4", "5"]]
+
+
+@pytest.mark.parametrize("how", ["block", "mute"])
+def test_a_thread_leaves_out_the_replies_of_whom_the_reader_blocks_or_mutes(
+    app, client, auth, make_user, how
+):
+    make_user("susan"), make_user("john"), make_user("mary")
+    post_id = write(app, "susan", "a question")
+    rude = write(app, "john", "a rude answer", in_reply_to=post_id)
+    write(app, "mary", "an answer to john", in_reply_to=rude)
+    with app.app_context():
+        getattr(user("susan"), how)(user("john"))
+        db.session.commit()
+    auth.login("susan")
+    page = client.get(f"/post/{post_id}").text
+    # Left out as a hidden reply is: the replies to it stay.
+    assert "a rude answer" not in page
+    assert "an answer to john" in page
+    auth.logout()
+    auth.login("mary")
+    assert "a rude answer" in client.get(f"/post/{post_id}").text
