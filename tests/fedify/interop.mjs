@@ -3,9 +3,9 @@
 //   node tests/fedify/interop.mjs CONFIG.json
 //
 // CONFIG: {"handle": "acct:alice@127.0.0.1:PORT",
-//          "note": NOTE_ID, "signed": REQUEST, "tampered": {NAME: REQUEST, ...}}
+//          "note": NOTE_ID, "signed": REQUEST, "fetch": REQUEST, "tampered": {NAME: REQUEST, ...}}
 // where REQUEST is {"method", "url", "headers", "body"} signed by our server's code (the
-// tampered ones changed after signing).
+// tampered ones changed after signing; "fetch" a GET signed with the site's key, as sent).
 // With "follow": {"actor": ALICE_ID}, Fedify also plays a remote server: it makes a key pair,
 // serves its actor and inbox on 127.0.0.1 over http, signs a Follow of alice, sends it to her
 // inbox (then again with one header or the body changed), and checks the Accept we deliver.
@@ -233,6 +233,7 @@ const result = {
   note: await step("note", () => describeNote(config.note)),
   outbox: await step("outbox", () => describeOutbox(actor?.outbox)),
   signed: await step("signed", () => verified(config.signed)),
+  fetch: await step("fetch", () => verified(config.fetch)),
   tampered: {},
 };
 for (const [name, request] of Object.entries(config.tampered)) {

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import threading
 from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.activitypub import documents
+from app.activitypub import documents, instance_actor
 from app.extensions import db
 from app.federation.signatures import BadSignature, http_date, sign_request, verify_request
 from app.models import Post, User
@@ -97,6 +98,39 @@ class Site:
         return {"method": "POST", "url": f"{self.url}/inbox", "headers": headers, "body": body}
 
 
+def a_signed_fetch(site: Site) -> dict:
+    """A GET of ours, signed with the site's key as every fetch is, as a server received it."""
+    received: list[dict] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            received.append(dict(self.headers))
+            body = json.dumps({"id": url, "type": "Note", "content": "fetched"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/activity+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer((HOST, 0), Recorder)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    url = f"http://{HOST}:{server.server_port}/notes/1"
+    try:
+        with site.app.app_context():
+            instance_actor.signed_fetch(url)
+            db.session.commit()  # the site's key, if it was made just now
+    finally:
+        server.shutdown()
+        serving.join()
+        server.server_close()
+    (headers,) = received
+    return {"method": "GET", "url": url, "headers": headers, "body": None}
+
+
 def run_interop(site: Site, folder: Path) -> dict:
     activity = json.dumps({"type": "Note", "content": "signed by microblog"}).encode()
     signed = site.signed_post(activity)
@@ -109,6 +143,7 @@ def run_interop(site: Site, folder: Path) -> dict:
         "handle": f"acct:alice@{site.host}",
         "note": note,
         "signed": {**signed, "body": activity.decode()},
+        "fetch": a_signed_fetch(site),
         "follow": {"actor": f"{site.url}/users/alice"},
         "tampered": {
             "body": {**signed, "body": activity.decode().replace("signed", "forged")},
@@ -210,6 +245,17 @@ def test_fedify_accepts_our_signature(seen, site):
     assert key["id"] == f"{site.url}/users/alice#main-key"
     assert key["owner"] == f"{site.url}/users/alice"
     assert same_key(key["pem"], alice_public_key(site))
+
+
+def test_fedify_accepts_the_signature_of_our_fetches(seen, site):
+    """Servers in "authorized fetch" mode answer only signed GETs: they must take ours."""
+    key = seen["fetch"]
+    assert key is not None and "error" not in key, key
+    with site.app.app_context():
+        key_id, pem = instance_actor.key_id(), instance_actor.instance_key().public_key_pem
+    assert key["id"] == key_id == f"{site.url}/actor#main-key"
+    assert key["owner"] == f"{site.url}/actor"
+    assert same_key(key["pem"], pem)
 
 
 @pytest.mark.parametrize("change", ["body", "date"])
