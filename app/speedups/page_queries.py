@@ -21,10 +21,8 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
-    type_coerce,
 )
 from sqlalchemy.orm import aliased
-from sqlalchemy.types import NullType
 
 from app.database import READS_ONLY
 from app.extensions import db
@@ -34,7 +32,6 @@ from app.models.moderation import LISTED
 from app.models.post import Post
 from app.models.reactions import Boost, Like
 from app.models.tag import post_tag
-from app.models.thread import ancestors_query, hidden_from, reading_order, replies_query
 from app.models.user import User
 from app.pagination import Page, page_of_rows
 
@@ -177,53 +174,6 @@ def _reply_columns() -> tuple:
         Post.edited_at,
         PARENT_AUTHOR.username.label("in_reply_to_username"),
     )
-
-
-# The page-query rows of the posts whose ids are the list parameter `ids`, built once.
-_ROWS_BY_ID = rows_of_page(
-    select(Post.id, Post.timestamp)
-    .where(Post.id.in_(bindparam("ids", expanding=True)))
-    .subquery("page")
-)
-
-
-def rows_by_id(ids: list[int], reader: Any = None) -> dict[int, Row]:
-    """The page-query rows of the posts `ids` (those that exist), by id, with `reader`'s likes
-    and boosts of them (READER_COLUMNS): a thread's page."""
-    connection = db.session.connection()
-    params = {"ids": ids, "reader": getattr(reader, "id", None) or 0}
-    rows = connection.execute(_ROWS_BY_ID, params, execution_options=READS_ONLY)
-    return {row.id: row for row in rows}
-
-
-# A thread's keys (app/models/thread.py's queries), statements built once.
-_ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
-_TREE = replies_query(Post, bindparam("post", type_=Integer)).selected_columns
-# Each reply's time as the database gives it, only to order siblings: SQLite's text sorts as
-# the times do, and a long thread's hundreds of times are not parsed into datetimes.
-_REPLIES = select(
-    _TREE.id,
-    _TREE.in_reply_to_id,
-    type_coerce(_TREE.timestamp, NullType),
-    _TREE.hidden,
-    _TREE.user_id,
-)
-
-
-def ancestor_ids(post: Post) -> list[int]:
-    """post.ancestor_ids(), from a statement built once, on the session's connection."""
-    if post.in_reply_to_id is None:
-        return []
-    params = {"post": post.in_reply_to_id}
-    connection = db.session.connection()
-    return list(connection.execute(_ANCESTORS, params, execution_options=READS_ONLY).scalars())
-
-
-def reply_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
-    """post.reply_tree(reader), from a statement built once, on the session's connection."""
-    connection = db.session.connection()
-    rows = connection.execute(_REPLIES, {"post": post.id}, execution_options=READS_ONLY).all()
-    return reading_order(post.id, rows, hidden_from(rows, reader))
 
 
 def explore_page_query(filters: Filters = (False, False)) -> Select:

@@ -14,7 +14,7 @@ from sqlalchemy import Select
 from app.models import Post, Tag, User
 from app.pagination import Page
 from app.post_pages import PostPages
-from app.speedups import page_queries, search, timeline_pages
+from app.speedups import page_queries, search, threads, timeline_pages
 from app.speedups import timeline as merged
 
 
@@ -39,13 +39,13 @@ class FastPostPages(PostPages):
         return search.search_page(query, number, per_page, reader)
 
     def ancestor_ids(self, post: Post) -> list[int]:
-        return page_queries.ancestor_ids(post)
+        return threads.ancestor_ids(post)
 
     def reply_tree(self, post: Post, reader: Any = None) -> list[tuple[int, int]]:
-        return page_queries.reply_tree(post, reader)
+        return threads.reply_tree(post, reader)
 
     def posts_by_id(self, ids: list[int], reader: Any = None) -> dict[int, Any]:
-        return page_queries.rows_by_id(ids, reader)
+        return threads.rows_by_id(ids, reader)
 
     def tag_page(self, tag: Tag, number: int, per_page: int, reader: Any = None) -> Page:
         filters, params = page_queries.filters_of(reader)
