@@ -75,9 +75,11 @@ def test_turn_on_then_log_in_with_a_code_and_a_recovery_code(page, site, locale)
     totp = pyotp.TOTP(secret)
     used_step = totp.timecode(time.time())
     page.locator("#code").fill(totp.generate_otp(used_step))
-    page.locator("#submit").click()
+    with page.expect_navigation():
+        page.locator("#submit").click()
+    # Waited for: read at once, the codes of a page still loading were none (a CI failure).
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
     codes = page.locator(".recovery-codes code").all_inner_texts()
-    assert len(codes) == 10
 
     log_out(page)
     log_in(page, username)
