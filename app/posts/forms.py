@@ -13,8 +13,10 @@ TOO_LONG = _l("A post can be at most %(max)d characters long.")
 
 class ReplyForm(FlaskForm):
     # As the post form: microblog.js counts (data-max-length), the server says what is too long.
+    # The id is a Reply link's fragment (/post/N#reply): the browser focuses the box it names.
     post = TextAreaField(
         _l("Your reply"),
+        id="reply",
         filters=[as_written],
         validators=[DataRequired(), Length(max=POST_MAX, message=TOO_LONG)],
         render_kw={"maxlength": False, "data-max-length": POST_MAX},

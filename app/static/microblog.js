@@ -265,7 +265,14 @@ function setUpNotifications() {
   loop();
 }
 
+// A reply's box opens holding "@author ": the caret goes after it, so typing adds to it.
+function caretAfterMention() {
+  const box = document.getElementById("reply");
+  if (box) box.setSelectionRange(box.value.length, box.value.length);
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
+  caretAfterMention();
   localiseTimes(document);
   const unread = document.getElementById("message-count");
   if (unread) setUnreadCount(unread.textContent);

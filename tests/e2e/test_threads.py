@@ -32,10 +32,14 @@ def test_reply_and_read_the_thread(page, site, t, locale):
     article.get_by_role("link", name=t("Reply"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/post/\d+#reply$"))
     root_url = page.url.split("#")[0]
-    reply_box = page.locator("#post")
+    reply_box = page.locator("#reply")
     expect(reply_box).to_have_value(f"@{author} ")
-    reply_box.press("End")
-    reply_box.press_sequentially("SQLite, then PostgreSQL")
+    # The box has the focus and the caret after the mention: the reader just types.
+    expect(reply_box).to_be_focused()
+    page.wait_for_function(
+        "document.activeElement.selectionStart === document.activeElement.value.length"
+    )
+    page.keyboard.type("SQLite, then PostgreSQL")
     page.locator("#submit").click()
     expect(page.get_by_role("alert")).to_contain_text(t("Your reply is now live!"))
 
