@@ -27,6 +27,8 @@ def write_post(site) -> str:
     site.page.goto("/index")
     site.page.get_by_label("Say something").fill(body)
     site.page.get_by_role("button", name="Submit").click()
+    # Posted before the caller goes on: a click on the old page would cancel the form's.
+    expect(site.page.get_by_role("alert")).to_contain_text("Your post is now live!")
     return body
 
 
@@ -122,6 +124,8 @@ def test_a_conversation_with_one_correspondent(
     page.goto(f"/send_message/{writer.username}")
     page.get_by_label("Message").fill(hello)
     page.get_by_role("button", name="Send").click()
+    # Sent before the answer is written, or the two could arrive the other way round.
+    expect(page.get_by_role("alert")).to_contain_text("Your message has been sent.")
     other = browser.new_context(base_url=server.url)
     try:
         writer_site = type(site)(other.new_page(), site.inbox)
