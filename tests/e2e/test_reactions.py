@@ -27,6 +27,8 @@ def test_like_and_boost_a_post(page, browser, server, smtp, locale, t):
         site.page.goto("/index")
         site.page.get_by_label("Say something").fill(body)
         site.page.get_by_role("button", name="Submit").click()
+        # Posted before logging out: the Logout click would cancel the form's navigation.
+        expect(site.page.get_by_role("alert")).to_contain_text("Your post is now live!")
         site.logout()
         reader = site.register()
     finally:
