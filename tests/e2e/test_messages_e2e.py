@@ -62,6 +62,8 @@ def test_export_shows_progress_and_mails_the_posts(page, site):
     body = f"exported {uuid.uuid4().hex[:8]}"
     page.get_by_label("Say something").fill(body)
     page.get_by_role("button", name="Submit").click()
+    # Posted before the export starts: the Profile click would cancel the form's navigation.
+    expect(page.get_by_role("alert")).to_contain_text("Your post is now live!")
 
     page.get_by_role("navigation").get_by_role("link", name="Profile").click()
     page.get_by_role("button", name="Export your posts").click()
