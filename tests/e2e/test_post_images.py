@@ -61,7 +61,8 @@ def test_post_an_image_with_its_description(page, browser, server, smtp, locale,
     expect(image).to_have_attribute("width", "200")
     expect(image).to_have_attribute("height", "400")
     expect(image).to_have_attribute("loading", "lazy")
-    assert image.evaluate("img => img.naturalWidth") == 200
+    # Retried: a lazy image is visible (its width and height) well before it has loaded.
+    expect(image).to_have_js_property("naturalWidth", 200)
     link = article.locator(".post-images a")
     expect(link).to_have_attribute("href", re.compile(r"^/media/[0-9a-f]{2}/[0-9a-f]{32}\.jpg$"))
     # The full image (not opened in the page: Chromium's image viewer styles itself inline,
