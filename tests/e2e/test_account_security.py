@@ -117,6 +117,10 @@ def test_export_then_delete_the_account(page, site, smtp, locale):
     page.goto("/account/")
     page.get_by_role("link", name=t(locale, "Delete account")).click()
     page.get_by_role("button", name=t(locale, "Export your posts")).click()
+    # Its page shown first: the goto() below could cancel it, its message left for the next.
+    expect(page.get_by_role("alert")).to_contain_text(
+        t(locale, "Your posts are being exported; they will arrive by email.")
+    )
     # The export's email is in the language of the page that asked for it.
     smtp.wait_for(account.email, t(locale, "[Microblog] Your blog posts"), timeout=30)
 
