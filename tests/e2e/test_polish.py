@@ -140,6 +140,8 @@ def test_a_conversation_with_one_correspondent(
     page.context.add_cookies([{"name": "language", "value": language, "url": server.url}])
     page.goto("/messages")
     page.get_by_role("main").get_by_role("link", name=tab, exact=True).click()
+    # On its page first: the received list, still shown, links the writer's name to a profile.
+    expect(page).to_have_url(re.compile(r"/messages/conversations$"))
     page.get_by_role("link", name=writer.username, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/messages/with/{writer.username}$"))
     expect(page.locator(".message-body")).to_have_text([reply, hello])
