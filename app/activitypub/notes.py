@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from app.activitypub.documents import PUBLIC
 from app.activitypub.remote_actors import plain_text
-from app.models.post import detect_language
+from app.models.language import detect_language
 from app.models.post_text import TAG_MAX, sanitize, tag_name
 from app.models.types import utcnow
 

@@ -1,12 +1,10 @@
 """Posts."""
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, url_for
-from langdetect import DetectorFactory, LangDetectException, detect
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -27,6 +25,7 @@ from app.extensions import db
 # Nor does a mention alert those who block its author's server.
 from app.models.alert import ACTORS, DOMAIN_BLOCKS, Alert
 from app.models.inbox_activity import URI_MAX
+from app.models.language import detect_language
 from app.models.post_edit import PostEdit
 from app.models.post_text import PostText
 from app.models.search import SearchableMixin
@@ -38,44 +37,11 @@ if TYPE_CHECKING:
     from app.models.post_image import PostImage
     from app.models.user import User
 
-# langdetect is random by default; a fixed seed gives the same answer for the same text.
-DetectorFactory.seed = 0
-
-
-# Han, kana and Hangul: each character counts as much as a word of the scripts spacing theirs.
-CJK = re.compile(
-    r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
-WORD = re.compile(r"[^\W\d_]+")
-# Below this share of the text for one side, a post mixing scripts gets no language.
-DOMINANT_SHARE = 0.75
 # The user table's names, for mentions (app/models/user.py builds on this module).
 USERS = table("user", column("id", Integer), column("username", String))
 # Who blocks or mutes whom (app/models/blocks.py, which builds on this module through
 # followers): a mention does not alert those who turned its author away.
 BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
-
-
-def detect_language(text: str) -> str | None:
-    """The post's language, or None when unsure. langdetect reads a post mixing CJK and other
-    scripts as whichever it likes (Chinese with a few English words came out English), so the
-    script that dominates is picked first and langdetect asked about its part alone."""
-    cjk = "".join(CJK.findall(text))
-    rest = CJK.sub(" ", text)
-    words = len(WORD.findall(rest))
-    if cjk and words:
-        share = len(cjk) / (len(cjk) + words)
-        if share >= DOMINANT_SHARE:
-            text = cjk
-        elif share <= 1 - DOMINANT_SHARE:
-            text = rest
-        else:
-            return None
-    try:
-        language = detect(text)
-    except LangDetectException:
-        return None
-    return language[:5]
 
 
 class Post(SearchableMixin, ThreadMixin, db.Model):

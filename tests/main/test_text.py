@@ -5,7 +5,7 @@ import pytest
 
 from app.main.avatars import identicon_svg
 from app.main.text import linkify
-from app.models.post import detect_language
+from app.models.language import detect_language
 
 
 @pytest.mark.parametrize(
