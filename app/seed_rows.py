@@ -21,8 +21,8 @@ from app.models import (
     post_tag,
     utcnow,
 )
+from app.models.mentions import site_path
 from app.models.moderation import HIDDEN
-from app.models.post import site_path
 from app.models.post_text import PostText
 from app.models.reactions import Boost, Like, refresh_reaction_counts
 from app.models.remote_actor import domain_and_parents, domain_of

@@ -16,7 +16,7 @@ from app.activitypub.collections import Mentioned, mentioned_users
 from app.feeds.documents import absolute_links
 from app.main.text import linkify
 from app.models import Post, User
-from app.models.post import site_path
+from app.models.mentions import site_path
 from app.models.post_text import PostText
 from app.models.types import iso
 from app.security import canonical_url_for

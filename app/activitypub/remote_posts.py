@@ -15,7 +15,7 @@ from app.extensions import db
 from app.federation.fetch import FetchError, RequestFailed
 from app.models import Alert, Post, RemoteActor, Tag, Tombstone, User
 from app.models.inbox_activity import URI_MAX
-from app.models.post import mentioned_ids
+from app.models.mentions import mentioned_ids
 
 BODY_MAX = 280
 

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -12,20 +11,17 @@ from sqlalchemy import (
     Select,
     String,
     Text,
-    column,
     false,
     select,
-    table,
     text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
-
-# Nor does a mention alert those who block its author's server.
-from app.models.alert import ACTORS, DOMAIN_BLOCKS, Alert
+from app.models.alert import Alert
 from app.models.inbox_activity import URI_MAX
 from app.models.language import detect_language
+from app.models.mentions import mentioned_ids, render_body
 from app.models.post_edit import PostEdit
 from app.models.post_text import PostText
 from app.models.search import SearchableMixin
@@ -36,12 +32,6 @@ from app.models.types import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from app.models.post_image import PostImage
     from app.models.user import User
-
-# The user table's names, for mentions (app/models/user.py builds on this module).
-USERS = table("user", column("id", Integer), column("username", String))
-# Who blocks or mutes whom (app/models/blocks.py, which builds on this module through
-# followers): a mention does not alert those who turned its author away.
-BLOCKS = table("user_block", column("user_id", Integer), column("target_id", Integer))
 
 
 class Post(SearchableMixin, ThreadMixin, db.Model):
@@ -209,40 +199,3 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
     def newest_first(*conditions) -> Select:
         """The posts that meet `conditions` (all of them without any), newest first."""
         return select(Post).where(*conditions).order_by(Post.timestamp.desc(), Post.id.desc())
-
-
-def mentioned_ids(names: list[str], author_id: int) -> list[int]:
-    """The ids of the users called `names` (normalised usernames) that exist, less those who
-    block or mute `author_id`, or block their server."""
-    if not names:
-        return []
-    turned_away = (
-        select(BLOCKS.c.user_id)
-        .where(BLOCKS.c.target_id == author_id)
-        .union_all(
-            select(DOMAIN_BLOCKS.c.user_id)
-            .join(ACTORS, ACTORS.c.domain == DOMAIN_BLOCKS.c.domain)
-            .where(ACTORS.c.user_id == author_id)
-        )
-    )
-    query = select(USERS.c.id).where(USERS.c.username.in_(names), USERS.c.id.not_in(turned_away))
-    return list(db.session.scalars(query))
-
-
-def render_body(text: PostText) -> str:
-    """The post's HTML: its mentions link to the users that exist, its tags to their pages."""
-    names = text.mentions()
-    query = select(USERS.c.username).where(USERS.c.username.in_(names))
-    users = set(db.session.scalars(query)) if names else set()
-    return text.html(
-        users,
-        lambda name: site_path("main.user", username=name),
-        lambda name: site_path("tags.tag", name=name),
-    )
-
-
-def site_path(endpoint: str, **values) -> str:
-    """The path of a page, in a request or outside one (`flask seed`, a shell)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Alert, DomainBlock, ModerationLog, Post, User
 from app.models import domain_block as rules
+from app.models.mentions import mentioned_ids
 from app.models.moderation import HIDDEN, LISTED, SUSPENDED
-from app.models.post import mentioned_ids
 from app.models.remote_actor import normalize_domain
 from tests.activitypub.conftest import remember_bob
 from tests.conftest import add_user

@@ -12,7 +12,7 @@ from app.federation.delivery import deliver
 from app.federation.fetch import HostRefused, fetch_document
 from app.models import Alert, Post, User
 from app.models import domain_block as rules
-from app.models.post import mentioned_ids
+from app.models.mentions import mentioned_ids
 from app.models.remote_actor import domain_and_parents
 from tests.activitypub.conftest import remember_bob
 from tests.conftest import add_user
