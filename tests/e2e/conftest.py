@@ -241,6 +241,8 @@ def page(browser, server, locale, request):
     on an uncaught script error, or on a Content Security Policy violation."""
     context = browser.new_context(base_url=server.url, locale=locale)
     context.set_default_timeout(10_000)
+    # A page and its files from two sync workers: a loaded machine took over 10 s to "load".
+    context.set_default_navigation_timeout(30_000)
     offsite: list[str] = []
     problems: list[str] = []
 

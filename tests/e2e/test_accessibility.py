@@ -63,7 +63,6 @@ def people(browser, server, smtp) -> People:
     """Two confirmed people who follow each other, with posts and a message; `cookies` keep
     the first one signed in."""
     context = browser.new_context(base_url=server.url, locale="en-US")
-    context.set_default_timeout(10_000)
     page = context.new_page()
     site = Site(page, smtp)
     other = site.sign_up_and_login()
