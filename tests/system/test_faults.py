@@ -86,7 +86,7 @@ def test_site_keeps_serving_without_redis(fault_stack):
     stack = fault_stack
     stack.stop_redis()
     try:
-        result = run_load(stack, 6, threads=3, seed=6)
+        result = run_load(stack, 6, threads=3, seed=6, posts=1)
         print("\nload without Redis:", result.summary())
         assert result.server_errors() == []
         assert result.posts, result.summary()

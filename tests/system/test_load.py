@@ -17,7 +17,7 @@ MAX_RSS_GROWTH_KIB = 40 * 1024
 
 
 def test_mixed_load_has_no_server_errors_and_loses_no_writes(stack):
-    result = run_load(stack, LOAD_SECONDS, threads=6)
+    result = run_load(stack, LOAD_SECONDS, threads=6, posts=21, follows=6)
     print("\nmixed load:", result.summary())
 
     errors = result.server_errors()
