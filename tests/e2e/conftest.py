@@ -350,6 +350,14 @@ class Site:
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in", exact=True).click()
 
+    def write_post(self, body: str) -> None:
+        """Post from the home page, and wait for its answer: a click or goto() before it
+        arrives would cancel the form's navigation, and the post with it."""
+        self.page.goto("/index")
+        self.page.get_by_label("Say something").fill(body)
+        self.page.get_by_role("button", name="Submit").click()
+        self.page.get_by_role("alert").filter(has_text="Your post is now live!").wait_for()
+
     def logout(self) -> None:
         self.page.get_by_role("button", name="Logout").click()
         self.page.wait_for_url("**/auth/login**")

@@ -13,13 +13,6 @@ expect = pytest.importorskip(
 pytestmark = pytest.mark.e2e
 
 
-def write_post(page, body: str) -> None:
-    page.goto("/index")
-    page.get_by_label("Say something").fill(body)
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your post is now live!")
-
-
 def posts(page):
     return page.locator("article.post .post-body")
 
@@ -31,7 +24,7 @@ def unique_text(label: str) -> str:
 def test_post_shows_on_home_and_profile(page, site):
     account = site.sign_up_and_login()
     body = unique_text("My first post")
-    write_post(page, body)
+    site.write_post(body)
     # Posting redirects, so reloading the page does not post again.
     expect(page).to_have_url(re.compile(r"/index$"))
     expect(posts(page).first).to_have_text(body)
@@ -46,7 +39,7 @@ def test_post_shows_on_home_and_profile(page, site):
 def test_follow_shows_their_posts_and_unfollow_hides_them(page, site):
     author = site.sign_up_and_login()
     body = unique_text("Worth following")
-    write_post(page, body)
+    site.write_post(body)
     site.logout()
 
     reader = site.sign_up_and_login()
@@ -92,7 +85,7 @@ def test_user_popup_appears_on_hover(page, site):
     page.get_by_role("button", name="Submit").click()
     # Saved before write_post's goto(), which would otherwise cancel the form's navigation.
     expect(page.get_by_role("alert")).to_contain_text("Your changes have been saved.")
-    write_post(page, unique_text("Hover here"))
+    site.write_post(unique_text("Hover here"))
 
     # The popup script listens from DOMContentLoaded on: a hover before then finds no one.
     page.wait_for_load_state("load")
@@ -112,7 +105,7 @@ def test_user_popup_appears_on_hover(page, site):
 
 def test_user_popup_opens_on_focus_and_closes_on_escape(page, site):
     author = site.sign_up_and_login()
-    write_post(page, unique_text("Tab to my name"))
+    site.write_post(unique_text("Tab to my name"))
     page.wait_for_load_state("load")
     name = page.locator("article.post a.user-popup", has_text=author.username).first
     name.focus()
@@ -130,7 +123,7 @@ def test_user_popup_leaves_the_post_in_view_and_stays_on_screen(page, site):
     author = site.sign_up_and_login()
     # Three posts: room below the newest one's name for the card, once it is at the top.
     for number in range(3):
-        write_post(page, unique_text(f"Read me while the card is open {number}"))
+        site.write_post(unique_text(f"Read me while the card is open {number}"))
     page.wait_for_load_state("load")
     name = page.locator("article.post a.user-popup", has_text=author.username).first
     popup = page.get_by_role("tooltip")
@@ -161,7 +154,7 @@ def test_pagination_newer_and_older(page, site):
     # Four posts with POSTS_PER_PAGE=3: the oldest is alone on the second page.
     bodies = [unique_text(f"Post number {number}") for number in range(1, 5)]
     for body in bodies:
-        write_post(page, body)
+        site.write_post(body)
 
     page.goto("/index")
     expect(posts(page)).to_have_text(list(reversed(bodies[1:])))
