@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 MENTION = "mention"
 # The notification (app/models/notification.py) the pages poll for the navbar's alert count.
 UNREAD_ALERT_COUNT = "unread_alert_count"
-# The user table's columns the unread count reads (app/models/user.py builds on this module).
+# The user table's columns the unread count and mentions read (app/models/user.py builds on
+# this module).
 USERS = table(
     "user",
     column("id", Integer),
+    column("username", String),
     column("last_alert_read_time", UTCDateTime),
     column("block_total", Integer),
 )

@@ -1,16 +1,13 @@
 """A post's @mentions: whom they alert, and its HTML, whose mentions link to the users."""
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Integer, String, column, select, table
+from sqlalchemy import select
 
 from app.extensions import db
 
 # A mention alerts none who block or mute its author, nor those who block its server.
-from app.models.alert import ACTORS, BLOCKS, DOMAIN_BLOCKS
+from app.models.alert import ACTORS, BLOCKS, DOMAIN_BLOCKS, USERS
 from app.models.post_text import PostText
-
-# The user table's names, for mentions (app/models/user.py builds on the posts).
-USERS = table("user", column("id", Integer), column("username", String))
 
 
 def mentioned_ids(names: list[str], author_id: int) -> list[int]:
