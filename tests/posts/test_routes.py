@@ -56,7 +56,12 @@ def test_thread_page_shows_ancestors_post_and_replies_in_order(app, client, auth
 def test_reply_prefills_mention_and_appears_in_lists(app, client, auth, two_users):
     root = write(app, "susan", "root")
     auth.login("john")
-    assert "\n@susan </textarea>" in client.get(f"/post/{root}").text
+    page = client.get(f"/post/{root}").text
+    assert "\n@susan </textarea>" in page
+    # The Reply links' fragment names the box itself, which the browser then focuses.
+    (box,) = re.findall(r"<textarea[^>]*>", page)
+    assert 'id="reply"' in box and 'name="post"' in box
+    assert page.count('id="reply"') == 1
     response = client.post(f"/post/{root}", data={"post": "@susan hi"})
     assert response.status_code == 302
     with app.app_context():
