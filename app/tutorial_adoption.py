@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from app.database import TUTORIAL_HEAD
-from app.models.user import normalize_email
+from app.models.profile import normalize_email
 from app.models.username import normalize_username
 from app.tutorial_database import (
     ADOPTED_AT,

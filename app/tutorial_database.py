@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from app.database import TUTORIAL_HEAD, TUTORIAL_REVISIONS
 from app.extensions import db
+from app.models.profile import normalize_email
 from app.models.search import SQLITE_TABLE
-from app.models.user import normalize_email
 from app.models.username import normalize_username
 
 # Our revision whose tables the tutorial's rows are copied into.

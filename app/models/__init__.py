@@ -3,7 +3,7 @@
 from app.models.actor_key import ActorKey, RetiredKey
 from app.models.alert import Alert
 from app.models.api_token import ApiToken
-from app.models.blocks import Block, UserDomainBlock
+from app.models.blocks import Block
 from app.models.domain_block import DomainBlock
 from app.models.email_change import EmailChange
 from app.models.follow_request import FollowRequest
@@ -20,6 +20,7 @@ from app.models.passwords import password_hasher, spend_password_check_time
 from app.models.post import Post
 from app.models.post_edit import PostEdit
 from app.models.post_image import PostImage
+from app.models.profile import normalize_email
 from app.models.remote_actor import ActorDomain, RemoteActor
 from app.models.report import Report
 from app.models.reserved_username import ReservedUsername
@@ -30,7 +31,8 @@ from app.models.tombstone import Tombstone
 from app.models.two_factor import RecoveryCode, TwoFactor
 from app.models.two_factor_setup import TwoFactorSetup
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import User, normalize_email
+from app.models.user import User
+from app.models.user_domain_block import UserDomainBlock
 from app.models.username import normalize_username
 
 __all__ = [

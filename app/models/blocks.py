@@ -1,10 +1,8 @@
 """Blocks and mutes: whom a user no longer wants to see (mute), or to hear from at all (block).
 
 One row per pair, its kind "block" or "mute"; a block also ends follows both ways and stops
-the blocked user from following, messaging or replying to the blocker. A user may also block
-a whole server of the fediverse (UserDomainBlock): each of its accounts is then blocked, those
-known now and those that come later, and those of its subdomains (as the admins' rules,
-app/models/domain_block.py).
+the blocked user from following, messaging or replying to the blocker. A user's blocks of
+whole servers: app/models/user_domain_block.py.
 """
 
 from datetime import datetime
@@ -15,9 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import READS_ONLY
 from app.extensions import db
-from app.models.followers import end_follows_with, followers
-from app.models.remote_actor import DOMAIN_MAX, ActorDomain, domain_and_parents
+from app.models.followers import followers
+from app.models.remote_actor import ActorDomain
 from app.models.types import UTCDateTime, utcnow
+from app.models.user_domain_block import UserDomainBlock, blocks_domain_of
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -40,23 +39,6 @@ class Block(db.Model):
     target: Mapped["User"] = relationship(foreign_keys=[target_id], lazy="joined")
 
 
-class UserDomainBlock(db.Model):
-    """A user blocks every account of a server (`domain`, as RemoteActor.domain keeps it)."""
-
-    __tablename__ = "user_domain_block"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
-    )
-    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-def domain_accounts(domain) -> Select:
-    """The ids of the accounts of the server `domain` and its subdomains known here."""
-    return select(ActorDomain.user_id).where(ActorDomain.domain == domain)
-
-
 def filtered_authors(reader_id) -> CompoundSelect:
     """The ids of the users whose posts `reader_id` does not want to see: blocked or muted,
     or of a server they block."""
@@ -69,9 +51,9 @@ def filtered_authors(reader_id) -> CompoundSelect:
 
 
 class BlockMixin:
-    """User's block and mute verbs, of accounts and of whole servers. block_total counts the
-    user's blocks, mutes and blocked servers, so that a page knows without a query whether
-    it must filter the lists of posts."""
+    """User's block and mute verbs. block_total counts the user's blocks, mutes and blocked
+    servers (DomainBlockMixin), so that a page knows without a query whether it must filter
+    the lists of posts."""
 
     if TYPE_CHECKING:
         id: Mapped[int]
@@ -168,55 +150,8 @@ class BlockMixin:
         blocked = [exists().where(pair, Block.kind == BLOCK)]
         for blocker, account in ((self, user), (user, self)):
             if account.domain is not None:
-                blocked.append(_domain_block(blocker.id, account.domain))
+                blocked.append(blocks_domain_of(blocker.id, account.domain))
         return bool(db.session.scalar(select(or_(*blocked))))
-
-    # Whole servers
-
-    def blocks_domain(self, domain: str | None) -> bool:
-        """Whether this user blocks the server `domain` or a domain above it (None, a local
-        user's: never)."""
-        return self.domain_block_of(domain) is not None
-
-    def domain_block_of(self, domain: str | None) -> str | None:
-        """The server this user blocks that `domain` is (or is a subdomain of), the nearest;
-        None if none, or for a local user's (None)."""
-        if domain is None:
-            return None
-        names = domain_and_parents(domain)
-        query = select(UserDomainBlock.domain).where(
-            UserDomainBlock.user_id == self.id, UserDomainBlock.domain.in_(names)
-        )
-        return max(db.session.scalars(query), key=len, default=None)
-
-    def block_domain(self, domain: str) -> bool:
-        """Block every account of the server `domain` (normalize_domain's form) and of its
-        subdomains, those known and those to come: follows both ways end, as a block's do.
-        False if already blocked (the caller commits)."""
-        if db.session.get(UserDomainBlock, (self.id, domain)) is not None:
-            return False
-        db.session.add(UserDomainBlock(user_id=self.id, domain=domain))
-        self.block_total = (self.block_total or 0) + 1
-        end_follows_with(self.id, domain_accounts(domain))
-        self.recount_alerts()  # flushed: the next verb's lookup finds it
-        return True
-
-    def unblock_domain(self, domain: str) -> bool:
-        row = db.session.get(UserDomainBlock, (self.id, domain))
-        if row is None:
-            return False
-        db.session.delete(row)
-        self.block_total = max((self.block_total or 1) - 1, 0)
-        self.recount_alerts()
-        return True
-
-    def blocked_domains(self) -> Select:
-        """The servers the user blocks, newest first."""
-        return (
-            select(UserDomainBlock)
-            .where(UserDomainBlock.user_id == self.id)
-            .order_by(UserDomainBlock.created_at.desc(), UserDomainBlock.domain)
-        )
 
     def blocked_list(self) -> Select:
         """The user's blocks and mutes, newest first."""
@@ -225,9 +160,3 @@ class BlockMixin:
             .where(Block.user_id == self.id)
             .order_by(Block.created_at.desc(), Block.target_id.desc())
         )
-
-
-def _domain_block(user_id: int, domain: str):
-    """Whether the user blocks the server `domain` or a domain above it, as an EXISTS."""
-    names = domain_and_parents(domain)
-    return exists().where(UserDomainBlock.user_id == user_id, UserDomainBlock.domain.in_(names))

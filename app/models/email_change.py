@@ -10,9 +10,10 @@ from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.profile import normalize_email
 from app.models.tokens import read_token, signed_token
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import User, normalize_email
+from app.models.user import User
 
 CHANGE_PURPOSE = "change_email"
 UNDO_PURPOSE = "undo_email_change"

@@ -1,5 +1,5 @@
 """Users: the account's columns and relationships, under the tutorial's names; the verbs of each
-concept (passwords, follows, messages, tasks, the API) come from its mixin."""
+concept (profile, passwords, follows, messages, tasks, the API) come from its mixin."""
 
 from datetime import datetime
 
@@ -17,7 +17,6 @@ from sqlalchemy.orm import (
 from app.extensions import db
 from app.models.actor_key import ActorKeyMixin
 from app.models.alert import Alert, AlertsMixin
-from app.models.avatar import avatar_url
 from app.models.blocks import BlockMixin
 from app.models.confirmation import ConfirmationMixin
 from app.models.follow_request import FollowRequestMixin
@@ -28,16 +27,14 @@ from app.models.moderation import ModeratorMixin
 from app.models.notification import Notification, NotificationsMixin
 from app.models.passwords import PasswordMixin
 from app.models.post import Post
+from app.models.profile import ProfileMixin
 from app.models.reactions import Like, ReactionsMixin, boosts_seen_by
 from app.models.remote_actor import RemoteMixin
 from app.models.task import Task, TasksMixin
 from app.models.types import UTCDateTime, utcnow
 from app.models.user_api import API_COUNTS, ApiMixin
-from app.models.username import LookalikeMixin, normalize_username
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
+from app.models.user_domain_block import DomainBlockMixin
+from app.models.username import LookalikeMixin
 
 
 def _counted(table, condition, **options):
@@ -49,6 +46,7 @@ def _counted(table, condition, **options):
 
 
 class User(
+    ProfileMixin,
     SessionsMixin,
     ConfirmationMixin,
     LookalikeMixin,
@@ -61,6 +59,7 @@ class User(
     TasksMixin,
     ApiMixin,
     BlockMixin,
+    DomainBlockMixin,
     ModeratorMixin,
     FollowRequestMixin,
     ActorKeyMixin,
@@ -134,10 +133,6 @@ class User(
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
-    def avatar(self, size: int) -> str:
-        """The URL of the user's avatar, `size` pixels square (in a request or outside one)."""
-        return avatar_url(self.username, self.email, size)
-
     def following_posts(self) -> Select:
         """The user's own posts and those of everyone they follow, newest first; and the posts
         they or anyone they follow boosted. Each post comes once: at its newest such boost
@@ -186,32 +181,6 @@ class User(
 
     def posts_newest_first(self) -> Select:
         return Post.newest_first(Post.user_id == self.id)
-
-    @classmethod
-    def by_username(cls, username: str):
-        return select(cls).where(cls.username == normalize_username(username))
-
-    @classmethod
-    def by_login(cls, username_or_email: str):
-        """The user whose username or email is this, in any letter case."""
-        value = username_or_email.strip()
-        return select(cls).where(
-            or_(cls.username == normalize_username(value), cls.email == normalize_email(value))
-        )
-
-    @classmethod
-    def by_email(cls, email: str):
-        return select(cls).where(cls.email == normalize_email(email))
-
-    def update_profile(self, **fields: str | None) -> None:
-        """Change the username, email or about me given, each stored in its one form (the
-        caller commits): the site's edit-profile form and the API's PUT both come here."""
-        if "username" in fields:
-            self.username = normalize_username(fields["username"] or "")
-        if "email" in fields:
-            self.email = normalize_email(fields["email"] or "")
-        if "about_me" in fields:
-            self.about_me = (fields["about_me"] or "").strip() or None
 
     def get_id(self) -> str:
         # Flask-Login's alternative id: sessions and remember-me cookies die with the password
