@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,15 +64,6 @@ def missing_requirement() -> str | None:
     if Controller is None:
         return "aiosmtpd is not installed (pip install -r requirements-test.txt)"
     return None
-
-
-def log_in(page, username: str, t) -> None:
-    """Sign in through the login page, in the page's language (`t`), and wait for home."""
-    page.goto("/auth/login")
-    page.get_by_label(t("Username or email"), exact=True).fill(username)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in"), exact=True).click()
-    page.wait_for_url(re.compile(r"/index$|/$"))
 
 
 def free_port() -> int:
@@ -298,11 +290,13 @@ class Account:
 
 
 class Site:
-    """The journeys every test starts from, done as a person does them: through the pages."""
+    """The journeys every test starts from, done as a person does them: through the pages,
+    in the page's language (`t` translates the English labels; none: English)."""
 
-    def __init__(self, page, inbox: Inbox) -> None:
+    def __init__(self, page, inbox: Inbox, t: Callable[[str], str] | None = None) -> None:
         self.page = page
         self.inbox = inbox
+        self.t = t or (lambda message: message)
 
     def register(
         self, username: str | None = None, email: str | None = None, confirm: bool = True
@@ -311,13 +305,13 @@ class Site:
         confirms the address (only a confirmed account may post, message or follow)."""
         username = username or unique_name()
         account = Account(username, email or f"{username}@example.com")
-        page = self.page
+        page, t = self.page, self.t
         page.goto("/auth/register")
-        page.get_by_label("Username", exact=True).fill(account.username)
-        page.get_by_label("Email", exact=True).fill(account.email)
-        page.get_by_label("Password", exact=True).fill(account.password)
-        page.get_by_label("Confirm password", exact=True).fill(account.password)
-        page.get_by_role("button", name="Register").click()
+        page.get_by_label(t("Username"), exact=True).fill(account.username)
+        page.get_by_label(t("Email"), exact=True).fill(account.email)
+        page.get_by_label(t("Password"), exact=True).fill(account.password)
+        page.get_by_label(t("Confirm password"), exact=True).fill(account.password)
+        page.get_by_role("button", name=t("Register")).click()
         page.wait_for_url("**/auth/login")
         if confirm:
             self.confirm(account)
@@ -342,24 +336,25 @@ class Site:
 
     def submit_login(self, username: str, password: str = PASSWORD) -> None:
         """Fill in and send the login form, and wait for its answer, whatever it is."""
-        page = self.page
+        page, t = self.page, self.t
         page.goto("/auth/login")
-        page.get_by_label("Username or email", exact=True).fill(username)
-        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_label(t("Username or email"), exact=True).fill(username)
+        page.get_by_label(t("Password"), exact=True).fill(password)
         # Waits for the form's own navigation: a later goto() would otherwise cancel it.
         with page.expect_navigation():
-            page.get_by_role("button", name="Sign in", exact=True).click()
+            page.get_by_role("button", name=t("Sign in"), exact=True).click()
 
     def write_post(self, body: str) -> None:
         """Post from the home page, and wait for its answer: a click or goto() before it
         arrives would cancel the form's navigation, and the post with it."""
-        self.page.goto("/index")
-        self.page.get_by_label("Say something").fill(body)
-        self.page.get_by_role("button", name="Submit").click()
-        self.page.get_by_role("alert").filter(has_text="Your post is now live!").wait_for()
+        page, t = self.page, self.t
+        page.goto("/index")
+        page.get_by_label(t("Say something")).fill(body)
+        page.get_by_role("button", name=t("Submit")).click()
+        page.get_by_role("alert").filter(has_text=t("Your post is now live!")).wait_for()
 
     def logout(self) -> None:
-        self.page.get_by_role("button", name="Logout").click()
+        self.page.get_by_role("button", name=self.t("Logout")).click()
         self.page.wait_for_url("**/auth/login**")
 
     def sign_up_and_login(self) -> Account:
@@ -369,5 +364,5 @@ class Site:
 
 
 @pytest.fixture
-def site(page, smtp) -> Site:
-    return Site(page, smtp)
+def site(page, smtp, t) -> Site:
+    return Site(page, smtp, t)

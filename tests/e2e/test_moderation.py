@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import BIN, ROOT, Site, log_in
+from tests.e2e.conftest import BIN, ROOT, Site
 
 expect = pytest.importorskip(
     "playwright.sync_api",
@@ -33,21 +33,19 @@ def promote(server, username: str) -> None:
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_a_reported_post_is_hidden_by_an_admin(page, browser, server, smtp, locale, t):
+def test_a_reported_post_is_hidden_by_an_admin(page, site, browser, server, smtp, locale, t):
     signup = browser.new_context(base_url=server.url, locale="en-US")
     body = f"cheap watches {uuid.uuid4().hex[:8]}"
     try:
-        site = Site(signup.new_page(), smtp)
-        reporter, admin = site.register(), site.register()
-        site.sign_up_and_login()  # the spammer
-        site.page.get_by_label("Say something").fill(body)
-        site.page.get_by_role("button", name="Submit").click()
-        expect(site.page.get_by_text(body)).to_be_visible()
+        signups = Site(signup.new_page(), smtp)
+        reporter, admin = signups.register(), signups.register()
+        signups.sign_up_and_login()  # the spammer
+        signups.write_post(body)
     finally:
         signup.close()
     promote(server, admin.username)
 
-    log_in(page, reporter.username, t)
+    site.login(reporter.username)
     page.goto("/explore")
     post = page.locator("article.post", has_text=body)
     post.get_by_role("link", name=t("Report")).click()
@@ -57,11 +55,9 @@ def test_a_reported_post_is_hidden_by_an_admin(page, browser, server, smtp, loca
     expect(page.get_by_role("alert")).to_contain_text(
         t("Thank you: the admins will look at your report.")
     )
-    # Logged out before log_in's goto(), which would otherwise cancel the logout's form.
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("Logout")).click()
+    site.logout()
 
-    log_in(page, admin.username, t)
+    site.login(admin.username)
     page.get_by_role("navigation").get_by_role("link", name=t("Reports")).click()
     report = page.locator("section.report", has_text=body)
     expect(report).to_contain_text(t("Spam"))
@@ -70,9 +66,8 @@ def test_a_reported_post_is_hidden_by_an_admin(page, browser, server, smtp, loca
     page.goto("/explore")
     hidden = page.locator("article.post", has_text=body)
     expect(hidden).to_contain_text(t("Hidden by a moderator"))
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("Logout")).click()
+    site.logout()
 
-    log_in(page, reporter.username, t)
+    site.login(reporter.username)
     page.goto("/explore")
     expect(page.get_by_text(body)).to_have_count(0)

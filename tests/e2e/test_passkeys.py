@@ -7,7 +7,7 @@ import re
 import pyotp
 import pytest
 
-from tests.e2e.conftest import PASSWORD, start_server, unique_name
+from tests.e2e.conftest import start_server
 
 expect = pytest.importorskip(
     "playwright.sync_api",
@@ -57,36 +57,15 @@ class Authenticators:
         )
 
 
-def sign_up_and_log_in(page, t) -> str:
-    username = unique_name("pk")
-    page.goto("/auth/register")
-    page.get_by_label(t("Username"), exact=True).fill(username)
-    page.get_by_label(t("Email"), exact=True).fill(f"{username}@example.com")
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_label(t("Confirm password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Register")).click()
-    page.wait_for_url("**/auth/login")
-    page.get_by_label(t("Username or email"), exact=True).fill(username)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in"), exact=True).click()
-    expect(page.get_by_role("button", name=t("Logout"))).to_be_visible()
-    return username
-
-
-def log_out(page, t) -> None:
-    page.get_by_role("button", name=t("Logout")).click()
-    page.wait_for_url("**/auth/login**")
-
-
 def sign_in_with_passkey(page, t) -> None:
     page.get_by_role("button", name=t("Sign in with a passkey")).click()
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
+def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, site, t, locale):
     authenticators = Authenticators(page)
     authenticator = authenticators.add()
-    username = sign_up_and_log_in(page, t)
+    username = site.sign_up_and_login().username
 
     page.goto("/account/")
     page.get_by_role("link", name=t("Passkeys")).click()
@@ -100,7 +79,7 @@ def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
     assert credential["isResidentCredential"]
 
     # Signed out, the passkey alone signs in: no username typed.
-    log_out(page, t)
+    site.logout()
     sign_in_with_passkey(page, t)
     expect(page.get_by_role("heading", level=1)).to_contain_text(username)
     page.goto("/passkeys/")
@@ -114,7 +93,7 @@ def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
     authenticators.remove(authenticator)
     clone = authenticators.add()
     authenticators.add_credential(clone, {**used, "signCount": 0})
-    log_out(page, t)
+    site.logout()
     sign_in_with_passkey(page, t)
     alert = page.locator("[data-passkey-login] [role=alert]")
     expect(alert).to_have_text(
@@ -123,10 +102,10 @@ def test_add_a_passkey_sign_in_with_it_and_a_copy_is_refused(page, t, locale):
     expect(page).to_have_url(re.compile(r"/auth/login$"))
 
 
-def test_remove_a_passkey_and_it_no_longer_signs_in(page, t):
+def test_remove_a_passkey_and_it_no_longer_signs_in(page, site, t):
     authenticators = Authenticators(page)
     authenticators.add()
-    sign_up_and_log_in(page, t)
+    site.sign_up_and_login()
     page.goto("/passkeys/")
     page.get_by_label(t("Name"), exact=True).fill("Phone")
     page.get_by_role("button", name=t("Add a passkey")).click()
@@ -134,7 +113,7 @@ def test_remove_a_passkey_and_it_no_longer_signs_in(page, t):
 
     page.get_by_role("button", name="Remove passkey Phone").click()
     expect(page.get_by_text(t("You have no passkeys yet."))).to_be_visible()
-    log_out(page, t)
+    site.logout()
     sign_in_with_passkey(page, t)
     expect(page.locator("[data-passkey-login] [role=alert]")).to_have_text(
         t("This passkey is not registered here.")
@@ -151,20 +130,18 @@ def turn_on_two_factor(page) -> None:
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_a_passkey_as_the_second_factor_after_the_password(page, t, locale):
+def test_a_passkey_as_the_second_factor_after_the_password(page, site, t, locale):
     authenticators = Authenticators(page)
     authenticators.add()
-    username = sign_up_and_log_in(page, t)
+    username = site.sign_up_and_login().username
     page.goto("/passkeys/")
     page.get_by_label(t("Name"), exact=True).fill("Laptop")
     page.get_by_role("button", name=t("Add a passkey")).click()
     expect(page.locator(".passkey-list")).to_contain_text("Laptop")
     turn_on_two_factor(page)
 
-    log_out(page, t)
-    page.get_by_label(t("Username or email"), exact=True).fill(username)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in"), exact=True).click()
+    site.logout()
+    site.submit_login(username)
     # The code step, which offers the user's passkey instead of a code.
     expect(page).to_have_url(re.compile(r"/two-factor/verify$"))
     page.get_by_role("button", name=t("Use a passkey instead")).click()

@@ -5,8 +5,6 @@ import uuid
 
 import pytest
 
-from tests.e2e.test_two_factor import log_in, log_out, sign_up
-
 expect = pytest.importorskip(
     "playwright.sync_api",
     reason="playwright is not installed (pip install -r requirements-test.txt)",
@@ -17,16 +15,12 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_reply_and_read_the_thread(page, site, t, locale):
-    author = sign_up(page, site)
-    log_in(page, author)
+    author = site.sign_up_and_login().username
     question = f"Which database? {uuid.uuid4().hex[:6]}"
-    page.locator("#post").fill(question)
-    page.locator("#submit").click()
-    expect(page.get_by_role("alert")).to_contain_text(t("Your post is now live!"))
-    log_out(page)
+    site.write_post(question)
+    site.logout()
 
-    reader = sign_up(page, site)
-    log_in(page, reader)
+    site.sign_up_and_login()
     page.goto("/explore")
     article = page.locator("article.post").filter(has_text=question)
     article.get_by_role("link", name=t("Reply"), exact=True).click()

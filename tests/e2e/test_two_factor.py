@@ -12,8 +12,6 @@ import time
 import pyotp
 import pytest
 
-from tests.e2e.conftest import PASSWORD, Account, unique_name
-
 expect = pytest.importorskip(
     "playwright.sync_api",
     reason="playwright is not installed (pip install -r requirements-test.txt)",
@@ -27,33 +25,6 @@ WORDS = {
 }
 
 
-def sign_up(page, site) -> str:
-    """Register and confirm through the pages, by the fields' ids (any language)."""
-    username = unique_name()
-    page.goto("/auth/register")
-    page.locator("#username").fill(username)
-    page.locator("#email").fill(f"{username}@example.com")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password2").fill(PASSWORD)
-    page.locator("#submit").click()
-    page.wait_for_url("**/auth/login")
-    site.confirm(Account(username, f"{username}@example.com"))
-    return username
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/auth/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("#submit").click()
-
-
-def log_out(page) -> None:
-    page.locator("form[action='/auth/logout'] button").click()
-    page.wait_for_url("**/auth/login**")
-
-
 def enter_code(page, code: str) -> None:
     expect(page).to_have_url(re.compile(r"/two-factor/verify$"))
     page.locator("#code").fill(code)
@@ -64,8 +35,8 @@ def enter_code(page, code: str) -> None:
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_turn_on_then_log_in_with_a_code_and_a_recovery_code(page, site, locale):
     words = WORDS[locale]
-    username = sign_up(page, site)
-    log_in(page, username)
+    username = site.register().username
+    site.login(username)
 
     page.goto("/account/")
     page.locator("a[href='/two-factor/']").click()
@@ -81,19 +52,19 @@ def test_turn_on_then_log_in_with_a_code_and_a_recovery_code(page, site, locale)
     expect(page.locator(".recovery-codes code")).to_have_count(10)
     codes = page.locator(".recovery-codes code").all_inner_texts()
 
-    log_out(page)
-    log_in(page, username)
+    site.logout()
+    site.submit_login(username)
     # Not signed in yet: the home page sends back to the login page.
     page.goto("/index")
     expect(page).to_have_url(re.compile(r"/auth/login"))
-    log_in(page, username)
+    site.submit_login(username)
     # The step after the enrolment's, or the clock's own once it has moved on.
     step = max(used_step + 1, totp.timecode(time.time()))
     enter_code(page, totp.generate_otp(step))
     expect(page.get_by_role("heading", level=1)).to_have_text(words["hi"].format(username))
 
-    log_out(page)
-    log_in(page, username)
+    site.logout()
+    site.submit_login(username)
     enter_code(page, codes[0])
     expect(page.get_by_role("heading", level=1)).to_have_text(words["hi"].format(username))
     expect(page.get_by_role("alert").filter(has_text=words["left"])).to_be_visible()
