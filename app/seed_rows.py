@@ -120,19 +120,23 @@ NEARBY = 50
 
 
 def reply_parents(rng: random.Random, keys: Sequence, replies: int) -> Iterator[dict]:
-    """For `replies` posts of `keys` ((id, timestamp) oldest first), an older post to answer."""
+    """For `replies` posts of `keys` ((id, timestamp) oldest first), an older post to answer,
+    and the conversation that puts the reply in (ThreadMixin.conversation_id)."""
     first = min(range(len(keys)), key=lambda n: keys[n][0])
     positions = sorted(rng.sample(range(1, len(keys)), min(replies, len(keys) - 1)))
     later = [n for n in positions if n > first]
     thread = set(later[:: max(1, len(later) // THREAD)][:THREAD])
     members = [first]
+    conversation: dict[int, int] = {}  # reply id -> its conversation, the parents' first
     for n in positions:
         if n in thread:
             parent = rng.choice(members)
             members.append(n)
         else:
             parent = n - 1 - rng.randrange(min(n, NEARBY))
-        yield {"reply_id": keys[n][0], "parent_id": keys[parent][0]}
+        reply_id, parent_id = keys[n][0], keys[parent][0]
+        conversation[reply_id] = conversation.get(parent_id, parent_id)
+        yield {"reply_id": reply_id, "parent_id": parent_id, "conversation": conversation[reply_id]}
 
 
 def seed_replies(rng: random.Random, replies: int) -> None:
@@ -141,7 +145,11 @@ def seed_replies(rng: random.Random, replies: int) -> None:
     answer = (
         update(post)
         .where(post.c.id == bindparam("reply_id"))
-        .values(in_reply_to_id=bindparam("parent_id"), is_reply=True)
+        .values(
+            in_reply_to_id=bindparam("parent_id"),
+            is_reply=True,
+            conversation_id=bindparam("conversation"),
+        )
     )
     done = 0
     for batch in chunks(reply_parents(rng, keys, replies)):

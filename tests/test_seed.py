@@ -228,6 +228,10 @@ def test_replies_answer_older_posts_and_the_first_post_has_a_conversation(app, r
         replies = db.session.scalars(select(Post).where(Post.in_reply_to_id.is_not(None))).all()
         assert len(replies) == 40 and all(reply.is_reply for reply in replies)
         assert all(reply.in_reply_to.timestamp <= reply.timestamp for reply in replies)
+        # Each in its parent's conversation, as a reply written on the site would be.
+        for reply in replies:
+            parent = reply.in_reply_to
+            assert reply.conversation_id == (parent.conversation_id or parent.id), reply.id
         first = db.session.get(Post, db.session.scalar(select(func.min(Post.id))))
         assert first.reply_tree()
     # Seeding again over replies (a post answering another in the same table) works.

@@ -295,3 +295,47 @@ def test_threads_leave_out_the_same_hidden_replies(site):
             thread = pages.thread_page(root, 1, 3, readers[0])
             assert [r.id for r in thread.replies.items] == [41, 44, 43]
             assert thread.depths == [1, 3, 1] and thread.replies.has_next
+
+
+def test_a_kept_conversation_follows_every_change_to_it(site):
+    """The conversation kept per process (app/speedups/threads.py) after each change to it: a
+    reply added deep in it, one deleted, its first post deleted (its replies answering a
+    deleted post, each the top of its own tree), a reply hidden; fast and plain agree on every
+    post's tree, each step read twice so the second read is the kept one's."""
+    fast_app, _ = site
+
+    def same_trees() -> None:
+        for _ in range(2):
+            for post in db.session.scalars(select(Post).order_by(Post.id)):
+                assert FastPostPages().reply_tree(post) == post.reply_tree(), post.id
+        db.session.rollback()
+
+    def tree_of(id_: int) -> list[int]:
+        return [each for each, _ in FastPostPages().reply_tree(db.session.get(Post, id_))]
+
+    with fast_app.app_context():
+        u0 = db.session.scalar(User.by_username("u0"))
+        same_trees()
+        assert tree_of(1) == [41, 42, 44, 43, 45]
+        deep = Post.write(u0, "a reply to 44", in_reply_to=db.session.get(Post, 44))
+        db.session.commit()
+        same_trees()
+        assert tree_of(1) == [41, 42, 44, deep.id, 43, 45]
+        db.session.get(Post, 43).delete()
+        db.session.commit()
+        same_trees()
+        assert tree_of(1) == [41, 42, 44, deep.id, 45]
+        db.session.get(Post, 1).delete()
+        db.session.commit()
+        same_trees()
+        assert (tree_of(41), tree_of(45)) == ([42, 44, deep.id], [])
+        db.session.get(Post, 42).hidden = HIDDEN
+        db.session.commit()
+        same_trees()
+        assert tree_of(41) == [44, deep.id]
+        # A reply to a post whose first post is gone joins the same conversation.
+        late = Post.write(u0, "a reply to 41", in_reply_to=db.session.get(Post, 41))
+        db.session.commit()
+        assert late.conversation_id == deep.conversation_id == 1
+        same_trees()
+        assert tree_of(41) == [44, deep.id, late.id]

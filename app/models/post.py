@@ -46,6 +46,7 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         ForeignKey("post.id", ondelete="SET NULL"), index=True
     )
     is_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # conversation_id: see ThreadMixin (app/models/thread.py).
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A post from another server: when the version of its Note kept here was written (its
     # `updated`, else `published`, by that server's clock); a Create or Update of an older
@@ -88,6 +89,8 @@ class Post(SearchableMixin, ThreadMixin, db.Model):
         Index("ix_post_user_id_timestamp_id", "user_id", "timestamp", "id"),
         # The few hidden posts, which every list leaves out (app/speedups/page_queries.py).
         Index("ix_post_hidden_user_id", "hidden", "user_id"),
+        # A conversation's posts, with what a thread page checks first (app/speedups/threads.py).
+        Index("ix_post_conversation_id_id_hidden", "conversation_id", "id", "hidden"),
         # An id is in the post's URI, which other servers keep: SQLite must never reuse one.
         {"sqlite_autoincrement": True},
     )

@@ -5,8 +5,8 @@ from collections import defaultdict
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, Select, literal_column, select
-from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy import Integer, Select, event, func, literal_column, select
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from app.database import READS_ONLY
 from app.extensions import db
@@ -15,11 +15,18 @@ ONE = literal_column("1", Integer)
 
 
 class ThreadMixin:
-    """Post's thread verbs: ancestor_ids() and reply_tree()."""
+    """Post's thread verbs: ancestor_ids() and reply_tree(); and its conversation_id."""
 
     if TYPE_CHECKING:  # what the mixin uses of Post
         id: Mapped[int]
         in_reply_to_id: Mapped[int | None]
+
+    # A reply's conversation: the id of the first post of the thread it was written in (the
+    # answered post's conversation_id, else that post's id); NULL on a post that answers none.
+    # Set once, at insert, and kept when a post above it is deleted, so every reply under a
+    # post P has coalesce(P.conversation_id, P.id): one index range holds P's whole tree
+    # (app/speedups/threads.py reads it so). No foreign key: the first post may be deleted.
+    conversation_id: Mapped[int | None] = mapped_column(Integer)
 
     def ancestor_ids(self) -> list[int]:
         """The ids of the posts this one answers, the conversation's first post first."""
@@ -35,6 +42,21 @@ class ThreadMixin:
         query = replies_query(type(self), self.id)
         rows = db.session.execute(query, execution_options=READS_ONLY).all()
         return reading_order(self.id, rows, hidden_from(rows, reader))
+
+
+@event.listens_for(ThreadMixin, "before_insert", propagate=True)
+def _join_the_conversation(mapper, connection, post) -> None:
+    """A new reply takes the conversation of the post it answers, whichever way it is made."""
+    if post.in_reply_to_id is not None and post.conversation_id is None:
+        table = mapper.local_table
+        conversation = func.coalesce(table.c.conversation_id, table.c.id)
+        query = select(conversation).where(table.c.id == post.in_reply_to_id)
+        post.conversation_id = connection.scalar(query)
+
+
+def conversation_of(post: Any) -> int:
+    """The conversation holding every reply under `post` (ThreadMixin.conversation_id)."""
+    return post.conversation_id if post.conversation_id is not None else post.id
 
 
 def ancestors_query(post: Any, parent_id: Any) -> Select:

@@ -1,12 +1,16 @@
 """A thread's page through statements built once: the keys of the posts a post answers and
-of its replies (app/models/thread.py's queries), and the page's rows by id.
+of its replies (app/models/thread.py's queries), and the page's rows by id; the reply tree of
+a post that answers none from its conversation's index range, its shape kept per process.
 
 Speeds up a post's page over Post.ancestor_ids(), Post.reply_tree() and loading Post objects
-(how much: benchmarks/README.md). Breaks if these stop being the plain thread's:
-tests/test_speedups.py and tests/models/test_thread.py compare them.
+(how much: benchmarks/README.md). Breaks if these stop being the plain thread's, or if a reply
+is ever stored without its conversation_id: tests/test_speedups.py and
+tests/models/test_thread.py compare them.
 """
 
-from typing import Any
+import threading
+from collections import OrderedDict
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Row, bindparam, select, type_coerce
 from sqlalchemy.types import NullType
@@ -14,7 +18,13 @@ from sqlalchemy.types import NullType
 from app.database import READS_ONLY
 from app.extensions import db
 from app.models import Post
-from app.models.thread import ancestors_query, hidden_from, reading_order, replies_query
+from app.models.thread import (
+    ancestors_query,
+    conversation_of,
+    hidden_from,
+    reading_order,
+    replies_query,
+)
 from app.speedups.page_queries import rows_of_page
 
 # The page-query rows of the posts whose ids are the list parameter `ids`, built once.
@@ -58,7 +68,76 @@ def ancestor_ids(post: Post) -> list[int]:
 
 
 def reply_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
-    """post.reply_tree(reader), from a statement built once, on the session's connection."""
+    """post.reply_tree(reader): a post answering none from its conversation (kept_tree), a
+    reply, usually with few replies under it, by the recursive statement."""
+    if post.in_reply_to_id is None:
+        return kept_tree(post, reader)
     connection = db.session.connection()
     rows = connection.execute(_REPLIES, {"post": post.id}, execution_options=READS_ONLY).all()
     return reading_order(post.id, rows, hidden_from(rows, reader))
+
+
+# A conversation's posts (ThreadMixin.conversation_id): their ids and hidden flags, read on
+# every view from the index alone; and their rows as _REPLIES gives them, read when the ids
+# differ from those kept (a reply came, or went). Nothing else of a row changes.
+_CONVERSATION_KEYS = (
+    select(Post.id, Post.hidden)
+    .where(Post.conversation_id == bindparam("conversation", type_=Integer))
+    .order_by(Post.id)
+)
+_CONVERSATION_ROWS = select(
+    Post.id,
+    Post.in_reply_to_id,
+    type_coerce(Post.timestamp, NullType),
+    Post.hidden,
+    Post.user_id,
+).where(Post.conversation_id == bindparam("conversation", type_=Integer))
+# How many conversations each process keeps the shape of, the last read first.
+KEPT_CONVERSATIONS = 256
+
+
+class Conversation(NamedTuple):
+    ids: tuple[int, ...]
+    rows: dict[int, Any]  # by id: (id, parent id, time, hidden, author id) as read
+    orders: dict[int, list[tuple[int, int]]]  # a post's replies in reading order, none left out
+
+
+_kept: OrderedDict[int, Conversation] = OrderedDict()
+_keeping = threading.Lock()  # `flask run` serves in threads
+
+
+def kept_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
+    """post.reply_tree(reader) for a post answering none: every reply under it shares its
+    conversation, whose shape is kept while the same posts are in it."""
+    key = conversation_of(post)
+    connection = db.session.connection()
+    params = {"conversation": key}
+    read = connection.execute(_CONVERSATION_KEYS, params, execution_options=READS_ONLY).all()
+    if not read:
+        return []
+    hidden_now = dict(read)  # by id, ascending
+    conversation = _kept.get(key)
+    if conversation is None or conversation.ids != tuple(hidden_now):
+        found = connection.execute(_CONVERSATION_ROWS, params, execution_options=READS_ONLY)
+        rows = {row[0]: row for row in found}
+        conversation = Conversation(tuple(sorted(rows)), rows, {})
+        hidden_now = {id_: rows[id_][3] for id_ in conversation.ids}
+    with _keeping:
+        _kept[key] = conversation
+        _kept.move_to_end(key)
+        if len(_kept) > KEPT_CONVERSATIONS:
+            _kept.popitem(last=False)
+    order = conversation.orders.get(post.id)
+    if order is None:
+        order = conversation.orders[post.id] = reading_order(post.id, conversation.rows.values())
+    # hidden_from reads a row's id, hidden flag (as read now) and author; the rows of authors
+    # the reader filters only matter to one who filters any.
+    rows = conversation.rows
+    if getattr(reader, "block_total", None):
+        now = [(id_, None, None, hidden, rows[id_][4]) for id_, hidden in hidden_now.items()]
+    else:
+        now = [
+            (id_, None, None, hidden, rows[id_][4]) for id_, hidden in hidden_now.items() if hidden
+        ]
+    leave_out = hidden_from(now, reader)
+    return [entry for entry in order if entry[0] not in leave_out]

@@ -62,6 +62,29 @@ def test_thread_ancestors_and_replies(people):
     assert deeper.is_reply and not root.is_reply
 
 
+def test_a_reply_joins_its_parents_conversation_however_it_is_made(people):
+    """conversation_id, which the thread page's speed-up reads each tree by, is set at
+    insert for Post.write, for a reply made with the relationship (federation's way) and for
+    one given only the parent's id; a post answering none has none."""
+    a, b, _ = people
+    root = write(a, "root")
+    by_write = write(b, "written", root)
+    by_relationship = Post(body="related", author=a, in_reply_to=by_write, is_reply=True)
+    db.session.add(by_relationship)
+    db.session.flush()
+    by_id = Post(body="by id", user_id=b.id, in_reply_to_id=by_relationship.id, is_reply=True)
+    # Parent and reply in one flush: the parent's row is written first.
+    new_top = Post(body="new top", author=a)
+    same_flush = Post(body="same flush", author=b, in_reply_to=new_top, is_reply=True)
+    db.session.add_all([by_id, new_top, same_flush])
+    db.session.commit()
+    assert root.conversation_id is None and new_top.conversation_id is None
+    assert {by_write.conversation_id, by_relationship.conversation_id, by_id.conversation_id} == {
+        root.id
+    }
+    assert same_flush.conversation_id == new_top.id
+
+
 def test_delete_keeps_replies_answering_a_deleted_post(people):
     a, b, _ = people
     root = write(a, "root")
