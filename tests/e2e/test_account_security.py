@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 from babel.support import NullTranslations, Translations
 
-from tests.e2e.conftest import PASSWORD, ROOT, Account, unique_name
+from tests.e2e.conftest import PASSWORD, ROOT
 
 pytestmark = pytest.mark.e2e
 LOCALES = ["en-US", "zh-CN"]
@@ -30,30 +30,6 @@ def t(locale: str, message: str, **values) -> str:
     return catalog(locale).gettext(message) % values if values else catalog(locale).gettext(message)
 
 
-def register_and_login(page, site) -> Account:
-    """Sign up, confirm and log in by the fields' ids: their labels are in the page's language."""
-    name = unique_name("acct")
-    account = Account(name, f"{name}@example.com")
-    page.goto("/auth/register")
-    page.locator("#username").fill(account.username)
-    page.locator("#email").fill(account.email)
-    page.locator("#password").fill(account.password)
-    page.locator("#password2").fill(account.password)
-    page.locator("#submit").click()
-    page.wait_for_url("**/auth/login")
-    site.confirm(account)
-    login(page, account.username)
-    return account
-
-
-def login(page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/auth/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("#submit").click()
-
-
 def link_in(smtp, to: str, subject: str, path: str) -> str:
     body = smtp.wait_for(to, subject).get_body(("plain",)).get_content()
     return re.search(rf"http://\S+{path}\S+", body).group(0)
@@ -61,7 +37,7 @@ def link_in(smtp, to: str, subject: str, path: str) -> str:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_change_email_then_undo_it_from_the_old_address(page, site, smtp, server, locale):
-    account = register_and_login(page, site)
+    account = site.sign_up_and_login()
     new_email = f"{account.username}-new@example.com"
 
     page.goto("/account/")
@@ -105,7 +81,7 @@ def test_change_email_then_undo_it_from_the_old_address(page, site, smtp, server
     reset = link_in(smtp, account.email, subject, "/auth/reset_password/")
     assert reset.startswith(server.url)
 
-    login(page, account.email)
+    site.login(account.email)
     page.goto("/account/security")
     expect(page.get_by_text(t(locale, "Email address change undone"))).to_be_visible()
     expect(page.get_by_text(f"{account.email} → {new_email}")).to_be_visible()
@@ -113,7 +89,7 @@ def test_change_email_then_undo_it_from_the_old_address(page, site, smtp, server
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_export_then_delete_the_account(page, site, smtp, locale):
-    account = register_and_login(page, site)
+    account = site.sign_up_and_login()
     page.goto("/account/")
     page.get_by_role("link", name=t(locale, "Delete account")).click()
     page.get_by_role("button", name=t(locale, "Export your posts")).click()
@@ -136,7 +112,7 @@ def test_export_then_delete_the_account(page, site, smtp, locale):
         t(locale, "Your account has been deleted. Goodbye!")
     )
 
-    login(page, account.username)
+    site.submit_login(account.username)
     expect(page.get_by_text(t(locale, "Invalid username or password"))).to_be_visible()
     # The name stays reserved.
     page.goto("/auth/register")

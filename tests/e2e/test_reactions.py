@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import Site, log_in
+from tests.e2e.conftest import Site
 
 expect = pytest.importorskip(
     "playwright.sync_api",
@@ -30,7 +30,7 @@ def test_like_and_boost_a_post(page, browser, server, smtp, locale, t):
     finally:
         signup.close()
 
-    log_in(page, reader.username, t)
+    Site(page, smtp, t).login(reader.username)
     page.goto("/explore")
     post = page.locator("article.post", has_text=body)
     bar = page.locator(".post-actions").nth(

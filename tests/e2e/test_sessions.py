@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import Site, log_in
+from tests.e2e.conftest import Site
 
 expect = pytest.importorskip(
     "playwright.sync_api",
@@ -22,11 +22,11 @@ def test_one_browser_ends_the_others_session(page, browser, server, smtp, locale
     finally:
         signup.close()
 
-    log_in(page, account.username, t)
+    Site(page, smtp, t).login(account.username)
     other_context = browser.new_context(base_url=server.url, locale=locale)
     try:
         other = other_context.new_page()
-        log_in(other, account.username, t)
+        Site(other, smtp, t).login(account.username)
         # The second browser is a device the account never used: its owner is told.
         smtp.wait_for(account.email, t("[Microblog] New sign-in to your account"))
 
