@@ -4,6 +4,7 @@ SPEEDUPS on and off, apart from CSRF tokens and times."""
 
 import random
 import re
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from app.extensions import db
 from app.models import Message, Post, PostImage, Tag, User
 from app.models.moderation import HIDDEN
 from app.post_pages import PostPages
-from app.speedups import search
+from app.speedups import search, threads
 from app.speedups.pages import FastPostPages
 from tests.conftest import PASSWORD, TEST_CONFIG, AuthActions
 from tests.databases import ROOT, migrated_app
@@ -339,3 +340,24 @@ def test_a_kept_conversation_follows_every_change_to_it(site):
         assert late.conversation_id == deep.conversation_id == 1
         same_trees()
         assert tree_of(41) == [44, deep.id, late.id]
+
+
+def test_kept_conversations_stay_within_their_reply_budget(site, monkeypatch):
+    """Past KEPT_REPLIES, the least recently read conversation is forgotten (the last read is
+    kept whatever its size), and the trees stay the plain ones."""
+    fast_app, _ = site
+    monkeypatch.setattr(threads, "KEPT_REPLIES", 3)
+    monkeypatch.setattr(threads, "_kept", OrderedDict())
+    monkeypatch.setattr(threads, "_kept_replies", 0)
+    with fast_app.app_context():
+        u0 = db.session.scalar(User.by_username("u0"))
+        first, other = db.session.get(Post, 1), db.session.get(Post, 5)
+        replies = [Post.write(u0, f"to 5, {n}", in_reply_to=other) for n in range(2)]
+        db.session.commit()
+        assert FastPostPages().reply_tree(first) == first.reply_tree()
+        assert list(threads._kept) == [1] and threads._kept_replies == 5
+        assert FastPostPages().reply_tree(other) == other.reply_tree()
+        assert [id_ for id_, _ in other.reply_tree()] == [reply.id for reply in replies]
+        assert list(threads._kept) == [5] and threads._kept_replies == 2
+        assert FastPostPages().reply_tree(first) == first.reply_tree()
+        assert list(threads._kept) == [1] and threads._kept_replies == 5

@@ -92,8 +92,8 @@ _CONVERSATION_ROWS = select(
     Post.hidden,
     Post.user_id,
 ).where(Post.conversation_id == bindparam("conversation", type_=Integer))
-# How many conversations each process keeps the shape of, the last read first.
-KEPT_CONVERSATIONS = 256
+# How many replies each process keeps the shapes of (a few MB), of the conversations read last.
+KEPT_REPLIES = 50_000
 
 
 class Conversation(NamedTuple):
@@ -103,6 +103,7 @@ class Conversation(NamedTuple):
 
 
 _kept: OrderedDict[int, Conversation] = OrderedDict()
+_kept_replies = 0  # len(rows) of every conversation kept
 _keeping = threading.Lock()  # `flask run` serves in threads
 
 
@@ -122,11 +123,7 @@ def kept_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
         rows = {row[0]: row for row in found}
         conversation = Conversation(tuple(sorted(rows)), rows, {})
         hidden_now = {id_: rows[id_][3] for id_ in conversation.ids}
-    with _keeping:
-        _kept[key] = conversation
-        _kept.move_to_end(key)
-        if len(_kept) > KEPT_CONVERSATIONS:
-            _kept.popitem(last=False)
+    keep(key, conversation)
     order = conversation.orders.get(post.id)
     if order is None:
         order = conversation.orders[post.id] = reading_order(post.id, conversation.rows.values())
@@ -141,3 +138,16 @@ def kept_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
         ]
     leave_out = hidden_from(now, reader)
     return [entry for entry in order if entry[0] not in leave_out]
+
+
+def keep(key: int, conversation: Conversation) -> None:
+    """Keep `conversation` as the last read, forgetting the least recently read ones past
+    KEPT_REPLIES replies in all (the last read is kept whatever its size)."""
+    global _kept_replies
+    with _keeping:
+        replaced = _kept.pop(key, None)
+        _kept[key] = conversation
+        _kept_replies += len(conversation.rows) - (len(replaced.rows) if replaced else 0)
+        while _kept_replies > KEPT_REPLIES and len(_kept) > 1:
+            _, forgotten = _kept.popitem(last=False)
+            _kept_replies -= len(forgotten.rows)
