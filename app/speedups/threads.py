@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Row, bindparam, select, type_coerce
+from sqlalchemy import Integer, Row, Select, bindparam, select, type_coerce
 from sqlalchemy.types import NullType
 
 from app.database import READS_ONLY
@@ -46,16 +46,18 @@ def rows_by_id(ids: list[int], reader: Any = None) -> dict[int, Row]:
 
 # A thread's keys (app/models/thread.py's queries), statements built once.
 _ANCESTORS = ancestors_query(Post, bindparam("post", type_=Integer))
-_TREE = replies_query(Post, bindparam("post", type_=Integer)).selected_columns
-# Each reply's time as the database gives it, only to order siblings: SQLite's text sorts as
-# the times do, and a long thread's hundreds of times are not parsed into datetimes.
-_REPLIES = select(
-    _TREE.id,
-    _TREE.in_reply_to_id,
-    type_coerce(_TREE.timestamp, NullType),
-    _TREE.hidden,
-    _TREE.user_id,
-)
+
+
+def tree_rows(source: Any) -> Select:
+    """(id, parent id, time, hidden, author id) of `source`'s rows, as reading_order and
+    hidden_from read them. Each time as the database gives it, only to order siblings:
+    SQLite's text sorts as the times do, and a long thread's hundreds of times are not parsed
+    into datetimes."""
+    time = type_coerce(source.timestamp, NullType)
+    return select(source.id, source.in_reply_to_id, time, source.hidden, source.user_id)
+
+
+_REPLIES = tree_rows(replies_query(Post, bindparam("post", type_=Integer)).selected_columns)
 
 
 def ancestor_ids(post: Post) -> list[int]:
@@ -78,20 +80,16 @@ def reply_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
 
 
 # A conversation's posts (ThreadMixin.conversation_id): their ids and hidden flags, read on
-# every view from the index alone; and their rows as _REPLIES gives them, read when the ids
-# differ from those kept (a reply came, or went). Nothing else of a row changes.
+# every view from the index alone; and their tree rows, read when the ids differ from those
+# kept (a reply came, or went). Nothing else of a row changes.
 _CONVERSATION_KEYS = (
     select(Post.id, Post.hidden)
     .where(Post.conversation_id == bindparam("conversation", type_=Integer))
     .order_by(Post.id)
 )
-_CONVERSATION_ROWS = select(
-    Post.id,
-    Post.in_reply_to_id,
-    type_coerce(Post.timestamp, NullType),
-    Post.hidden,
-    Post.user_id,
-).where(Post.conversation_id == bindparam("conversation", type_=Integer))
+_CONVERSATION_ROWS = tree_rows(Post).where(
+    Post.conversation_id == bindparam("conversation", type_=Integer)
+)
 # How many replies each process keeps the shapes of (a few MB), of the conversations read last.
 KEPT_REPLIES = 50_000
 
@@ -129,13 +127,13 @@ def kept_tree(post: Post, reader: Any = None) -> list[tuple[int, int]]:
         order = conversation.orders[post.id] = reading_order(post.id, conversation.rows.values())
     # hidden_from reads a row's id, hidden flag (as read now) and author; the rows of authors
     # the reader filters only matter to one who filters any.
+    every = bool(getattr(reader, "block_total", None))
     rows = conversation.rows
-    if getattr(reader, "block_total", None):
-        now = [(id_, None, None, hidden, rows[id_][4]) for id_, hidden in hidden_now.items()]
-    else:
-        now = [
-            (id_, None, None, hidden, rows[id_][4]) for id_, hidden in hidden_now.items() if hidden
-        ]
+    now = [
+        (id_, None, None, hidden, rows[id_][4])
+        for id_, hidden in hidden_now.items()
+        if hidden or every
+    ]
     leave_out = hidden_from(now, reader)
     return [entry for entry in order if entry[0] not in leave_out]
 
