@@ -28,7 +28,13 @@ def load_checked(page, path: str, failures: list[str]) -> None:
     # Leave the page before first: leaving aborts its requests still in flight (a logged-in
     # page's first notifications poll), which are not failures of `path`.
     page.goto("about:blank")
-    page.on("requestfailed", lambda request: failures.append(f"failed: {request.url}"))
+    # Only requests of `path`: the old page's aborted ones may still be reported after this.
+    started: set = set()
+    page.on("request", lambda request: started.add(request))
+    page.on(
+        "requestfailed",
+        lambda request: failures.append(f"failed: {request.url}") if request in started else None,
+    )
     page.on(
         "response",
         lambda response: (
